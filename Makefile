@@ -1,0 +1,84 @@
+# vmprobe top-level build. `make` builds the tools and the module; `make check` runs every test;
+# `make compare` runs the default VMMs and prints the comparison; `make deps` installs what is missing.
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Iinclude -Iuser -D_GNU_SOURCE
+LDLIBS_DYN    := -ljson-c -lpfm -lm -lpthread
+LDLIBS_STATIC := -static -Wl,--start-group -ljson-c -lpfm -lm -lpthread -Wl,--end-group
+
+BUILD := build
+
+# KDIR: the running kernel's build tree, else the newest Debian linux-headers-*-amd64.
+KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
+        $(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64))))
+
+LIB_SRCS   := $(filter-out user/main.c,$(wildcard user/*.c)) $(wildcard user/bench/*.c)
+LIB_OBJS   := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
+TOOL_SRCS  := $(wildcard user/tools/*.c)
+TOOLS      := $(patsubst user/tools/%.c,$(BUILD)/%,$(TOOL_SRCS))
+UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
+UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+GUEST_SRCS := $(wildcard tests/guest/*.c)
+GUEST_BINS := $(patsubst tests/guest/%.c,$(BUILD)/guest/%,$(GUEST_SRCS))
+HEADERS    := $(wildcard include/uapi/*.h user/*.h user/bench/*.h tests/guest/*.h tests/unit/*.h)
+
+VMMS ?= host qemu uml
+
+.PHONY: all user kmod tests deps check compare clean print-kdir
+
+all: user kmod
+
+user: $(BUILD)/vmprobe $(BUILD)/vmprobe-static $(TOOLS) $(GUEST_BINS)
+
+$(BUILD)/obj/%.o: %.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/libvmprobe.a: $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/vmprobe: $(BUILD)/obj/user/main.o $(BUILD)/libvmprobe.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS_DYN)
+
+$(BUILD)/vmprobe-static: $(BUILD)/obj/user/main.o $(BUILD)/libvmprobe.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS_STATIC)
+
+$(BUILD)/%: user/tools/%.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -static -o $@ $<
+
+$(BUILD)/guest/%: tests/guest/%.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -static -o $@ $< -lpthread
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libvmprobe.a $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libvmprobe.a -lcmocka $(LDLIBS_DYN)
+
+tests: $(UNIT_BINS)
+
+kmod:
+	@if [ -z "$(KDIR)" ] || [ ! -d "$(KDIR)" ]; then \
+	  echo "kmod: no kernel build tree (install linux-headers-amd64 or set KDIR=...)" >&2; exit 1; fi
+	@echo "kmod: building against KDIR=$(KDIR)"
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod modules
+
+print-kdir:
+	@echo $(KDIR)
+
+deps:
+	scripts/deps
+
+check: deps
+	$(MAKE) all tests
+	prove -e '' tests/*.t
+
+compare: deps
+	$(MAKE) all
+	scripts/compare-default $(VMMS)
+
+clean:
+	rm -rf $(BUILD)
+	-[ -n "$(KDIR)" ] && [ -d "$(KDIR)" ] && $(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean
