@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VMPROBE_IOC_INFO: what the kernel believes about the TSC and the CPU, and
+ * the module's own check of the TSC rate against the raw monotonic clock.
+ *
+ * Sources (all exported to modules in 6.1):
+ *   tsc_khz, boot_cpu_data, boot_cpu_has()   the kernel's own view
+ *   check_tsc_unstable()  (EXPORT_SYMBOL_GPL) VMPROBE_TSC_UNSTABLE
+ *   x86_hyper_type        (EXPORT_SYMBOL)     hypervisor
+ * The current clocksource's name has no exported accessor in 6.1
+ * (curr_clocksource and tk_core are static to kernel/time/, and
+ * ktime_get_snapshot()'s cs_id only knows GENERIC and ARM_ARCH_COUNTER), so
+ * `clocksource` is left empty; user space reads
+ * /sys/devices/system/clocksource/clocksource0/current_clocksource.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/delay.h>
+#include <linux/math64.h>
+#include <linux/sched/signal.h>
+#include <linux/string.h>
+#include <linux/timekeeping.h>
+#include <asm/hypervisor.h>
+#include <asm/processor.h>
+#include <asm/tsc.h>
+
+#include "vmprobe_kmod.h"
+
+static u32 vmprobe_tsc_flags(void)
+{
+	u32 flags = 0;
+
+	if (boot_cpu_has(X86_FEATURE_CONSTANT_TSC))
+		flags |= VMPROBE_TSC_CONSTANT;
+	if (boot_cpu_has(X86_FEATURE_NONSTOP_TSC))
+		flags |= VMPROBE_TSC_NONSTOP;
+	if (boot_cpu_has(X86_FEATURE_TSC_RELIABLE))
+		flags |= VMPROBE_TSC_RELIABLE;
+	if (check_tsc_unstable())
+		flags |= VMPROBE_TSC_UNSTABLE;
+	if (boot_cpu_has(X86_FEATURE_TSC_KNOWN_FREQ))
+		flags |= VMPROBE_TSC_KNOWN_FREQ;
+	if (boot_cpu_has(X86_FEATURE_RDTSCP))
+		flags |= VMPROBE_TSC_RDTSCP;
+	return flags;
+}
+
+/*
+ * The kernel has no detector for every VMM (QEMU TCG, Bochs): when the CPU
+ * says "hypervisor present" but x86_hyper_type is native, report OTHER.
+ */
+static u32 vmprobe_hypervisor(void)
+{
+	switch (x86_hyper_type) {
+	case X86_HYPER_NATIVE:
+		return boot_cpu_has(X86_FEATURE_HYPERVISOR) ?
+		       VMPROBE_HYPER_OTHER : VMPROBE_HYPER_NONE;
+	case X86_HYPER_VMWARE:
+		return VMPROBE_HYPER_VMWARE;
+	case X86_HYPER_MS_HYPERV:
+		return VMPROBE_HYPER_HYPERV;
+	case X86_HYPER_XEN_PV:
+		return VMPROBE_HYPER_XEN_PV;
+	case X86_HYPER_XEN_HVM:
+		return VMPROBE_HYPER_XEN_HVM;
+	case X86_HYPER_KVM:
+		return VMPROBE_HYPER_KVM;
+	case X86_HYPER_JAILHOUSE:
+		return VMPROBE_HYPER_JAILHOUSE;
+	case X86_HYPER_ACRN:
+		return VMPROBE_HYPER_ACRN;
+	default:
+		return VMPROBE_HYPER_OTHER;
+	}
+}
+
+/*
+ * Count TSC ticks against ktime_get_raw_ns() (the clocksource's rate, not
+ * NTP-steered) over a sleep of @ms. Each end reads the TSC on both sides of
+ * the clock read and takes the midpoint, so the clock read's own cost (a
+ * VM exit under some VMMs) does not bias the window.
+ */
+static int vmprobe_calibrate(struct vmprobe_info *info, u32 ms)
+{
+	u64 tsc0, tsc1, ns0, ns1, ticks, ns;
+
+	tsc0 = rdtsc_ordered();
+	ns0 = ktime_get_raw_ns();
+	tsc0 += (rdtsc_ordered() - tsc0) / 2;
+
+	if (msleep_interruptible(ms) && signal_pending(current))
+		return -EINTR;
+
+	tsc1 = rdtsc_ordered();
+	ns1 = ktime_get_raw_ns();
+	tsc1 += (rdtsc_ordered() - tsc1) / 2;
+
+	ticks = tsc1 - tsc0;
+	ns = ns1 - ns0;
+	info->calib_tsc_ticks = ticks;
+	info->calib_ref_ns = ns;
+	/*
+	 * kHz = ticks per ms. A sleep of at most 1 s cannot reach 2^44 ticks
+	 * (over an hour at 4 GHz), which keeps ticks * 1e6 inside a u64; a
+	 * window that did anyway leaves calib_tsc_khz 0 (no figure).
+	 */
+	if (!ns || ticks >= (1ULL << 44))
+		return 0;
+	info->calib_tsc_khz = div64_u64(ticks * NSEC_PER_MSEC, ns);
+	if (tsc_khz)
+		info->calib_error_ppm =
+			div64_s64(((s64)info->calib_tsc_khz - (s64)tsc_khz) * 1000000,
+				  (s64)tsc_khz);
+	return 0;
+}
+
+int vmprobe_do_info(struct vmprobe_info *info)
+{
+	u32 ms = info->calib_ms ?: VMPROBE_CALIB_DEFAULT_MS;
+
+	if (info->calib_ms > VMPROBE_CALIB_MAX_MS ||
+	    memchr_inv(info->reserved, 0, sizeof(info->reserved)))
+		return -EINVAL;
+
+	info->abi_version = VMPROBE_ABI_VERSION;
+	info->tsc_flags = vmprobe_tsc_flags();
+	info->tsc_khz = tsc_khz;
+	info->hypervisor = vmprobe_hypervisor();
+	info->cpu_family = boot_cpu_data.x86;
+	info->cpu_model = boot_cpu_data.x86_model;
+	info->cpu_stepping = boot_cpu_data.x86_stepping;
+	strscpy_pad((char *)info->cpu_vendor, boot_cpu_data.x86_vendor_id,
+		    sizeof(info->cpu_vendor));
+	strscpy_pad((char *)info->cpu_model_name, boot_cpu_data.x86_model_id,
+		    sizeof(info->cpu_model_name));
+	memset(info->clocksource, 0, sizeof(info->clocksource));
+	info->calib_tsc_ticks = 0;
+	info->calib_ref_ns = 0;
+	info->calib_tsc_khz = 0;
+	info->calib_error_ppm = 0;
+
+	if (!boot_cpu_has(X86_FEATURE_TSC))
+		return 0;	/* nothing to calibrate; calib_* stay 0 */
+	return vmprobe_calibrate(info, ms);
+}

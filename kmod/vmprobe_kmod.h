@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* vmprobe.ko internals: what main.c (the device and its dispatch) calls. */
+#ifndef _VMPROBE_KMOD_H
+#define _VMPROBE_KMOD_H
+
+#include <linux/types.h>
+#include <uapi/vmprobe.h>
+
+/*
+ * Each command works on a kernel copy of the caller's struct, already read
+ * and zero-extended by main.c; it validates the "in" fields and fills the
+ * "out" ones. main.c copies the struct back on success and also on -EINTR
+ * and -ERANGE, whose out fields say how far the call got.
+ */
+int vmprobe_do_info(struct vmprobe_info *info);
+int vmprobe_do_ktimed(struct vmprobe_ktimed *kt);
+int vmprobe_do_gaps(struct vmprobe_gaps *gaps);
+
+/* TSC ticks in @us microseconds at the kernel's tsc_khz (0 if unknown). */
+static inline u64 vmprobe_us_to_ticks(u64 us)
+{
+	extern unsigned int tsc_khz;
+
+	return us * tsc_khz / 1000;
+}
+
+#endif /* _VMPROBE_KMOD_H */

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# vmprobe.ko in a real guest: boots QEMU TCG with the module loaded (through
+# scripts/run-vmm) and runs tests/guest/module-tests.sh there; the guest's
+# TAP points become this test's, so a failure inside the guest fails here.
+#
+#   tests/20-module-qemu.t [basic|hardening]
+#
+# basic (the default): every ioctl with good and bad arguments, permissions.
+# tests/21-module-hardening.t runs the hardening part (fuzz, concurrency,
+# rmmod/insmod) through this same file.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+
+part=${1:-basic}
+case $part in
+basic) limit=300 ;;
+hardening) limit=420 ;;
+*) echo "usage: $0 [basic|hardening]" >&2; exit 2 ;;
+esac
+
+skip() {
+	echo "skipped: $*" >&2
+	echo "1..0 # SKIP $*"
+	exit 0
+}
+bail() {
+	echo "1..1"
+	echo "not ok 1 - $*"
+	exit 1
+}
+
+command -v qemu-system-x86_64 > /dev/null || skip "qemu-system-x86_64 not installed (qemu-system-x86)"
+compgen -G '/boot/vmlinuz-*' > /dev/null || skip "no guest kernel in /boot (linux-image-amd64)"
+kdir=$(make -s --no-print-directory print-kdir 2> /dev/null)
+[ -n "$kdir" ] && [ -d "$kdir" ] || skip "no kernel build tree to build vmprobe.ko against (linux-headers-amd64)"
+[ -x scripts/run-vmm ] || bail "scripts/run-vmm is missing"
+[ -f kmod/vmprobe.ko ] || bail "kmod/vmprobe.ko is not built (make kmod)"
+for program in modtest fuzz concurrency permcheck; do
+	[ -x "build/guest/$program" ] || bail "build/guest/$program is not built (make)"
+done
+
+out=$(mktemp -d "${TMPDIR:-/tmp}/vmprobe-t20.XXXXXX")
+trap 'rm -rf "$out"' EXIT
+
+status=0
+nice scripts/run-vmm qemu --out "$out" --timeout "$limit" \
+	--guest-script tests/guest/module-tests.sh -- "$part" > "$out/run-vmm.log" 2>&1 || status=$?
+[ "$status" -eq 77 ] && skip "$(tail -n 1 "$out/run-vmm.log")"
+
+# Relay the guest's points (its plan dropped), then one for the run itself.
+points=0
+if [ -f "$out/qemu.guest.out" ]; then
+	while IFS= read -r line; do
+		case $line in
+		"ok "* | "not ok "*) points=$((points + 1)); echo "$line" ;;
+		1..*) ;;
+		*) echo "$line" ;;
+		esac
+	done < "$out/qemu.guest.out"
+fi
+points=$((points + 1))
+if [ "$status" -eq 0 ] && [ "$points" -gt 1 ]; then
+	echo "ok $points - guest run ($part) finished with status 0"
+else
+	echo "not ok $points - guest run ($part) finished with status $status"
+	sed 's/^/# run-vmm: /' "$out/run-vmm.log"
+	[ -f "$out/qemu.console.log" ] && tail -n 40 "$out/qemu.console.log" | sed 's/^/# console: /'
+fi
+echo "1..$points"

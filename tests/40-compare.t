@@ -1,0 +1,213 @@
+#!/usr/bin/env bash
+# `vmprobe compare` and `vmprobe annotate` end to end on the fixture result
+# files (tests/fixtures/, hand-written, answers known): every --format,
+# --output, --plot (real gnuplot output checked), every bad input with its
+# documented exit status and a message naming the file, and annotate
+# rewriting a copy in place or refusing and leaving it untouched.
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 1
+vmprobe=$PWD/build/vmprobe
+fx=$PWD/tests/fixtures
+if [ ! -x "$vmprobe" ]; then
+	echo "1..0 # SKIP build/vmprobe not built (make user)"
+	exit 0
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
+skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
+
+# run NAME ARGS...: status in $tmp/NAME.rc, streams in $tmp/NAME.out / .err
+run() {
+	local name=$1
+	shift
+	"$vmprobe" "$@" > "$tmp/$name.out" 2> "$tmp/$name.err"
+	echo $? > "$tmp/$name.rc"
+}
+rc() { cat "$tmp/$1.rc"; }
+# expect NAME STATUS PATTERN-IN-STDERR DESCRIPTION
+expect_fail() {
+	local r
+	r=$([ "$(rc "$1")" = "$2" ] && grep -qF -- "$3" "$tmp/$1.err"; echo $?)
+	[ "$r" = 0 ] || { echo "# status $(rc "$1"), stderr:"; sed 's/^/#   /' "$tmp/$1.err"; }
+	ok "$r" "$4"
+}
+three=("$fx/host.json" "$fx/qemu.json" "$fx/qemu-icount.json")
+
+# --- formats ---
+run table compare "${three[@]}"
+ok "$([ "$(rc table)" = 0 ] && grep -q '^getpid .* 1\.510x .* yes p=0\.007937' "$tmp/table.out" &&
+	grep -q '^geomean micro .*1\.424x (3 rows)' "$tmp/table.out" &&
+	grep -q 'n/a (too few repetitions)' "$tmp/table.out" &&
+	grep -q '^\[[0-9]*\] host: needs the vmprobe module' "$tmp/table.out"; echo $?)" \
+	"table: ratio, p, geomean, too-few note and skip reason"
+ok "$(grep -q 'qemu-icount instr' "$tmp/table.out" && ! grep -q 'qemu-icount cycles' "$tmp/table.out" &&
+	grep -q 'qemu cycles/guest instr' "$tmp/table.out" &&
+	grep -q '^getpid .* 3\.080$' "$tmp/table.out"; echo $?)" \
+	"table: icount ticks labelled instr, emulation cost column (154/50)"
+ok "$(awk '/^(read-1024|bubble-1000|ctx-switch-2|open) /' "$tmp/table.out" | grep -qE '[0-9]x|p=' ; [ $? = 1 ]; echo $?)" \
+	"table: rows the base lacks show no ratio or p"
+
+run md compare "${three[@]}" --format markdown
+ok "$([ "$(rc md)" = 0 ] && head -1 "$tmp/md.out" | grep -q '^| benchmark ' &&
+	sed -n 2p "$tmp/md.out" | grep -q '^| --- | ---: |' &&
+	[ "$(awk -F' \\| ' 'NR <= 12 && /^\|/ { print NF }' "$tmp/md.out" | sort -u | wc -l)" = 1 ]; echo $?)" \
+	"markdown: pipe table, same number of cells on every row"
+
+run csv compare "${three[@]}" --format csv
+ok "$([ "$(rc csv)" = 0 ] && head -1 "$tmp/csv.out" | grep -q '^benchmark,group,host.status,' &&
+	grep -q '^getpid,micro,ok,,102,100,104,tsc,204,cycles,' "$tmp/csv.out" &&
+	grep -q '^geomean-micro,micro,base,' "$tmp/csv.out" &&
+	[ "$(awk -F, '{ print NF }' "$tmp/csv.out" | sort -u | wc -l)" = 1 ]; echo $?)" \
+	"csv: header, exact figures, geomean rows, same field count on every line"
+
+run json compare "${three[@]}" --format json
+if command -v jq > /dev/null; then
+	ok "$([ "$(rc json)" = 0 ] &&
+		[ "$(jq -r '.rows[0].cells.qemu.ratio' "$tmp/json.out")" = 1.5098039215686274 ] &&
+		[ "$(jq -r '.rows[0].cells.qemu.mann_whitney.p' "$tmp/json.out")" = 0.007936507936507936 ] &&
+		[ "$(jq -r '.rows[] | select(.name == "read-1024") | .cells.host.reason' "$tmp/json.out")" = "needs the vmprobe module" ] &&
+		[ "$(jq -r '.rows[] | select(.name == "getpid") | .cells["qemu-icount"].time_ns' "$tmp/json.out")" = null ] &&
+		[ "$(jq -r '.geomeans[] | select(.group == "micro" and .label == "qemu") | .rows' "$tmp/json.out")" = 3 ]; echo $?)" \
+		"json: ratio, p, reason, no time for icount, geomean rows"
+else
+	skip "jq not installed: JSON output not checked"
+fi
+
+run outfile compare "${three[@]}" --format csv --output "$tmp/out.csv"
+ok "$([ "$(rc outfile)" = 0 ] && [ ! -s "$tmp/outfile.out" ] && cmp -s "$tmp/out.csv" "$tmp/csv.out" &&
+	! ls "$tmp"/out.csv.tmp.* > /dev/null 2>&1; echo $?)" \
+	"--output: same bytes as stdout, nothing left behind"
+run outbad compare "${three[@]}" --output "$tmp/no/such/dir/x"
+expect_fail outbad 4 "$tmp/no/such/dir/x: cannot write" "--output into a missing directory: status 4"
+
+run alpha compare "$fx/host.json" "$fx/qemu.json" --alpha 0.001
+ok "$([ "$(rc alpha)" = 0 ] && grep -q '^getpid .* 1\.510x  *n/a (too few repetitions)' "$tmp/alpha.out" &&
+	! grep -q 'p=' "$tmp/alpha.out"; echo $?)" \
+	"--alpha 0.001: 5 against 5 (least p 0.0079) and 6 against 6 (0.0022) cannot reach it"
+
+# --- plots ---
+if command -v gnuplot > /dev/null; then
+	run plot compare "${three[@]}" --plot "$tmp/plots"
+	r=0
+	for g in micro macro; do
+		[ "$(head -c 8 "$tmp/plots/compare-$g.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] || r=1
+		grep -q '<svg' "$tmp/plots/compare-$g.svg" || r=1
+		grep -q "logscale y" "$tmp/plots/compare-$g.gp" || r=1
+	done
+	ok "$([ "$(rc plot)" = 0 ] && [ $r = 0 ]; echo $?)" "--plot: PNG and SVG per group, log scale"
+	ok "$(grep -q "^getpid	102	100	104	154	150	158$" "$tmp/plots/compare-micro.dat" &&
+		grep -q "^read-1024	?	?	?	3100	" "$tmp/plots/compare-micro.dat" &&
+		grep -q "not shown (no real-time figure in this group): qemu-icount" "$tmp/plots/compare-micro.gp"; echo $?)" \
+		"--plot: data are medians with CI, skipped rows missing, icount named as not shown"
+	touch "$tmp/afile"
+	run plotbad compare "${three[@]}" --plot "$tmp/afile"
+	expect_fail plotbad 4 "not a directory" "--plot onto a file: status 4"
+else
+	skip "gnuplot not installed: --plot not checked"
+	skip "gnuplot not installed"
+	skip "gnuplot not installed"
+fi
+
+# --- bad input: status 3 and the file named, or usage status 2 ---
+for f in bad-version bad-format bad-no-benchmarks bad-no-label bad-empty-samples bad-sample-string \
+	bad-status bad-skip-no-reason bad-dup-bench bad-no-median bad-group bad-truncated \
+	bad-trailing bad-empty bad-array; do
+	run "$f" compare "$fx/host.json" "$fx/$f.json"
+	expect_fail "$f" 3 "vmprobe compare: $fx/$f.json: " "$f.json: status 3, message names the file"
+done
+run absent compare "$fx/host.json" "$tmp/absent.json"
+expect_fail absent 3 "$tmp/absent.json: cannot open" "unreadable file: status 3"
+run twice compare "$fx/host.json" "$fx/qemu.json" "$fx/host.json"
+expect_fail twice 2 "given twice" "a file given twice: status 2"
+ln -s "$fx/qemu.json" "$tmp/link.json"
+run twice2 compare "$fx/qemu.json" "$tmp/link.json"
+expect_fail twice2 2 "given twice" "the same file under two names: status 2"
+run samelabel compare "$fx/host.json" "$fx/relabelled-host.json"
+expect_fail samelabel 3 "label \"host\" is also the label of" "two files with one label: status 3"
+run noargs compare
+expect_fail noargs 2 "no result files given" "no files: status 2"
+run badfmt compare "$fx/host.json" --format xml
+expect_fail badfmt 2 "--format xml" "unknown --format: status 2"
+for a in 0 1 -0.1 abc 0.05x; do
+	run "alpha$a" compare "$fx/host.json" "$fx/qemu.json" --alpha "$a"
+	expect_fail "alpha$a" 2 "--alpha $a" "--alpha $a: status 2"
+done
+run badopt compare "$fx/host.json" --bogus
+expect_fail badopt 2 "unknown option --bogus" "unknown option: status 2"
+
+# --- annotate, then compare uses the host clock ---
+cp "$fx/qemu-icount.json" "$tmp/icount.json"
+jq_elapsed() { # add elapsed_s to getpid (0.1 s) and null-syscall (0.2 s) without jq
+	sed -e '0,/"name": "getpid"/s//"name": "getpid", "elapsed_s": 0.1/' \
+	    -e '0,/"name": "null-syscall"/s//"name": "null-syscall", "elapsed_s": 0.2/' "$1"
+}
+jq_elapsed "$fx/qemu-icount.json" > "$tmp/icount.json"
+printf '%s\n' '1000000000 @@vmprobe begin getpid 1' '1150000000 @@vmprobe end getpid 1' \
+	'1200000000 @@vmprobe begin null-syscall 2' '1500000000 @@vmprobe end null-syscall 2' > "$tmp/icount.marks"
+cp "$tmp/icount.json" "$tmp/icount.orig"
+printf '1 @@vmprobe begin getpid 1\n2 @@vmprobe finish getpid 1\n' > "$tmp/broken.marks"
+run annbad annotate "$tmp/icount.json" --host-marks "$tmp/broken.marks"
+ok "$([ "$(rc annbad)" = 3 ] && grep -qF "$tmp/broken.marks:2: not a marker" "$tmp/annbad.err" &&
+	cmp -s "$tmp/icount.json" "$tmp/icount.orig"; echo $?)" \
+	"annotate: malformed marks: status 3, line named, file untouched"
+run ann annotate "$tmp/icount.json" --host-marks "$tmp/icount.marks"
+ok "$([ "$(rc ann)" = 0 ] && grep -q '"host_wall_ns":150000000' "$tmp/icount.json" &&
+	grep -q '"virtual_time":true' "$tmp/icount.json" && grep -q 'host/guest 1.5000: virtual time' "$tmp/ann.err"; echo $?)" \
+	"annotate: host_wall_ns per row, ratio 1.5 judged virtual time"
+run annc compare "$fx/host.json" "$tmp/icount.json"
+ok "$([ "$(rc annc)" = 0 ] && grep -q '^getpid .* 75\.00 .* 50\.00 .* 0\.7353x' "$tmp/annc.out" &&
+	grep -q 'qemu-icount: clock instructions, ticks count guest instructions, time from host-clock' "$tmp/annc.out"; echo $?)" \
+	"compare after annotate: icount time from the host clock (50 instr x 1.5 = 75 ns)"
+run annusage annotate "$tmp/icount.json"
+expect_fail annusage 2 "--host-marks FILE is required" "annotate without --host-marks: status 2"
+
+# --- scripts/gen-results-readme: the reading follows the data ---
+if command -v jq > /dev/null && command -v gnuplot > /dev/null; then
+	# VMM results made from the host fixture: micro rows x K, macro rows x M.
+	scaled() { # LABEL K M
+		jq --arg l "$1" --argjson k "$2" --argjson m "$3" '.label = $l | .benchmarks |= map(
+			if .status == "ok" then (if .group == "micro" then $k else $m end) as $f
+			| .samples_ticks |= map(. * $f)
+			| .ticks |= with_entries(if (.key | IN("min", "median", "mean", "stddev", "ci_low", "ci_high"))
+						 then .value *= $f else . end)
+			else . end)' "$fx/host.json"
+	}
+	mkdir -p "$tmp/res" "$tmp/res2"
+	cp "$fx/host.json" "$fx/qemu.json" "$fx/qemu-icount.json" "$tmp/res/"
+	scaled bochs 40 90 > "$tmp/res/bochs.json"
+	scaled kvm 1.3 1.02 > "$tmp/res/kvm.json"
+	echo "not a result" > "$tmp/res/notes.json"
+	scripts/gen-results-readme --results "$tmp/res" --vmprobe "$vmprobe" 2> "$tmp/gen.err"
+	r=$?
+	md=$tmp/res/README.md
+	ok "$([ $r = 0 ] && grep -q '^| getpid | micro | 102 | 1.3x\* | 1.51x\* | n/a | 40x\* |$' "$md" &&
+		grep -q '^| read-1024 | micro | skipped | skipped | n/a | missing | skipped |$' "$md" &&
+		grep -q '^| geomean | micro |  | 1.3x (3) | 1.42x (3) | n/a | 40x (3) |$' "$md" &&
+		grep -q '(plots/compare-micro.svg)' "$md" && [ -s "$tmp/res/plots/compare-macro.png" ] &&
+		! grep -q "$tmp" "$md"; echo $?)" \
+		"gen-results-readme: summary from the data, plots, no absolute paths"
+	ok "$(sed -n '/### 1\./,/### 2\./p' "$md" | grep -q 'Verdict: \*\*supported\*\* (5 of 5 rows)' &&
+		sed -n '/### 1\./,/### 2\./p' "$md" | grep -q 'Rows for: getpid (bochs 40x\*, next 1.51x)' &&
+		sed -n '/### 3\./,/### 4\./p' "$md" | grep -q 'not judged, no vmware result' &&
+		sed -n '/#### kvm .* against qemu/,/^####/p' "$md" | grep -q 'Rows against: stat (kvm 1.3x, qemu 1x)' &&
+		grep -q '^median 3.08 over 3 rows' "$md"; echo $?)" \
+		"gen-results-readme: verdicts and the rows for and against each claim"
+	cp "$md" "$tmp/README.first"
+	scripts/gen-results-readme --results "$tmp/res" --vmprobe "$vmprobe" 2> /dev/null
+	ok "$(cmp -s "$md" "$tmp/README.first"; echo $?)" "gen-results-readme: same data, same README"
+	# Bochs faster than qemu and kvm: the same rules now contradict claim 1.
+	cp "$fx/host.json" "$fx/qemu.json" "$tmp/res2/"
+	scaled bochs 1.2 0.9 > "$tmp/res2/bochs.json"
+	scripts/gen-results-readme --results "$tmp/res2" --vmprobe "$vmprobe" 2> /dev/null
+	ok "$(sed -n '/### 1\./,/### 2\./p' "$tmp/res2/README.md" | grep -q 'Verdict: \*\*contradicted\*\*' &&
+		sed -n '/### 1\./,/### 2\./p' "$tmp/res2/README.md" | grep -q 'Rows against: getpid (bochs 1.2x\*, next 1.51x)'; echo $?)" \
+		"gen-results-readme: other data, other verdict (bochs fast: claim 1 contradicted)"
+	scripts/gen-results-readme --results "$tmp/empty-none" --vmprobe "$vmprobe" 2> "$tmp/gen3.err"
+	ok "$([ $? = 1 ] && grep -q 'no such directory' "$tmp/gen3.err"; echo $?)" "gen-results-readme: missing directory: status 1"
+else
+	for _ in 1 2 3 4 5; do skip "jq or gnuplot not installed: gen-results-readme not checked"; done
+fi
+
+echo "1..$n"

@@ -1,0 +1,620 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * modtest: checks every /dev/vmprobe command against include/uapi/vmprobe.h,
+ * with good arguments (the answers make sense) and bad ones (the documented
+ * errno, never a crash). Runs inside a guest with vmprobe.ko loaded; prints
+ * TAP on stdout; exit status 0 when every check passed.
+ *
+ *   modtest [--virtual-time] [--quick]
+ *
+ * --virtual-time: the guest's clocks are not real time (icount, Bochs), so
+ * the TSC calibration is not held to 5%. --quick: skip the largest requests.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+#include <cpuid.h>
+
+#include "uapi/vmprobe.h"
+#include "tap.h"
+
+#define KERNEL_ADDRESS		0xffffffff81000000ull
+#define CALIB_TOLERANCE_PPM	50000	/* 5% */
+
+static int fd;
+static int virtual_time, quick;
+static long page_size;
+
+static const char *const op_names[VMPROBE_OP_COUNT] = {
+	"empty", "rdtsc", "rdtscp", "cpuid0", "cpuid1", "rdmsr",
+	"pio_read", "read_cr0", "read_cr3", "invlpg",
+};
+
+/* The ioctl's result as 0 or -errno. */
+static int vmprobe_ioctl(unsigned long cmd, void *arg)
+{
+	return ioctl(fd, cmd, arg) ? -errno : 0;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Two pages, the second PROT_NONE: objects placed to end at the boundary. */
+static unsigned char *guarded_page(void)
+{
+	unsigned char *p = mmap(NULL, 2 * page_size, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED || mprotect(p + page_size, page_size, PROT_NONE)) {
+		perror("modtest: mmap");
+		exit(1);
+	}
+	return p;
+}
+
+/* An address that was mapped and no longer is. */
+static void *unmapped_address(void)
+{
+	void *p = mmap(NULL, page_size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED || munmap(p, page_size)) {
+		perror("modtest: mmap");
+		exit(1);
+	}
+	return p;
+}
+
+static void ktimed_init(struct vmprobe_ktimed *kt, unsigned int op,
+			unsigned int iterations, unsigned int batches)
+{
+	memset(kt, 0, sizeof(*kt));
+	kt->size = sizeof(*kt);
+	kt->op = op;
+	kt->iterations = iterations;
+	kt->batches = batches;
+}
+
+static void gaps_init(struct vmprobe_gaps *g, unsigned int window_us,
+		      unsigned int windows)
+{
+	memset(g, 0, sizeof(*g));
+	g->size = sizeof(*g);
+	g->window_us = window_us;
+	g->windows = windows;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static uint64_t tsc_khz;
+
+static void test_info(void)
+{
+	struct vmprobe_info info;
+	unsigned int a, b, c, d;
+	int ret, has_rdtscp;
+	double t0, elapsed;
+
+	memset(&info, 0, sizeof(info));
+	info.size = sizeof(info);
+	t0 = now_s();
+	ret = vmprobe_ioctl(VMPROBE_IOC_INFO, &info);
+	elapsed = now_s() - t0;
+	tap_ok(ret == 0, "INFO with defaults succeeds (%s)", strerror(-ret));
+	tap_ok(info.size == sizeof(info), "INFO writes back size %u", info.size);
+	tap_ok(info.abi_version == VMPROBE_ABI_VERSION, "INFO abi_version %u",
+	       info.abi_version);
+	tap_ok(info.tsc_khz > 0, "INFO tsc_khz %llu > 0",
+	       (unsigned long long)info.tsc_khz);
+	tsc_khz = info.tsc_khz;
+	tap_ok(info.cpu_vendor[0] && memchr(info.cpu_vendor, 0, sizeof(info.cpu_vendor)),
+	       "INFO cpu_vendor '%s' is a terminated string", info.cpu_vendor);
+	tap_ok(memchr(info.cpu_model_name, 0, sizeof(info.cpu_model_name)) != NULL,
+	       "INFO cpu_model_name '%s' is terminated", info.cpu_model_name);
+	tap_ok(memchr(info.clocksource, 0, sizeof(info.clocksource)) != NULL,
+	       "INFO clocksource '%s' is terminated", info.clocksource);
+	__cpuid(0, a, b, c, d);
+	tap_ok(!memcmp(info.cpu_vendor, &b, 4) && !memcmp(info.cpu_vendor + 4, &d, 4) &&
+	       !memcmp(info.cpu_vendor + 8, &c, 4),
+	       "INFO cpu_vendor matches CPUID leaf 0");
+	__cpuid(1, a, b, c, d);
+	tap_ok(info.cpu_stepping == (a & 0xf), "INFO cpu_stepping %u matches CPUID",
+	       info.cpu_stepping);
+	has_rdtscp = __get_cpuid(0x80000001, &a, &b, &c, &d) && (d & (1u << 27));
+	tap_ok(!!(info.tsc_flags & VMPROBE_TSC_RDTSCP) == has_rdtscp,
+	       "INFO RDTSCP flag (%d) matches CPUID (%d)",
+	       !!(info.tsc_flags & VMPROBE_TSC_RDTSCP), has_rdtscp);
+	tap_ok(info.hypervisor <= VMPROBE_HYPER_ACRN ||
+	       info.hypervisor == VMPROBE_HYPER_OTHER,
+	       "INFO hypervisor %u is a VMPROBE_HYPER_* value", info.hypervisor);
+	tap_diag("INFO: vendor %s family %u model %u stepping %u '%s' hypervisor %u tsc_flags 0x%x",
+		 info.cpu_vendor, info.cpu_family, info.cpu_model,
+		 info.cpu_stepping, info.cpu_model_name, info.hypervisor,
+		 info.tsc_flags);
+	tap_diag("INFO: tsc_khz %llu calib %llu ticks / %llu ns = %llu kHz, error %lld ppm",
+		 (unsigned long long)info.tsc_khz,
+		 (unsigned long long)info.calib_tsc_ticks,
+		 (unsigned long long)info.calib_ref_ns,
+		 (unsigned long long)info.calib_tsc_khz,
+		 (long long)info.calib_error_ppm);
+	tap_ok(info.calib_ref_ns >= 100000000ull && info.calib_ref_ns < elapsed * 1e9 + 1e6,
+	       "INFO calibration window %llu ns: >= 100 ms, within the call's %.0f ms",
+	       (unsigned long long)info.calib_ref_ns, elapsed * 1e3);
+	if (virtual_time)
+		tap_ok(info.calib_tsc_khz > 0, "INFO calibration gave a rate (virtual time: not held to 5%%)");
+	else
+		tap_ok(llabs(info.calib_error_ppm) <= CALIB_TOLERANCE_PPM,
+		       "INFO calibration within 5%% of tsc_khz (%lld ppm)",
+		       (long long)info.calib_error_ppm);
+
+	memset(&info, 0, sizeof(info));
+	info.size = sizeof(info);
+	info.calib_ms = 20;
+	t0 = now_s();
+	ret = vmprobe_ioctl(VMPROBE_IOC_INFO, &info);
+	tap_ok(ret == 0 && info.calib_ref_ns >= 20000000ull && now_s() - t0 < 0.1 + 1.0,
+	       "INFO calib_ms 20 sleeps ~20 ms (%llu ns)", (unsigned long long)info.calib_ref_ns);
+
+	memset(&info, 0, sizeof(info));
+	info.size = sizeof(info);
+	info.calib_ms = VMPROBE_CALIB_MAX_MS + 1;
+	tap_ok(vmprobe_ioctl(VMPROBE_IOC_INFO, &info) == -EINVAL, "INFO calib_ms above max -> EINVAL");
+	memset(&info, 0, sizeof(info));
+	info.size = sizeof(info);
+	info.calib_ms = 1;
+	info.reserved[7] = 1;
+	tap_ok(vmprobe_ioctl(VMPROBE_IOC_INFO, &info) == -EINVAL, "INFO reserved not zero -> EINVAL");
+}
+
+static void test_null(void)
+{
+	double t0 = now_s();
+	int i, ret = 0;
+
+	tap_ok(vmprobe_ioctl(VMPROBE_IOC_NULL, NULL) == 0, "NULL returns 0");
+	tap_ok(vmprobe_ioctl(VMPROBE_IOC_NULL, (void *)KERNEL_ADDRESS) == 0,
+	       "NULL ignores its argument (a kernel address)");
+	for (i = 0; i < 10000 && !ret; i++)
+		ret = vmprobe_ioctl(VMPROBE_IOC_NULL, NULL);
+	tap_ok(ret == 0, "NULL 10000 times");
+	tap_diag("NULL: %.2f us per ioctl round trip", (now_s() - t0) * 1e6 / 10000);
+}
+
+/* Each op: works (or is honestly unsupported) and its figures hang together. */
+static void test_ktimed_ops(void)
+{
+	enum { ITERS = 32, BATCHES = 64 };
+	uint64_t samples[BATCHES + 1], sorted[BATCHES];
+	struct vmprobe_ktimed kt;
+	unsigned int op, i;
+	double empty_ticks = -1, cpuid_ticks = -1;
+
+	for (op = 0; op < VMPROBE_OP_COUNT; op++) {
+		int ret, in_range = 1;
+
+		ktimed_init(&kt, op, ITERS, BATCHES);
+		memset(samples, 0, sizeof(samples));
+		samples[BATCHES] = 0x5a5a5a5a5a5a5a5aull;	/* canary */
+		kt.samples_ptr = (uintptr_t)samples;
+		ret = vmprobe_ioctl(VMPROBE_IOC_KTIMED, &kt);
+		if (ret == -EOPNOTSUPP && op != VMPROBE_OP_EMPTY && op != VMPROBE_OP_RDTSC) {
+			tap_ok(1, "KTIMED %s: not available here (EOPNOTSUPP)", op_names[op]);
+			continue;
+		}
+		if (!tap_ok(ret == 0, "KTIMED %s succeeds (%s)", op_names[op], strerror(-ret)))
+			continue;
+		for (i = 0; i < BATCHES; i++) {
+			in_range &= samples[i] >= kt.batch_ticks_min &&
+				    samples[i] <= kt.batch_ticks_max;
+			sorted[i] = samples[i];
+		}
+		qsort(sorted, BATCHES, sizeof(sorted[0]), cmp_u64);
+		tap_ok(kt.batches_done == BATCHES && kt.size == sizeof(kt),
+		       "KTIMED %s: batches_done %u, size %u", op_names[op],
+		       kt.batches_done, kt.size);
+		tap_ok(kt.batch_ticks_min > 0 &&
+		       kt.batch_ticks_min <= kt.batch_ticks_median &&
+		       kt.batch_ticks_median <= kt.batch_ticks_max &&
+		       kt.overhead_ticks_min > 0 &&
+		       kt.overhead_ticks_min <= kt.overhead_ticks_median &&
+		       kt.overhead_ticks_median <= kt.overhead_ticks_max,
+		       "KTIMED %s: min <= median <= max for op and overhead", op_names[op]);
+		tap_ok(in_range && sorted[0] == kt.batch_ticks_min &&
+		       sorted[BATCHES - 1] == kt.batch_ticks_max &&
+		       (sorted[BATCHES / 2 - 1] + sorted[BATCHES / 2]) / 2 ==
+		       kt.batch_ticks_median &&
+		       samples[BATCHES] == 0x5a5a5a5a5a5a5a5aull,
+		       "KTIMED %s: samples_ptr holds the %u batches (and not one more)",
+		       op_names[op], BATCHES);
+		double per_op = ((double)kt.batch_ticks_median - kt.overhead_ticks_median) / ITERS;
+
+		tap_diag("KTIMED %-9s %9.1f ticks/op = %8.1f ns/op (batch median %llu, overhead median %llu)",
+			 op_names[op], per_op, per_op * 1e6 / tsc_khz,
+			 (unsigned long long)kt.batch_ticks_median,
+			 (unsigned long long)kt.overhead_ticks_median);
+		if (op == VMPROBE_OP_EMPTY)
+			empty_ticks = per_op;
+		if (op == VMPROBE_OP_CPUID0)
+			cpuid_ticks = per_op;
+	}
+	/* The empty loop against itself is noise: a few ticks per iteration. */
+	tap_ok(empty_ticks > -20 && empty_ticks < 20,
+	       "KTIMED empty minus overhead is ~0 (%.1f ticks/op)", empty_ticks);
+	tap_ok(cpuid_ticks > 1, "KTIMED cpuid costs more than the empty loop (%.1f ticks/op)",
+	       cpuid_ticks);
+
+	/* RDTSCP without the CPU feature must say so. */
+	ktimed_init(&kt, VMPROBE_OP_RDTSCP, 1, 1);
+	{
+		unsigned int a, b, c, d;
+		int has = __get_cpuid(0x80000001, &a, &b, &c, &d) && (d & (1u << 27));
+		int ret = vmprobe_ioctl(VMPROBE_IOC_KTIMED, &kt);
+
+		tap_ok(has ? ret == 0 : ret == -EOPNOTSUPP,
+		       "KTIMED rdtscp: %s with RDTSCP %s", strerror(-ret), has ? "present" : "absent");
+	}
+}
+
+static void expect_ktimed(int want, const char *what,
+			  void (*mutate)(struct vmprobe_ktimed *))
+{
+	struct vmprobe_ktimed kt;
+	int ret;
+
+	ktimed_init(&kt, VMPROBE_OP_RDTSC, 4, 2);
+	mutate(&kt);
+	ret = vmprobe_ioctl(VMPROBE_IOC_KTIMED, &kt);
+	tap_ok(ret == want, "KTIMED %s -> %s (got %s)", what, strerror(-want), strerror(-ret));
+}
+
+static void kt_op_count(struct vmprobe_ktimed *kt) { kt->op = VMPROBE_OP_COUNT; }
+static void kt_op_huge(struct vmprobe_ktimed *kt) { kt->op = 0xffffffffu; }
+static void kt_iters_0(struct vmprobe_ktimed *kt) { kt->iterations = 0; }
+static void kt_iters_big(struct vmprobe_ktimed *kt) { kt->iterations = VMPROBE_KTIMED_MAX_ITERS + 1; }
+static void kt_batches_0(struct vmprobe_ktimed *kt) { kt->batches = 0; }
+static void kt_batches_big(struct vmprobe_ktimed *kt) { kt->batches = VMPROBE_KTIMED_MAX_BATCHES + 1; }
+static void kt_flags(struct vmprobe_ktimed *kt) { kt->flags = 1; }
+static void kt_flags_high(struct vmprobe_ktimed *kt) { kt->flags = 0x80000000u; }
+static void kt_reserved0(struct vmprobe_ktimed *kt) { kt->reserved[0] = 1; }
+static void kt_reserved3(struct vmprobe_ktimed *kt) { kt->reserved[3] = 1ull << 63; }
+static void kt_samples_kernel(struct vmprobe_ktimed *kt) { kt->samples_ptr = KERNEL_ADDRESS; }
+static void kt_samples_unmapped(struct vmprobe_ktimed *kt) { kt->samples_ptr = (uintptr_t)unmapped_address(); }
+static void kt_samples_noncanonical(struct vmprobe_ktimed *kt) { kt->samples_ptr = 0x8000000000000000ull; }
+
+static void kt_samples_readonly(struct vmprobe_ktimed *kt)
+{
+	static void *ro;
+
+	if (!ro)
+		ro = mmap(NULL, page_size, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	kt->samples_ptr = (uintptr_t)ro;
+}
+
+/* Room for one sample before the PROT_NONE page, two asked for. */
+static void kt_samples_straddle(struct vmprobe_ktimed *kt)
+{
+	static unsigned char *page;
+
+	if (!page)
+		page = guarded_page();
+	kt->samples_ptr = (uintptr_t)(page + page_size - sizeof(uint64_t));
+	kt->batches = 2;
+}
+
+static void test_ktimed_bad(void)
+{
+	expect_ktimed(-EINVAL, "op = VMPROBE_OP_COUNT", kt_op_count);
+	expect_ktimed(-EINVAL, "op = 0xffffffff", kt_op_huge);
+	expect_ktimed(-EINVAL, "iterations 0", kt_iters_0);
+	expect_ktimed(-EINVAL, "iterations above max", kt_iters_big);
+	expect_ktimed(-EINVAL, "batches 0", kt_batches_0);
+	expect_ktimed(-EINVAL, "batches above max", kt_batches_big);
+	expect_ktimed(-EINVAL, "flags 1", kt_flags);
+	expect_ktimed(-EINVAL, "flags bit 31", kt_flags_high);
+	expect_ktimed(-EINVAL, "reserved[0] not zero", kt_reserved0);
+	expect_ktimed(-EINVAL, "reserved[3] not zero", kt_reserved3);
+	expect_ktimed(-EFAULT, "samples_ptr a kernel address", kt_samples_kernel);
+	expect_ktimed(-EFAULT, "samples_ptr unmapped", kt_samples_unmapped);
+	expect_ktimed(-EFAULT, "samples_ptr non-canonical", kt_samples_noncanonical);
+	expect_ktimed(-EFAULT, "samples_ptr read-only", kt_samples_readonly);
+	expect_ktimed(-EFAULT, "samples_ptr running into a PROT_NONE page", kt_samples_straddle);
+}
+
+static void expect_gaps(int want, const char *what, unsigned int window_us,
+			unsigned int windows, unsigned int threshold_ns,
+			unsigned int flags, uint64_t reserved)
+{
+	struct vmprobe_gaps g;
+	int ret;
+
+	gaps_init(&g, window_us, windows);
+	g.threshold_ns = threshold_ns;
+	g.flags = flags;
+	g.reserved[1] = reserved;
+	ret = vmprobe_ioctl(VMPROBE_IOC_GAPS, &g);
+	tap_ok(ret == want, "GAPS %s -> %s (got %s)", what, want ? strerror(-want) : "0",
+	       strerror(-ret));
+}
+
+static void check_gaps_result(const struct vmprobe_gaps *g, const char *what)
+{
+	uint64_t hist_sum = 0;
+	unsigned int i;
+
+	for (i = 0; i < VMPROBE_GAPS_HIST_BUCKETS; i++)
+		hist_sum += g->hist[i];
+	tap_ok(g->windows_done == g->windows, "GAPS %s: windows_done %u", what, g->windows_done);
+	tap_ok(g->spin_ticks >= (uint64_t)g->windows * g->window_us * tsc_khz / 1000 &&
+	       g->spin_reads >= g->windows,
+	       "GAPS %s: spun at least windows x window (%llu ticks, %llu reads)", what,
+	       (unsigned long long)g->spin_ticks, (unsigned long long)g->spin_reads);
+	tap_ok(hist_sum == g->gap_count && g->gap_ticks_total <= g->spin_ticks &&
+	       g->gap_ticks_max <= g->gap_ticks_total &&
+	       (g->gap_count == 0) == (g->gap_ticks_total == 0),
+	       "GAPS %s: %llu gaps, histogram sums to the count, totals consistent", what,
+	       (unsigned long long)g->gap_count);
+	tap_diag("GAPS %s: %llu gaps, %.3f%% of %llu ticks, longest %.1f us, %.1f ns per TSC read",
+		 what, (unsigned long long)g->gap_count,
+		 g->spin_ticks ? 100.0 * g->gap_ticks_total / g->spin_ticks : 0,
+		 (unsigned long long)g->spin_ticks, g->gap_ticks_max * 1e3 / tsc_khz,
+		 g->spin_reads ? g->spin_ticks * 1e6 / tsc_khz / g->spin_reads : 0);
+}
+
+static void test_gaps(void)
+{
+	struct vmprobe_gaps g;
+	int ret;
+
+	gaps_init(&g, 100, 20);
+	ret = vmprobe_ioctl(VMPROBE_IOC_GAPS, &g);
+	if (tap_ok(ret == 0, "GAPS 20 x 100 us succeeds (%s)", strerror(-ret)))
+		check_gaps_result(&g, "20 x 100 us");
+
+	expect_gaps(-EINVAL, "window_us 0", 0, 1, 0, 0, 0);
+	expect_gaps(-EINVAL, "window_us above max", VMPROBE_GAPS_MAX_WINDOW_US + 1, 1, 0, 0, 0);
+	expect_gaps(-EINVAL, "windows 0", 10, 0, 0, 0, 0);
+	expect_gaps(-EINVAL, "windows above max", 10, VMPROBE_GAPS_MAX_WINDOWS + 1, 0, 0, 0);
+	expect_gaps(-EINVAL, "threshold above window", 10, 1, 10001, 0, 0);
+	expect_gaps(0, "threshold equal to window", 10, 1, 10000, 0, 0);
+	expect_gaps(0, "window 1 us with the default threshold", 1, 3, 0, 0, 0);
+	expect_gaps(-EINVAL, "flags not zero", 10, 1, 0, 4, 0);
+	expect_gaps(-EINVAL, "reserved not zero", 10, 1, 0, 0, 1);
+}
+
+/* The size field and the copy_struct_from_user() rules, on every struct command. */
+static void test_sizes(void)
+{
+	static const struct {
+		const char *name;
+		unsigned long cmd;
+		unsigned int size, ver0;
+	} cmds[] = {
+		{ "INFO", VMPROBE_IOC_INFO, sizeof(struct vmprobe_info), VMPROBE_INFO_SIZE_VER0 },
+		{ "KTIMED", VMPROBE_IOC_KTIMED, sizeof(struct vmprobe_ktimed), VMPROBE_KTIMED_SIZE_VER0 },
+		{ "GAPS", VMPROBE_IOC_GAPS, sizeof(struct vmprobe_gaps), VMPROBE_GAPS_SIZE_VER0 },
+	};
+	unsigned char *guard = guarded_page();
+	unsigned char buf[1024] __attribute__((aligned(8)));
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		const char *n = cmds[i].name;
+		unsigned long cmd = cmds[i].cmd;
+		unsigned int size = cmds[i].size;
+		int ret;
+
+		tap_ok(size == cmds[i].ver0, "%s: sizeof %u == SIZE_VER0 %u", n, size, cmds[i].ver0);
+
+		/* A valid struct of each kind, then variations on its size. */
+		memset(buf, 0, sizeof(buf));
+		if (cmd == VMPROBE_IOC_INFO)
+			((struct vmprobe_info *)buf)->calib_ms = 1;
+		else if (cmd == VMPROBE_IOC_KTIMED)
+			ktimed_init((struct vmprobe_ktimed *)buf, VMPROBE_OP_RDTSC, 2, 2);
+		else
+			gaps_init((struct vmprobe_gaps *)buf, 5, 2);
+
+		*(uint32_t *)buf = 0;
+		tap_ok(vmprobe_ioctl(cmd, buf) == -EINVAL, "%s size 0 -> EINVAL", n);
+		*(uint32_t *)buf = cmds[i].ver0 - 1;
+		tap_ok(vmprobe_ioctl(cmd, buf) == -EINVAL, "%s size VER0-1 -> EINVAL", n);
+		*(uint32_t *)buf = 0xffffffffu;
+		tap_ok(vmprobe_ioctl(cmd, buf) == -EINVAL, "%s size 0xffffffff -> EINVAL", n);
+		*(uint32_t *)buf = size + 64;	/* larger, zero tail */
+		ret = vmprobe_ioctl(cmd, buf);
+		tap_ok(ret == 0 && *(uint32_t *)buf == size,
+		       "%s larger size with zero tail accepted, size written back %u (%s)",
+		       n, *(uint32_t *)buf, strerror(-ret));
+		*(uint32_t *)buf = size + 64;
+		buf[size + 63] = 1;
+		tap_ok(vmprobe_ioctl(cmd, buf) == -E2BIG, "%s non-zero tail -> E2BIG", n);
+		buf[size + 63] = 0;
+
+		tap_ok(vmprobe_ioctl(cmd, NULL) == -EFAULT, "%s NULL pointer -> EFAULT", n);
+		tap_ok(vmprobe_ioctl(cmd, unmapped_address()) == -EFAULT, "%s unmapped pointer -> EFAULT", n);
+		tap_ok(vmprobe_ioctl(cmd, (void *)KERNEL_ADDRESS) == -EFAULT,
+		       "%s kernel pointer 0x%llx -> EFAULT", n, KERNEL_ADDRESS);
+		tap_ok(vmprobe_ioctl(cmd, guard + page_size - 2) == -EFAULT,
+		       "%s size field straddling a PROT_NONE page -> EFAULT", n);
+
+		/* The struct ends exactly at the guard page: fine; one byte more: EFAULT. */
+		memcpy(guard + page_size - size, buf, size);
+		*(uint32_t *)(guard + page_size - size) = size;
+		ret = vmprobe_ioctl(cmd, guard + page_size - size);
+		tap_ok(ret == 0, "%s struct ending at a PROT_NONE page works (%s)", n, strerror(-ret));
+		memcpy(guard + page_size - size, buf, size);
+		*(uint32_t *)(guard + page_size - size) = size + 8;
+		tap_ok(vmprobe_ioctl(cmd, guard + page_size - size) == -EFAULT,
+		       "%s size reaching into a PROT_NONE page -> EFAULT", n);
+
+		/* The size bits of the command number do not matter; direction does. */
+		*(uint32_t *)buf = size;
+		ret = vmprobe_ioctl(_IOC(_IOC_READ | _IOC_WRITE, VMPROBE_IOC_MAGIC,
+					 _IOC_NR(cmd), size + 200), buf);
+		tap_ok(ret == 0, "%s with other size bits in the command works (%s)", n, strerror(-ret));
+		tap_ok(vmprobe_ioctl(_IOC(_IOC_READ, VMPROBE_IOC_MAGIC, _IOC_NR(cmd), size), buf) == -ENOTTY,
+		       "%s with direction READ only -> ENOTTY", n);
+		tap_ok(vmprobe_ioctl(_IOC(_IOC_READ | _IOC_WRITE, 'w', _IOC_NR(cmd), size), buf) == -ENOTTY,
+		       "%s with another type -> ENOTTY", n);
+	}
+	munmap(guard, 2 * page_size);
+}
+
+static void test_unknown_commands(void)
+{
+	unsigned char buf[512] = { 0 };
+	unsigned int nr;
+	int all = 1;
+
+	for (nr = 4; nr < 256; nr++)
+		all &= vmprobe_ioctl(_IOWR(VMPROBE_IOC_MAGIC, nr, struct vmprobe_info), buf) == -ENOTTY &&
+		       vmprobe_ioctl(_IO(VMPROBE_IOC_MAGIC, nr), NULL) == -ENOTTY;
+	tap_ok(all, "command numbers 4..255 -> ENOTTY");
+	tap_ok(vmprobe_ioctl(_IO(VMPROBE_IOC_MAGIC, 0x00), buf) == -ENOTTY, "INFO number with no direction -> ENOTTY");
+	tap_ok(vmprobe_ioctl(_IOW(VMPROBE_IOC_MAGIC, 0x01, int), buf) == -ENOTTY, "NULL number with a direction -> ENOTTY");
+	tap_ok(vmprobe_ioctl(0, buf) == -ENOTTY, "command 0 -> ENOTTY");
+	tap_ok(vmprobe_ioctl(0xffffffffu, buf) == -ENOTTY, "command 0xffffffff -> ENOTTY");
+	tap_ok(vmprobe_ioctl(TCGETS, buf) == -ENOTTY, "TCGETS -> ENOTTY");
+}
+
+static volatile sig_atomic_t alarms;
+static void on_alarm(int sig) { alarms++; }
+
+/* A signal ends a long command early with EINTR and a progress count. */
+static void test_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };	/* no SA_RESTART */
+	struct itimerval it = { .it_value = { 0, 200000 } };
+	struct vmprobe_ktimed kt;
+	struct vmprobe_gaps g;
+	struct vmprobe_info info;
+	int ret;
+
+	sigaction(SIGALRM, &sa, NULL);
+
+	ktimed_init(&kt, VMPROBE_OP_RDTSC, VMPROBE_KTIMED_MAX_ITERS, VMPROBE_KTIMED_MAX_BATCHES);
+	setitimer(ITIMER_REAL, &it, NULL);
+	ret = vmprobe_ioctl(VMPROBE_IOC_KTIMED, &kt);
+	tap_ok(ret == -EINTR && kt.batches_done > 0 && kt.batches_done < kt.batches &&
+	       kt.batch_ticks_median > 0,
+	       "KTIMED interrupted by a signal -> EINTR after %u batches (%s)",
+	       kt.batches_done, strerror(-ret));
+
+	gaps_init(&g, 1000, VMPROBE_GAPS_MAX_WINDOWS);
+	setitimer(ITIMER_REAL, &it, NULL);
+	ret = vmprobe_ioctl(VMPROBE_IOC_GAPS, &g);
+	tap_ok(ret == -EINTR && g.windows_done > 0 && g.windows_done < g.windows,
+	       "GAPS interrupted by a signal -> EINTR after %u windows (%s)",
+	       g.windows_done, strerror(-ret));
+
+	memset(&info, 0, sizeof(info));
+	info.size = sizeof(info);
+	info.calib_ms = VMPROBE_CALIB_MAX_MS;
+	setitimer(ITIMER_REAL, &it, NULL);
+	ret = vmprobe_ioctl(VMPROBE_IOC_INFO, &info);
+	tap_ok(ret == -EINTR, "INFO calibration interrupted by a signal -> EINTR (%s)", strerror(-ret));
+	signal(SIGALRM, SIG_DFL);
+}
+
+/* The largest requests the header allows finish, and keep irqs off <= the cap. */
+static void test_limits(void)
+{
+	uint64_t cap = tsc_khz * VMPROBE_IRQOFF_CAP_US / 1000;
+	struct vmprobe_ktimed kt;
+	struct vmprobe_gaps g;
+	unsigned int op;
+	double t0;
+	int ret;
+
+	/* Every op at the most iterations: it fits under the cap or says ERANGE. */
+	for (op = 0; op < VMPROBE_OP_COUNT; op++) {
+		ktimed_init(&kt, op, VMPROBE_KTIMED_MAX_ITERS, 3);
+		ret = vmprobe_ioctl(VMPROBE_IOC_KTIMED, &kt);
+		if (ret == -EOPNOTSUPP)
+			continue;
+		tap_ok((ret == 0 && kt.batch_ticks_max <= cap && kt.overhead_ticks_max <= cap) ||
+		       (ret == -ERANGE && kt.batch_ticks_max > cap),
+		       "KTIMED %s x %u: %s, longest batch %llu ticks vs cap %llu",
+		       op_names[op], VMPROBE_KTIMED_MAX_ITERS, ret ? strerror(-ret) : "ok",
+		       (unsigned long long)kt.batch_ticks_max, (unsigned long long)cap);
+	}
+
+	if (quick) {
+		tap_diag("--quick: largest requests skipped");
+		return;
+	}
+	ktimed_init(&kt, VMPROBE_OP_EMPTY, VMPROBE_KTIMED_MAX_ITERS, VMPROBE_KTIMED_MAX_BATCHES);
+	t0 = now_s();
+	ret = vmprobe_ioctl(VMPROBE_IOC_KTIMED, &kt);
+	tap_ok(ret == 0 && kt.batches_done == VMPROBE_KTIMED_MAX_BATCHES &&
+	       kt.batch_ticks_max <= cap && kt.overhead_ticks_max <= cap,
+	       "KTIMED largest request (%u x %u) finishes in %.1f s, irqs off at most %llu ticks (cap %llu) (%s)",
+	       VMPROBE_KTIMED_MAX_ITERS, VMPROBE_KTIMED_MAX_BATCHES, now_s() - t0,
+	       (unsigned long long)kt.batch_ticks_max, (unsigned long long)cap, strerror(-ret));
+
+	gaps_init(&g, VMPROBE_GAPS_MAX_WINDOW_US, VMPROBE_GAPS_MAX_WINDOWS);
+	t0 = now_s();
+	ret = vmprobe_ioctl(VMPROBE_IOC_GAPS, &g);
+	tap_ok(ret == 0, "GAPS largest request (%u x %u us) finishes in %.1f s (%s)",
+	       VMPROBE_GAPS_MAX_WINDOWS, VMPROBE_GAPS_MAX_WINDOW_US, now_s() - t0, strerror(-ret));
+	if (ret == 0)
+		check_gaps_result(&g, "largest");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "virtual-time", no_argument, NULL, 'v' },
+		{ "quick", no_argument, NULL, 'q' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		switch (c) {
+		case 'v': virtual_time = 1; break;
+		case 'q': quick = 1; break;
+		default:
+			fprintf(stderr, "usage: modtest [--virtual-time] [--quick]\n");
+			return 2;
+		}
+	}
+	page_size = sysconf(_SC_PAGESIZE);
+
+	fd = open(VMPROBE_DEVICE, O_RDWR);
+	if (!tap_ok(fd >= 0, "open %s (%s)", VMPROBE_DEVICE, fd < 0 ? strerror(errno) : "ok")) {
+		printf("Bail out! no %s\n", VMPROBE_DEVICE);
+		return tap_done();
+	}
+	test_info();
+	test_null();
+	test_unknown_commands();
+	test_sizes();
+	test_ktimed_ops();
+	test_ktimed_bad();
+	test_gaps();
+	test_signals();
+	test_limits();
+	close(fd);
+	return tap_done();
+}

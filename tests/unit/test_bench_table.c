@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The benchmark table: every row is well formed, names are unique,
+ * bench_find finds each by name and nothing else, and the flags the
+ * harness relies on (forks, needs the module, slow) are where they belong.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "bench.h"
+
+static void names_are_unique(void **state)
+{
+	for (size_t i = 0; i < bench_table_len; i++)
+		for (size_t j = i + 1; j < bench_table_len; j++)
+			if (strcmp(bench_table[i]->name, bench_table[j]->name) == 0)
+				fail_msg("duplicate benchmark name %s", bench_table[i]->name);
+}
+
+static void rows_are_well_formed(void **state)
+{
+	assert_true(bench_table_len > 30);
+	for (size_t i = 0; i < bench_table_len; i++) {
+		const struct bench *b = bench_table[i];
+
+		assert_non_null(b);
+		assert_non_null(b->name);
+		assert_true(strlen(b->name) > 0);
+		assert_null(strchr(b->name, ' '));
+		assert_true(strcmp(b->group, "micro") == 0 || strcmp(b->group, "macro") == 0);
+		assert_non_null(b->summary);
+		assert_non_null(b->unit);
+		/* Exactly one way to be timed. */
+		assert_true((b->run != NULL) != (b->measure != NULL));
+		assert_true(b->run_baseline == NULL || b->run != NULL);
+		/* Sizes: positive, then a 0 inside the array. */
+		size_t k = 0;
+
+		while (k < BENCH_MAX_SIZES && b->sizes[k] != 0) {
+			assert_true(b->sizes[k] > 0);
+			k++;
+		}
+		assert_true(k < BENCH_MAX_SIZES);
+		if (b->flags & BENCH_NEEDS_MODULE)
+			assert_non_null(b->valid);
+	}
+}
+
+static void micro_rows_come_before_macro(void **state)
+{
+	int seen_macro = 0;
+
+	for (size_t i = 0; i < bench_table_len; i++) {
+		if (strcmp(bench_table[i]->group, "macro") == 0)
+			seen_macro = 1;
+		else if (seen_macro)
+			fail_msg("micro bench %s after a macro one", bench_table[i]->name);
+	}
+}
+
+static void find_by_name(void **state)
+{
+	for (size_t i = 0; i < bench_table_len; i++)
+		assert_ptr_equal(bench_find(bench_table[i]->name), bench_table[i]);
+	assert_null(bench_find("no-such-bench"));
+	assert_null(bench_find(""));
+	assert_null(bench_find(NULL));
+	assert_null(bench_find("matmul-100"));	/* a row, not a bench name */
+	assert_null(bench_find("MATMUL"));
+	assert_null(bench_find("matmu"));
+}
+
+/* Every study benchmark is there, with the study's sizes as defaults. */
+static void study_set_is_complete(void **state)
+{
+	static const char *const names[] = {
+		"getpid", "getpid-raw", "null-syscall", "stat", "open-close", "read-file",
+		"read-zero", "matmul", "bubblesort", "ctxsw-1cpu", "ctxsw-2cpu", "pipe-bandwidth",
+	};
+	const struct bench *b;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!bench_find(names[i]))
+			fail_msg("missing benchmark %s", names[i]);
+	b = bench_find("matmul");
+	assert_int_equal(b->sizes[0], 10);
+	assert_int_equal(b->sizes[1], 100);
+	assert_int_equal(b->sizes[2], 1000);
+	assert_true(b->flags & BENCH_SLOW);
+	b = bench_find("bubblesort");
+	assert_int_equal(b->sizes[0], 1000);
+	assert_int_equal(b->sizes[1], 10000);
+	assert_int_equal(b->sizes[2], 100000);
+	assert_true(b->flags & BENCH_SLOW);
+	b = bench_find("read-file");
+	assert_int_equal(b->sizes[0], 1);
+	assert_int_equal(b->sizes[1], 1024);
+	assert_int_equal(b->sizes[2], 1048576);
+}
+
+static void process_rows_say_they_fork(void **state)
+{
+	static const char *const forking[] = {
+		"ctxsw-1cpu", "ctxsw-2cpu", "pipe-bandwidth", "fork-exit-wait", "fork-exec",
+	};
+
+	for (size_t i = 0; i < sizeof(forking) / sizeof(forking[0]); i++) {
+		const struct bench *b = bench_find(forking[i]);
+
+		assert_non_null(b);
+		if (!(b->flags & BENCH_FORKS))
+			fail_msg("%s creates processes but lacks BENCH_FORKS", forking[i]);
+	}
+	assert_false(bench_find("getpid")->flags & BENCH_FORKS);
+}
+
+static void module_rows_are_marked(void **state)
+{
+	size_t ktimed = 0;
+
+	for (size_t i = 0; i < bench_table_len; i++) {
+		const struct bench *b = bench_table[i];
+
+		if (strncmp(b->name, "ktimed-", 7) == 0) {
+			ktimed++;
+			assert_non_null(b->measure);
+			assert_true(b->flags & BENCH_NEEDS_MODULE);
+		}
+	}
+	assert_int_equal(ktimed, 9);
+	assert_true(bench_find("gaps")->flags & BENCH_NEEDS_MODULE);
+	assert_true(bench_find("ioctl-null")->flags & BENCH_NEEDS_MODULE);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(names_are_unique),
+		cmocka_unit_test(rows_are_well_formed),
+		cmocka_unit_test(micro_rows_come_before_macro),
+		cmocka_unit_test(find_by_name),
+		cmocka_unit_test(study_set_is_complete),
+		cmocka_unit_test(process_rows_say_they_fork),
+		cmocka_unit_test(module_rows_are_marked),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

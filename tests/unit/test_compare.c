@@ -1,0 +1,360 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * compare on the fixture files, against answers computed independently
+ * (by hand and in Python from the fixture samples): ratios of median
+ * times across different TSC rates, U and p, geometric means, emulation
+ * cost, the states and reasons of rows without figures, and the renderers.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "compare.h"
+#include "fixture_path.h"
+
+#define assert_double_equal(actual, expected, tolerance) \
+	assert_near((actual), (expected), (tolerance), #actual, __FILE__, __LINE__)
+
+static void assert_near(double actual, double expected, double tolerance, const char *what,
+			const char *file, int line)
+{
+	if (fabs(actual - expected) <= tolerance)
+		return;
+	print_error("%s = %.17g, expected %.17g (tolerance %g)\n", what, actual, expected, tolerance);
+	_fail(file, line);
+}
+
+struct loaded {
+	struct rio_result files[4];
+	size_t count;
+	struct compare_table table;
+};
+
+static void load(struct loaded *l, const char *const *names, size_t n)
+{
+	char err[RIO_ERR_LEN];
+
+	memset(l, 0, sizeof(*l));
+	for (size_t i = 0; i < n; i++) {
+		if (rio_load(fixture(names[i]), &l->files[i], err, sizeof(err))) {
+			print_error("%s\n", err);
+			fail();
+		}
+		l->count++;
+	}
+}
+
+static void unload(struct loaded *l)
+{
+	compare_free(&l->table);
+	for (size_t i = 0; i < l->count; i++)
+		rio_free(&l->files[i]);
+}
+
+static int setup_three(void **state)
+{
+	static const char *const names[] = { "host.json", "qemu.json", "qemu-icount.json" };
+	struct loaded *l = calloc(1, sizeof(*l));
+	char err[RIO_ERR_LEN];
+
+	load(l, names, 3);
+	if (compare_build(l->files, 3, 0.05, &l->table, err, sizeof(err))) {
+		print_error("%s\n", err);
+		return -1;
+	}
+	*state = l;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	unload(*state);
+	free(*state);
+	return 0;
+}
+
+static const struct compare_row *row(const struct compare_table *t, const char *name)
+{
+	for (size_t r = 0; r < t->row_count; r++)
+		if (!strcmp(t->rows[r].name, name))
+			return &t->rows[r];
+	fail_msg("no row %s", name);
+	return NULL;
+}
+
+static void rows_are_the_union_in_base_order(void **state)
+{
+	const struct compare_table *t = &((struct loaded *)*state)->table;
+	static const char *const order[] = { "getpid", "null-syscall", "stat", "read-1024",
+					      "matmul-10", "bubble-1000", "ctx-switch-2", "open" };
+
+	assert_int_equal(t->row_count, 8);
+	for (size_t r = 0; r < 8; r++)
+		assert_string_equal(t->rows[r].name, order[r]);
+}
+
+static void ratios_across_tsc_rates(void **state)
+{
+	const struct compare_table *t = &((struct loaded *)*state)->table;
+	const struct compare_cell *h = row(t, "getpid")->cells, *q = h + 1;
+
+	/* host 204 ticks at 2 GHz = 102 ns; qemu 154 ticks at 1 GHz = 154 ns. */
+	assert_double_equal(h->time_ns, 102.0, 1e-9);
+	assert_double_equal(h->ratio, 1.0, 0);
+	assert_double_equal(q->time_ns, 154.0, 1e-9);
+	assert_double_equal(q->ticks, 154.0, 0);
+	assert_double_equal(q->ratio, 1.5098039215686274, 1e-12);
+	assert_double_equal(q->time_ci_low, 150.0, 1e-9);
+	assert_double_equal(q->time_ci_high, 158.0, 1e-9);
+	assert_string_equal(q->time_source, "tsc");
+	assert_double_equal(row(t, "null-syscall")->cells[1].ratio, 1.9090909090909092, 1e-12);
+	assert_double_equal(row(t, "stat")->cells[1].ratio, 1.0019704433497536, 1e-12);
+	assert_double_equal(row(t, "matmul-10")->cells[1].ratio, 1.0, 1e-12);
+}
+
+static void significance(void **state)
+{
+	const struct compare_table *t = &((struct loaded *)*state)->table;
+	const struct compare_cell *c;
+
+	c = &row(t, "getpid")->cells[1];
+	assert_true(c->tested);
+	assert_int_equal(c->mwu.method, MWU_EXACT);
+	assert_double_equal(c->mwu.u1, 0.0, 0);
+	assert_double_equal(c->mwu.p, 0.007936507936507936, 1e-12);
+	assert_true(c->significant);
+
+	/* 3 against 3 can never reach p < 0.05 (the least p is 0.1). */
+	c = &row(t, "null-syscall")->cells[1];
+	assert_false(c->tested);
+	assert_false(c->significant);
+	assert_string_equal(c->signif_note, "n/a (too few repetitions)");
+
+	c = &row(t, "stat")->cells[1];	/* a tie across the samples: normal approximation */
+	assert_true(c->tested);
+	assert_int_equal(c->mwu.method, MWU_NORMAL);
+	assert_double_equal(c->mwu.u1, 7.5, 1e-12);
+	assert_double_equal(c->mwu.p, 1.0, 1e-12);
+	assert_false(c->significant);
+
+	c = &row(t, "matmul-10")->cells[1];
+	assert_int_equal(c->mwu.method, MWU_NORMAL);
+	assert_double_equal(c->mwu.u1, 16.5, 1e-12);
+	assert_double_equal(c->mwu.p, 0.8683712522932042, 1e-9);
+	assert_false(c->significant);
+}
+
+static void rows_without_figures_keep_their_reason(void **state)
+{
+	const struct compare_table *t = &((struct loaded *)*state)->table;
+	const struct compare_cell *c;
+
+	c = &row(t, "read-1024")->cells[0];
+	assert_int_equal(c->state, CELL_SKIPPED);
+	assert_string_equal(c->reason, "needs the vmprobe module");
+	assert_true(isnan(c->time_ns) && isnan(c->ratio));
+	c = &row(t, "read-1024")->cells[1];	/* ok, but nothing to compare with */
+	assert_int_equal(c->state, CELL_OK);
+	assert_true(isnan(c->ratio));
+	assert_string_equal(c->ratio_note, "base has no figure");
+	assert_false(c->tested);
+
+	c = &row(t, "bubble-1000")->cells[1];
+	assert_int_equal(c->state, CELL_FAILED);
+	assert_string_equal(c->reason, "verify failed: not sorted");
+	assert_true(isnan(c->ratio));
+	assert_int_equal(row(t, "ctx-switch-2")->cells[0].state, CELL_FAILED);
+	assert_int_equal(row(t, "ctx-switch-2")->cells[1].state, CELL_SKIPPED);
+	c = &row(t, "open")->cells[0];
+	assert_int_equal(c->state, CELL_MISSING);
+	assert_string_equal(c->reason, "not in this file");
+	assert_true(isnan(c->time_ns));
+}
+
+static void counters_and_separation(void **state)
+{
+	const struct compare_table *t = &((struct loaded *)*state)->table;
+	const struct compare_cell *h = row(t, "getpid")->cells, *q = h + 1;
+
+	assert_double_equal(q->instructions, 500.0, 0);
+	assert_double_equal(q->ipc, 2.0, 1e-12);
+	assert_double_equal(h->instructions, 400.0, 0);
+	assert_true(isnan(h->ipc));	/* no cycles counter on the host fixture */
+	assert_string_equal(q->separation_method, "gaps");
+	assert_double_equal(q->outside_share, 0.25, 0);
+	assert_null(row(t, "stat")->cells[1].separation_method);
+}
+
+static void instruction_clock_has_no_time(void **state)
+{
+	const struct compare_table *t = &((struct loaded *)*state)->table;
+	const struct compare_cell *c = &row(t, "getpid")->cells[2];
+
+	assert_string_equal(compare_ticks_unit(&t->files[2]), "instr");
+	assert_string_equal(compare_ticks_unit(&t->files[0]), "cycles");
+	assert_int_equal(c->state, CELL_OK);
+	assert_double_equal(c->ticks, 50.0, 0);
+	assert_true(isnan(c->time_ns) && isnan(c->ratio));
+	assert_null(c->time_source);
+	assert_string_equal(c->ratio_note, "no real time (instruction clock)");
+	assert_false(c->tested);
+}
+
+static void emulation_cost(void **state)
+{
+	const struct compare_table *t = &((struct loaded *)*state)->table;
+
+	assert_int_equal(t->qemu_file, 1);
+	assert_int_equal(t->icount_file, 2);
+	assert_double_equal(row(t, "getpid")->cycles_per_guest_instr, 154.0 / 50.0, 1e-12);
+	assert_double_equal(row(t, "null-syscall")->cycles_per_guest_instr, 105.0 / 31.0, 1e-12);
+	assert_double_equal(row(t, "matmul-10")->cycles_per_guest_instr, 2075.0 / 700.5, 1e-12);
+	assert_true(isnan(row(t, "stat")->cycles_per_guest_instr));	/* skipped under icount */
+	assert_true(isnan(row(t, "open")->cycles_per_guest_instr));
+}
+
+static void geometric_means(void **state)
+{
+	const struct compare_table *t = &((struct loaded *)*state)->table;
+	size_t n = t->file_count;
+
+	/* micro: getpid, null-syscall, stat (read-1024 and open lack the base). */
+	assert_int_equal(t->geomeans[0 * n + 1].rows, 3);
+	assert_double_equal(t->geomeans[0 * n + 1].ratio, 1.4240788061780785, 1e-12);
+	assert_int_equal(t->geomeans[1 * n + 1].rows, 1);
+	assert_double_equal(t->geomeans[1 * n + 1].ratio, 1.0, 1e-12);
+	assert_int_equal(t->geomeans[0 * n + 2].rows, 0);
+	assert_true(isnan(t->geomeans[0 * n + 2].ratio));
+}
+
+static void host_clock_gives_virtual_time_a_time(void **state)
+{
+	static const char *const names[] = { "host.json", "qemu-icount-vt.json" };
+	struct loaded l;
+	char err[RIO_ERR_LEN];
+	const struct compare_cell *c;
+
+	load(&l, names, 2);
+	assert_int_equal(compare_build(l.files, 2, 0.05, &l.table, err, sizeof(err)), 0);
+	c = &row(&l.table, "getpid")->cells[1];
+	/* 50 instructions at a nominal 1 GHz = 50 guest ns; host wall is twice the guest's. */
+	assert_double_equal(c->time_ns, 100.0, 1e-9);
+	assert_string_equal(c->time_source, "host-clock");
+	assert_double_equal(c->ratio, 100.0 / 102.0, 1e-12);
+	assert_true(c->tested);
+	assert_int_equal(l.table.qemu_file, -1);	/* no real-time qemu: no emulation cost */
+	unload(&l);
+}
+
+static void incomparable_sets_refused(void **state)
+{
+	static const char *const same_label[] = { "host.json", "relabelled-host.json" };
+	static const char *const pair[] = { "host.json", "qemu.json" };
+	struct loaded l;
+	char err[RIO_ERR_LEN] = "";
+
+	load(&l, same_label, 2);
+	assert_int_equal(compare_build(l.files, 2, 0.05, &l.table, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "label \"host\" is also the label of"));
+	unload(&l);
+
+	load(&l, pair, 2);
+	free(l.files[1].benches[0].group);	/* getpid */
+	l.files[1].benches[0].group = strdup("macro");
+	assert_int_equal(compare_build(l.files, 2, 0.05, &l.table, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "benchmark \"getpid\" is in group macro here but micro"));
+	unload(&l);
+}
+
+static char *render(const struct compare_table *t, int (*fn)(const struct compare_table *, FILE *))
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	assert_int_equal(fn(t, f), 0);
+	fclose(f);
+	return buf;
+}
+
+static int write_markdown(const struct compare_table *t, FILE *f)
+{
+	return compare_write_table(t, f, true);
+}
+
+static int write_text(const struct compare_table *t, FILE *f)
+{
+	return compare_write_table(t, f, false);
+}
+
+static void renderers(void **state)
+{
+	const struct compare_table *t = &((struct loaded *)*state)->table;
+	char *s;
+	struct json_object *root, *rows, *getpid, *cell, *v;
+
+	s = render(t, write_markdown);
+	assert_memory_equal(s, "| benchmark ", 12);
+	assert_non_null(strstr(s, "\n| --- | ---: |"));
+	assert_non_null(strstr(s, "| getpid "));
+	assert_non_null(strstr(s, "1.510x"));
+	assert_non_null(strstr(s, "needs the vmprobe module"));
+	assert_non_null(strstr(s, "n/a (too few repetitions)"));
+	free(s);
+
+	s = render(t, write_text);
+	assert_non_null(strstr(s, "geomean micro"));
+	assert_non_null(strstr(s, "1.424x (3 rows)"));
+	assert_non_null(strstr(s, "qemu cycles/guest instr"));
+	free(s);
+
+	s = render(t, compare_write_csv);
+	assert_memory_equal(s, "benchmark,group,host.status,host.reason,host.time_ns,", 52);
+	assert_non_null(strstr(s, "\ngetpid,micro,ok,,102,"));
+	assert_non_null(strstr(s, ",1.5098039215686274,"));
+	assert_non_null(strstr(s, "\ngeomean-micro,micro,base,"));
+	free(s);
+
+	s = render(t, compare_write_json);
+	root = json_tokener_parse(s);
+	assert_non_null(root);
+	assert_true(json_object_object_get_ex(root, "rows", &rows));
+	getpid = json_object_array_get_idx(rows, 0);
+	assert_true(json_object_object_get_ex(getpid, "cells", &cell));
+	assert_true(json_object_object_get_ex(cell, "qemu", &cell));
+	assert_true(json_object_object_get_ex(cell, "ratio", &v));
+	assert_double_equal(json_object_get_double(v), 1.5098039215686274, 1e-12);
+	assert_true(json_object_object_get_ex(cell, "mann_whitney", &cell));
+	assert_true(json_object_object_get_ex(cell, "p", &v));
+	assert_double_equal(json_object_get_double(v), 0.007936507936507936, 1e-12);
+	assert_true(json_object_object_get_ex(getpid, "cycles_per_guest_instruction", &v));
+	assert_double_equal(json_object_get_double(v), 3.08, 1e-12);
+	json_object_put(root);
+	free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(rows_are_the_union_in_base_order, setup_three, teardown),
+		cmocka_unit_test_setup_teardown(ratios_across_tsc_rates, setup_three, teardown),
+		cmocka_unit_test_setup_teardown(significance, setup_three, teardown),
+		cmocka_unit_test_setup_teardown(rows_without_figures_keep_their_reason, setup_three,
+						teardown),
+		cmocka_unit_test_setup_teardown(counters_and_separation, setup_three, teardown),
+		cmocka_unit_test_setup_teardown(instruction_clock_has_no_time, setup_three, teardown),
+		cmocka_unit_test_setup_teardown(emulation_cost, setup_three, teardown),
+		cmocka_unit_test_setup_teardown(geometric_means, setup_three, teardown),
+		cmocka_unit_test_setup_teardown(renderers, setup_three, teardown),
+		cmocka_unit_test(host_clock_gives_virtual_time_a_time),
+		cmocka_unit_test(incomparable_sets_refused),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Helpers shared by the benchmarks; see common.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common.h"
+
+int bench_fail(struct bench_state *st, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(st->msg, sizeof(st->msg), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int bench_fail_errno(struct bench_state *st, const char *fmt, ...)
+{
+	int err = errno;
+	size_t used;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(st->msg, sizeof(st->msg), fmt, ap);
+	va_end(ap);
+	used = strlen(st->msg);
+	snprintf(st->msg + used, sizeof(st->msg) - used, ": %s", strerror(err));
+	return -1;
+}
+
+int bench_needs_module(const struct bench_state *st, char *why, size_t whylen)
+{
+	if (st->devfd >= 0)
+		return 1;
+	snprintf(why, whylen, "needs the vmprobe module (insmod vmprobe.ko)");
+	return 0;
+}
+
+int bench_make_file(struct bench_state *st, size_t len, char *path, size_t pathlen)
+{
+	const char *dir = getenv("TMPDIR");
+	unsigned char block[4096];
+	size_t done = 0;
+	int fd;
+
+	if (!dir || !*dir)
+		dir = "/tmp";
+	if ((size_t)snprintf(path, pathlen, "%s/vmprobe-bench-XXXXXX", dir) >= pathlen)
+		return bench_fail(st, "temporary file path too long under %s", dir);
+	fd = mkstemp(path);
+	if (fd < 0)
+		return bench_fail_errno(st, "mkstemp %s", path);
+
+	while (done < len) {
+		size_t chunk = len - done < sizeof(block) ? len - done : sizeof(block);
+		ssize_t w;
+
+		for (size_t i = 0; i < chunk; i++)
+			block[i] = bench_file_byte(done + i);
+		w = write(fd, block, chunk);
+		if (w <= 0) {
+			if (w < 0 && errno == EINTR)
+				continue;
+			bench_fail_errno(st, "write %s", path);
+			goto fail;
+		}
+		done += (size_t)w;
+	}
+	/* One read pass so the timed reads hit the page cache from the first one. */
+	for (off_t off = 0; off < (off_t)len; off += sizeof(block)) {
+		if (pread(fd, block, sizeof(block), off) < 0) {
+			bench_fail_errno(st, "pread %s", path);
+			goto fail;
+		}
+	}
+	return fd;
+fail:
+	close(fd);
+	unlink(path);
+	return -1;
+}
+
+int bench_ignore_sigpipe(struct sigaction *old)
+{
+	struct sigaction ign = { .sa_handler = SIG_IGN };
+
+	sigemptyset(&ign.sa_mask);
+	return sigaction(SIGPIPE, &ign, old);
+}
+
+void bench_restore_sigpipe(const struct sigaction *old)
+{
+	sigaction(SIGPIPE, old, NULL);
+}
+
+void bench_kill_child(pid_t *pid)
+{
+	if (*pid <= 0)
+		return;
+	kill(*pid, SIGKILL);
+	while (waitpid(*pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	*pid = -1;
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Small helpers shared by the benchmarks in user/bench/: error messages
+ * into st->msg, the temporary file the file-system rows work on, and
+ * reaping a child process on every exit path.
+ */
+#ifndef VMPROBE_BENCH_COMMON_H
+#define VMPROBE_BENCH_COMMON_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "bench.h"
+
+/* Formats st->msg and returns -1, so a failure is one `return bench_fail(...)`. */
+int bench_fail(struct bench_state *st, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Same, with ": strerror(errno)" appended (errno read before formatting). */
+int bench_fail_errno(struct bench_state *st, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* valid() helper for rows that talk to /dev/vmprobe. */
+int bench_needs_module(const struct bench_state *st, char *why, size_t whylen);
+
+/*
+ * Creates a temporary file of `len` bytes in $TMPDIR (else /tmp), byte i
+ * holding bench_file_byte(i), and reads it once so it sits in the page
+ * cache. Returns an fd open O_RDWR and writes the path to path[pathlen];
+ * -1 with st->msg set on failure (nothing left behind).
+ */
+int bench_make_file(struct bench_state *st, size_t len, char *path, size_t pathlen);
+
+/* The content of the temporary file at offset i. */
+static inline unsigned char bench_file_byte(size_t i)
+{
+	return (unsigned char)(i * 131u + 7u);
+}
+
+/*
+ * Ignores SIGPIPE while a benchmark writes to a pipe whose reader may have
+ * died, so a write fails with EPIPE instead of killing vmprobe; the old
+ * action goes to *old for bench_restore_sigpipe.
+ */
+int bench_ignore_sigpipe(struct sigaction *old);
+void bench_restore_sigpipe(const struct sigaction *old);
+
+/* Kills (SIGKILL) and reaps a child; safe on pid <= 0. */
+void bench_kill_child(pid_t *pid);
+
+#endif /* VMPROBE_BENCH_COMMON_H */

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * open-close: open() a temporary file read-only and close() it again (the
+ * study timed open(); a benchmark that only opened would run out of fds).
+ * One op = one open plus one close.
+ */
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "common.h"
+
+struct open_close_priv {
+	int fd;
+	char path[PATH_MAX];
+};
+
+static int open_close_setup(struct bench_state *st)
+{
+	struct open_close_priv *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return bench_fail(st, "out of memory");
+	p->fd = bench_make_file(st, 4096, p->path, sizeof(p->path));
+	if (p->fd < 0) {
+		free(p);
+		return -1;
+	}
+	st->priv = p;
+	return 0;
+}
+
+static void open_close_teardown(struct bench_state *st)
+{
+	struct open_close_priv *p = st->priv;
+
+	if (!p)
+		return;
+	close(p->fd);
+	unlink(p->path);
+	free(p);
+	st->priv = NULL;
+}
+
+static int open_close_run(struct bench_state *st, uint64_t n)
+{
+	struct open_close_priv *p = st->priv;
+
+	for (uint64_t i = 0; i < n; i++) {
+		int fd = open(p->path, O_RDONLY);
+
+		if (fd < 0)
+			return bench_fail_errno(st, "open %s", p->path);
+		if (close(fd) != 0)
+			return bench_fail_errno(st, "close %s", p->path);
+	}
+	return 0;
+}
+
+const struct bench bench_open_close = {
+	.name = "open-close",
+	.group = "micro",
+	.summary = "open() then close() of a temporary file",
+	.unit = "open+close",
+	.setup = open_close_setup,
+	.run = open_close_run,
+	.teardown = open_close_teardown,
+};

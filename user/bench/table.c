@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The benchmark table: `vmprobe list` and `vmprobe all` walk it in order,
+ * micro benchmarks first, then macro, each in the order of the 2005 study
+ * with what goes beyond it after.
+ */
+#include <string.h>
+
+#include "bench.h"
+
+extern const struct bench
+	/* micro: the study's */
+	bench_getpid, bench_getpid_raw, bench_null_syscall, bench_stat, bench_fstat,
+	bench_open_close, bench_read_file, bench_read_zero,
+	/* micro: beyond the study */
+	bench_write_null, bench_ioctl_null, bench_clock_gettime, bench_rdtsc, bench_cpuid,
+	bench_page_fault, bench_mmap_munmap, bench_signal,
+	bench_ktimed_rdtsc, bench_ktimed_rdtscp, bench_ktimed_cpuid0, bench_ktimed_cpuid1,
+	bench_ktimed_rdmsr, bench_ktimed_pio, bench_ktimed_cr0, bench_ktimed_cr3,
+	bench_ktimed_invlpg, bench_gaps,
+	/* macro: the study's */
+	bench_matmul, bench_bubblesort, bench_ctxsw_1cpu, bench_ctxsw_2cpu, bench_pipe_bandwidth,
+	/* macro: beyond the study */
+	bench_fork_exit_wait, bench_fork_exec;
+
+const struct bench *const bench_table[] = {
+	&bench_getpid,
+	&bench_getpid_raw,
+	&bench_null_syscall,
+	&bench_stat,
+	&bench_fstat,
+	&bench_open_close,
+	&bench_read_file,
+	&bench_read_zero,
+	&bench_write_null,
+	&bench_ioctl_null,
+	&bench_clock_gettime,
+	&bench_rdtsc,
+	&bench_cpuid,
+	&bench_page_fault,
+	&bench_mmap_munmap,
+	&bench_signal,
+	&bench_ktimed_rdtsc,
+	&bench_ktimed_rdtscp,
+	&bench_ktimed_cpuid0,
+	&bench_ktimed_cpuid1,
+	&bench_ktimed_rdmsr,
+	&bench_ktimed_pio,
+	&bench_ktimed_cr0,
+	&bench_ktimed_cr3,
+	&bench_ktimed_invlpg,
+	&bench_gaps,
+	&bench_matmul,
+	&bench_bubblesort,
+	&bench_ctxsw_1cpu,
+	&bench_ctxsw_2cpu,
+	&bench_pipe_bandwidth,
+	&bench_fork_exit_wait,
+	&bench_fork_exec,
+};
+
+const size_t bench_table_len = sizeof(bench_table) / sizeof(bench_table[0]);
+
+/*
+ * Finds a benchmark by its exact name ("matmul", not the row "matmul-100":
+ * splitting a row into bench and size is the harness's job); NULL if none.
+ */
+const struct bench *bench_find(const char *name)
+{
+	if (!name)
+		return NULL;
+	for (size_t i = 0; i < bench_table_len; i++)
+		if (strcmp(bench_table[i]->name, name) == 0)
+			return bench_table[i];
+	return NULL;
+}

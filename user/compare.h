@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * `vmprobe compare`: result files side by side, one row per benchmark, one
+ * column group per VMM, ratios to the first file (the base) with the
+ * Mann-Whitney U test over the samples, geometric means per group.
+ */
+#ifndef VMPROBE_COMPARE_H
+#define VMPROBE_COMPARE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "resultio.h"
+#include "signif.h"
+
+/* Exit status of compare and annotate besides 0 (ok). */
+#define COMPARE_EXIT_USAGE	2	/* bad options or arguments */
+#define COMPARE_EXIT_INPUT	3	/* a result or marks file is unreadable or invalid */
+#define COMPARE_EXIT_OUTPUT	4	/* writing the output, the plots or the file failed */
+
+#define COMPARE_DEFAULT_ALPHA	0.05
+
+enum compare_state { CELL_OK, CELL_SKIPPED, CELL_FAILED, CELL_MISSING };
+
+/* One benchmark in one file. Unknown figures are NAN; *_note says why a figure is absent. */
+struct compare_cell {
+	enum compare_state state;
+	const char *reason;		/* skipped/failed: the file's reason; missing: ours */
+	double time_ns, time_ci_low, time_ci_high;	/* real time per op, median and its CI */
+	const char *time_source;	/* "tsc", "host-clock", "guest-clock" (checked), NULL */
+	double ticks, ticks_ci_low, ticks_ci_high;	/* median ticks per op */
+	double instructions;		/* counters.instructions.per_op */
+	double ipc;			/* instructions / counters.cycles */
+	double ratio;			/* time_ns / base time_ns */
+	const char *ratio_note;
+	bool tested;			/* mwu holds a test against the base */
+	struct mwu_result mwu;
+	bool significant;		/* tested and mwu.p < alpha */
+	const char *signif_note;	/* why not tested */
+	double outside_share;
+	const char *separation_method;	/* NULL when the file gives none */
+};
+
+struct compare_row {
+	const char *name, *group;	/* borrowed from the files */
+	struct compare_cell *cells;	/* one per file */
+	double cycles_per_guest_instr;	/* qemu ticks / qemu-icount ticks; NAN */
+};
+
+/* Geometric mean of the ratios of one file to the base over one group. */
+struct compare_geomean {
+	double ratio;			/* NAN when no row is ok in both */
+	size_t rows;
+};
+
+#define COMPARE_GROUPS 2		/* micro, macro */
+extern const char *const compare_group_names[COMPARE_GROUPS];
+
+struct compare_table {
+	struct rio_result *files;	/* borrowed; files[0] is the base */
+	size_t file_count;
+	double alpha;
+	struct compare_row *rows;
+	size_t row_count;
+	int qemu_file, icount_file;	/* indices for the emulation cost, or -1 */
+	struct compare_geomean *geomeans;	/* [group * file_count + file] */
+};
+
+/* "cycles" or "instr": what a file's ticks count. */
+const char *compare_ticks_unit(const struct rio_result *r);
+
+/*
+ * Builds the comparison of files[0..n) (files[0] the base). Returns 0, or
+ * -1 with err set when the files cannot be compared (same label twice, a
+ * benchmark in different groups).
+ */
+int compare_build(struct rio_result *files, size_t n, double alpha, struct compare_table *out,
+		  char *err, size_t errlen);
+void compare_free(struct compare_table *t);
+
+/* Renderers; 0 ok, -1 on a write error. */
+int compare_write_table(const struct compare_table *t, FILE *out, bool markdown);
+int compare_write_csv(const struct compare_table *t, FILE *out);
+int compare_write_json(const struct compare_table *t, FILE *out);
+
+/* gnuplot bar charts (SVG and PNG) per group into DIR. 0 ok, -1 with err. */
+int compare_plot(const struct compare_table *t, const char *dir, char *err, size_t errlen);
+
+/* argv[0] is "compare". Returns the process exit status. */
+int cmd_compare(int argc, char **argv);
+
+#endif /* VMPROBE_COMPARE_H */

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The timing loop (see bench.h): warm-up, n doubled until one run(n) takes
+ * the time goal, repetitions, the bracket's own overhead subtracted, the
+ * run_baseline subtracted, verify; counters and stolen time alongside.
+ * The time budget of the whole run is shared out over the rows.
+ */
+#ifndef VMPROBE_HARNESS_H
+#define VMPROBE_HARNESS_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bench.h"
+#include "counters.h"
+#include "options.h"
+#include "stats.h"
+#include "tsc.h"
+
+#define HARNESS_GOAL_S		0.02	/* time goal of one sample, at most */
+#define HARNESS_QUICK_GOAL_S	0.002
+#define HARNESS_MAX_OPS		(1ull << 32)
+#define HARNESS_CI_LEVEL	0.95
+#define HARNESS_REASON_LEN	320
+
+enum row_status { ROW_OK, ROW_SKIPPED, ROW_FAILED };
+
+enum separation_method { SEP_NONE, SEP_PMU, SEP_GAPS, SEP_STEAL };
+
+struct separation {
+	enum separation_method method;
+	double outside_share;		/* share of the time the guest did not run; NAN if none */
+	char note[200];
+};
+
+/* Stolen time seen by the module's GAPS detector, measured around the run. */
+struct gaps_estimate {
+	bool valid;
+	double stolen_share;		/* gap ticks / spun ticks */
+	uint64_t gap_count;
+	double gap_max_ns;
+	char note[160];
+};
+
+struct harness_config {
+	double time_budget_s;
+	int repetitions;
+	double goal_s;			/* per-sample time goal (cap) */
+	uint64_t max_ops;		/* cap on n; 1 fixes n (the empty-region test) */
+	int cpu;			/* pinned CPU or -1 */
+	int devfd;			/* /dev/vmprobe or -1 */
+	const struct tsc_clock *clock;
+	struct counter_set *counters;	/* NULL: none */
+	volatile sig_atomic_t *stop;	/* set by SIGINT/SIGTERM: stop after the current op */
+	int markers_fd;			/* -1: no markers */
+	bool progress;			/* lines on stderr */
+};
+
+struct harness {
+	struct harness_config cfg;
+	double overhead_ticks;		/* mean of an empty timed call (inside Tukey's fences) */
+	double tsc_step_ticks;		/* the TSC's granularity as read here */
+	double overhead_counts[COUNTERS_MAX];	/* counter counts of an empty call */
+	double pmu_cycles_per_tick;	/* core cycles per TSC tick in a busy spin; 0 unknown */
+	struct gaps_estimate gaps;
+	double started_s;		/* CLOCK_MONOTONIC at harness_init */
+	unsigned marker_seq;
+};
+
+struct row_result {
+	char name[ROW_NAME_LEN];
+	const struct bench *bench;
+	long size;
+	enum row_status status;
+	char reason[HARNESS_REASON_LEN];	/* why skipped/failed, or a note */
+	uint64_t ops_per_sample;
+	size_t repetitions;
+	double overhead_ticks;		/* per sample */
+	double baseline_ticks_per_op;
+	double *samples;		/* per op, overhead (and baseline) subtracted */
+	size_t nsamples;
+	struct summary ticks;
+	double bytes_per_op;
+	double counter_per_op[COUNTERS_MAX];
+	double counter_scaling[COUNTERS_MAX];
+	bool counter_valid[COUNTERS_MAX];
+	struct separation sep;
+	double elapsed_s;		/* wall time the row took */
+};
+
+/*
+ * Measures the timing overhead (and the counters' own counts) and, with a
+ * module, a short GAPS run. cfg is copied.
+ */
+int harness_init(struct harness *h, const struct harness_config *cfg);
+
+/*
+ * Runs one row within share_s seconds. Always fills r (status says how it
+ * went). Returns 0, or 1 when interrupted (r is then not a finished row).
+ */
+int harness_run_row(struct harness *h, const struct bench_row *row, double share_s,
+		    struct row_result *r);
+
+/*
+ * Runs rows in order, sharing what is left of the budget out over the rows
+ * still to run. results must hold n. *done gets the rows that finished.
+ * Returns 0, or 1 when interrupted.
+ */
+int harness_run_rows(struct harness *h, const struct bench_row *rows, size_t n,
+		     struct row_result *results, size_t *done);
+
+/* GAPS again at the end of a run, averaged into h->gaps. */
+void harness_finish(struct harness *h);
+
+void row_result_free(struct row_result *r);
+
+const char *separation_method_name(enum separation_method m);
+const char *row_status_name(enum row_status s);
+
+double monotonic_s(void);
+
+#endif /* VMPROBE_HARNESS_H */

@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Where are we running: CPUID, DMI, sysfs, /proc/cpuinfo, the module. */
+#include <cpuid.h>
+#include <ctype.h>
+#include <errno.h>
+#include <linux/perf_event.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "hostinfo.h"
+#include "kmodif.h"
+
+/* First line of a small text file, trailing whitespace cut; "" if unreadable. */
+static void read_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	buf[0] = '\0';
+	if (!f)
+		return;
+	if (!fgets(buf, (int)len, f))
+		buf[0] = '\0';
+	fclose(f);
+	n = strlen(buf);
+	while (n && isspace((unsigned char)buf[n - 1]))
+		buf[--n] = '\0';
+}
+
+static void evidence(struct hostinfo *hi, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (hi->nevidence == HOSTINFO_EVIDENCE)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(hi->evidence[hi->nevidence++], HOSTINFO_STR, fmt, ap);
+	va_end(ap);
+}
+
+static void gather_cpuid(struct hostinfo *hi)
+{
+	unsigned a, b, c, d;
+
+	__cpuid(0, a, b, c, d);
+	memcpy(hi->cpu_vendor, &b, 4);
+	memcpy(hi->cpu_vendor + 4, &d, 4);
+	memcpy(hi->cpu_vendor + 8, &c, 4);
+	__cpuid(1, a, b, c, d);
+	hi->cpuid_hypervisor_bit = c & (1u << 31);
+	if (!hi->cpuid_hypervisor_bit)
+		return;
+	/* Xen with Viridian moves its own leaves to 0x40000100: look at both. */
+	for (unsigned leaf = 0x40000000; leaf <= 0x40000100; leaf += 0x100) {
+		char sig[13] = "";
+
+		__cpuid(leaf, a, b, c, d);
+		memcpy(sig, &b, 4);
+		memcpy(sig + 4, &c, 4);
+		memcpy(sig + 8, &d, 4);
+		sig[12] = '\0';
+		if (leaf == 0x40000000 || !strcmp(sig, "XenVMMXenVMM"))
+			snprintf(hi->hypervisor_signature, sizeof(hi->hypervisor_signature), "%s", sig);
+	}
+}
+
+static bool has_flag(const char *flags, const char *flag)
+{
+	size_t len = strlen(flag);
+
+	for (const char *p = flags; (p = strstr(p, flag)); p += len)
+		if ((p == flags || p[-1] == ' ') && (p[len] == ' ' || p[len] == '\n' || !p[len]))
+			return true;
+	return false;
+}
+
+static void gather_cpuinfo(struct hostinfo *hi)
+{
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char *line = NULL;
+	size_t cap = 0;
+	bool flags_seen = false;
+
+	if (!f)
+		return;
+	while (getline(&line, &cap, f) > 0) {
+		char *colon = strchr(line, ':');
+		char *val;
+
+		if (!colon)
+			continue;
+		val = colon + 1 + (colon[1] == ' ');
+		if (!strncmp(line, "model name", 10) && !hi->cpu_model[0]) {
+			snprintf(hi->cpu_model, sizeof(hi->cpu_model), "%s", val);
+			hi->cpu_model[strcspn(hi->cpu_model, "\n")] = '\0';
+			if (!strcmp(hi->cpu_model, "UML"))
+				hi->uml = true;
+		} else if (!strncmp(line, "flags", 5) && !flags_seen) {
+			flags_seen = true;
+			hi->constant_tsc = has_flag(val, "constant_tsc");
+			hi->nonstop_tsc = has_flag(val, "nonstop_tsc");
+			hi->tsc_reliable = has_flag(val, "tsc_reliable");
+			hi->tsc_known_freq = has_flag(val, "tsc_known_freq");
+			hi->rdtscp = has_flag(val, "rdtscp");
+		}
+	}
+	free(line);
+	fclose(f);
+}
+
+static void gather_pmu(struct hostinfo *hi)
+{
+	struct perf_event_attr attr = { .type = PERF_TYPE_HARDWARE,
+					.config = PERF_COUNT_HW_CPU_CYCLES,
+					.size = sizeof(attr), .disabled = 1 };
+	int fd = (int)syscall(SYS_perf_event_open, &attr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
+
+	if (fd >= 0) {
+		hi->pmu_available = true;
+		snprintf(hi->pmu_reason, sizeof(hi->pmu_reason), "cycles opens");
+		close(fd);
+		return;
+	}
+	snprintf(hi->pmu_reason, sizeof(hi->pmu_reason), "perf_event_open(cycles): %s%s",
+		 strerror(errno),
+		 errno == ENOENT || errno == EOPNOTSUPP ? " (no hardware PMU for this kernel)"
+		 : errno == EACCES || errno == EPERM ? " (kernel.perf_event_paranoid)" : "");
+}
+
+static void gather_module(struct hostinfo *hi, int devfd)
+{
+	int fd = devfd, present = 0, ret;
+
+	if (fd < 0)
+		fd = kmod_open(hi->module_reason, sizeof(hi->module_reason), &present);
+	else
+		present = 1;
+	hi->module_present = present;
+	if (fd < 0)
+		return;
+	ret = kmod_info(fd, &hi->module_info, 0);
+	if (ret)
+		snprintf(hi->module_reason, sizeof(hi->module_reason), "INFO ioctl: %s",
+			 strerror(-ret));
+	else
+		hi->module_open = true;
+	if (devfd < 0)
+		close(fd);
+}
+
+/* The best guess, most specific evidence first. */
+static void guess_vmm(struct hostinfo *hi)
+{
+	const char *sig = hi->hypervisor_signature;
+	const char *vmm = NULL;
+
+	if (hi->uml) {
+		vmm = "uml";
+		evidence(hi, "/proc/cpuinfo model name is UML");
+	}
+	if (!vmm && !strcmp(hi->xen_type, "xen")) {
+		bool pv = hi->xen_guest_type[0] ? !strcmp(hi->xen_guest_type, "PV")
+			  : hi->module_open && hi->module_info.hypervisor == VMPROBE_HYPER_XEN_PV;
+
+		vmm = pv ? "xen-pv" : "xen-hvm";
+		evidence(hi, "/sys/hypervisor/type is xen");
+		if (hi->xen_guest_type[0])
+			evidence(hi, "/sys/hypervisor/guest_type is %s", hi->xen_guest_type);
+		else if (hi->module_open)
+			evidence(hi, "the kernel's hypervisor type is %s",
+				 kmod_hypervisor_name(hi->module_info.hypervisor));
+	}
+	if (!vmm && (strstr(hi->sys_vendor, "Bochs") || strstr(hi->bios_vendor, "Bochs")) &&
+	    !hi->cpuid_hypervisor_bit) {
+		vmm = "bochs";
+		evidence(hi, "DMI says \"%s\" and there is no CPUID hypervisor bit",
+			 strstr(hi->sys_vendor, "Bochs") ? hi->sys_vendor : hi->bios_vendor);
+	}
+	if (!vmm && hi->cpuid_hypervisor_bit) {
+		evidence(hi, "CPUID.1:ECX[31] (hypervisor) set, signature \"%s\"", sig);
+		if (!strcmp(sig, "KVMKVMKVM"))
+			vmm = "kvm";
+		else if (!strcmp(sig, "TCGTCGTCGTCG"))
+			vmm = "qemu-tcg";
+		else if (!strcmp(sig, "XenVMMXenVMM"))
+			vmm = "xen-hvm";
+		else if (!strcmp(sig, "VMwareVMware"))
+			vmm = "vmware";
+		else if (!strcmp(sig, "Microsoft Hv"))
+			vmm = "hyperv";
+		else
+			vmm = "unknown";
+	}
+	if (!vmm) {
+		vmm = "host";
+		evidence(hi, "no CPUID hypervisor bit, no UML, no Xen, no Bochs DMI");
+	}
+	if (hi->sys_vendor[0] || hi->product_name[0])
+		evidence(hi, "DMI: %s / %s", hi->sys_vendor, hi->product_name);
+	snprintf(hi->vmm, sizeof(hi->vmm), "%s", vmm);
+}
+
+void hostinfo_gather(struct hostinfo *hi, int devfd, const struct tsc_clock *tsc)
+{
+	struct utsname u;
+
+	memset(hi, 0, sizeof(*hi));
+	gather_cpuid(hi);
+	gather_cpuinfo(hi);
+	hi->online_cpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	read_line("/sys/class/dmi/id/sys_vendor", hi->sys_vendor, sizeof(hi->sys_vendor));
+	read_line("/sys/class/dmi/id/product_name", hi->product_name, sizeof(hi->product_name));
+	read_line("/sys/class/dmi/id/bios_vendor", hi->bios_vendor, sizeof(hi->bios_vendor));
+	read_line("/sys/hypervisor/type", hi->xen_type, sizeof(hi->xen_type));
+	read_line("/sys/hypervisor/guest_type", hi->xen_guest_type, sizeof(hi->xen_guest_type));
+	read_line("/sys/devices/system/clocksource/clocksource0/current_clocksource",
+		  hi->clocksource, sizeof(hi->clocksource));
+	if (uname(&u) == 0)
+		snprintf(hi->kernel_release, sizeof(hi->kernel_release), "%s", u.release);
+	gather_pmu(hi);
+	gather_module(hi, devfd);
+	if (tsc)
+		hi->tsc = *tsc;
+	else
+		tsc_frequency(&hi->tsc, devfd, 200);
+	guess_vmm(hi);
+}
+
+static void add_str(json_object *o, const char *key, const char *val)
+{
+	json_object_object_add(o, key, json_object_new_string(val));
+}
+
+static void add_bool(json_object *o, const char *key, bool val)
+{
+	json_object_object_add(o, key, json_object_new_boolean(val));
+}
+
+static json_object *module_json(const struct hostinfo *hi)
+{
+	const struct vmprobe_info *mi = &hi->module_info;
+	json_object *m = json_object_new_object();
+
+	add_bool(m, "present", hi->module_present);
+	add_bool(m, "open", hi->module_open);
+	if (!hi->module_open) {
+		add_str(m, "reason", hi->module_reason);
+		return m;
+	}
+	json_object_object_add(m, "abi_version", json_object_new_int(mi->abi_version));
+	json_object_object_add(m, "tsc_flags", json_object_new_int((int)mi->tsc_flags));
+	json_object_object_add(m, "tsc_khz", json_object_new_int64((int64_t)mi->tsc_khz));
+	json_object_object_add(m, "calib_tsc_khz", json_object_new_int64((int64_t)mi->calib_tsc_khz));
+	json_object_object_add(m, "calib_error_ppm", json_object_new_int64(mi->calib_error_ppm));
+	add_str(m, "hypervisor", kmod_hypervisor_name(mi->hypervisor));
+	add_str(m, "clocksource", (const char *)mi->clocksource);
+	add_str(m, "cpu_model_name", (const char *)mi->cpu_model_name);
+	return m;
+}
+
+json_object *hostinfo_json(const struct hostinfo *hi)
+{
+	json_object *o = json_object_new_object(), *tsc = json_object_new_object();
+	json_object *ev = json_object_new_array(), *dmi = json_object_new_object();
+
+	add_str(o, "vmm", hi->vmm);
+	for (int i = 0; i < hi->nevidence; i++)
+		json_object_array_add(ev, json_object_new_string(hi->evidence[i]));
+	json_object_object_add(o, "evidence", ev);
+	add_bool(o, "cpuid_hypervisor_bit", hi->cpuid_hypervisor_bit);
+	add_str(o, "hypervisor_signature", hi->hypervisor_signature);
+	add_str(o, "cpu_vendor", hi->cpu_vendor);
+	add_str(o, "cpu_model", hi->cpu_model);
+	json_object_object_add(o, "online_cpus", json_object_new_int(hi->online_cpus));
+	add_str(dmi, "sys_vendor", hi->sys_vendor);
+	add_str(dmi, "product_name", hi->product_name);
+	add_str(dmi, "bios_vendor", hi->bios_vendor);
+	json_object_object_add(o, "dmi", dmi);
+	add_bool(o, "uml", hi->uml);
+	add_str(o, "xen_type", hi->xen_type);
+	add_str(o, "xen_guest_type", hi->xen_guest_type);
+	add_str(o, "kernel_release", hi->kernel_release);
+	add_str(o, "clocksource", hi->clocksource);
+	add_bool(tsc, "constant_tsc", hi->constant_tsc);
+	add_bool(tsc, "nonstop_tsc", hi->nonstop_tsc);
+	add_bool(tsc, "tsc_reliable", hi->tsc_reliable);
+	add_bool(tsc, "tsc_known_freq", hi->tsc_known_freq);
+	add_bool(tsc, "rdtscp", hi->rdtscp);
+	json_object_object_add(tsc, "hz", json_object_new_double(hi->tsc.hz));
+	add_str(tsc, "hz_source", tsc_hz_source_name(hi->tsc.source));
+	add_str(tsc, "hz_detail", hi->tsc.detail);
+	json_object_object_add(o, "tsc", tsc);
+	add_bool(o, "pmu_available", hi->pmu_available);
+	add_str(o, "pmu_reason", hi->pmu_reason);
+	json_object_object_add(o, "module", module_json(hi));
+	return o;
+}
+
+void hostinfo_print(const struct hostinfo *hi, FILE *f)
+{
+	fprintf(f, "vmm:              %s\n", hi->vmm);
+	for (int i = 0; i < hi->nevidence; i++)
+		fprintf(f, "  evidence:       %s\n", hi->evidence[i]);
+	fprintf(f, "hypervisor bit:   %s\n", hi->cpuid_hypervisor_bit ? "yes" : "no");
+	fprintf(f, "cpuid signature:  %s\n", hi->hypervisor_signature[0] ? hi->hypervisor_signature : "-");
+	fprintf(f, "cpu:              %s (%s), %d online\n", hi->cpu_model, hi->cpu_vendor,
+		hi->online_cpus);
+	fprintf(f, "dmi:              sys_vendor \"%s\", product_name \"%s\", bios_vendor \"%s\"\n",
+		hi->sys_vendor, hi->product_name, hi->bios_vendor);
+	fprintf(f, "xen:              %s%s%s\n", hi->xen_type[0] ? hi->xen_type : "-",
+		hi->xen_guest_type[0] ? " " : "", hi->xen_guest_type);
+	fprintf(f, "kernel:           %s, clocksource %s\n", hi->kernel_release, hi->clocksource);
+	fprintf(f, "tsc flags:        %s%s%s%s%s\n", hi->constant_tsc ? "constant_tsc " : "",
+		hi->nonstop_tsc ? "nonstop_tsc " : "", hi->tsc_reliable ? "tsc_reliable " : "",
+		hi->tsc_known_freq ? "tsc_known_freq " : "", hi->rdtscp ? "rdtscp" : "");
+	fprintf(f, "tsc frequency:    %.6f GHz (%s: %s)\n", hi->tsc.hz / 1e9,
+		tsc_hz_source_name(hi->tsc.source), hi->tsc.detail);
+	fprintf(f, "pmu:              %s (%s)\n", hi->pmu_available ? "yes" : "no", hi->pmu_reason);
+	if (hi->module_open)
+		fprintf(f, "module:           loaded, ABI %u, kernel tsc_khz %llu, calibrated %llu kHz"
+			" (%lld ppm), kernel hypervisor %s, clocksource %s\n",
+			hi->module_info.abi_version, (unsigned long long)hi->module_info.tsc_khz,
+			(unsigned long long)hi->module_info.calib_tsc_khz,
+			(long long)hi->module_info.calib_error_ppm,
+			kmod_hypervisor_name(hi->module_info.hypervisor),
+			(const char *)hi->module_info.clocksource);
+	else
+		fprintf(f, "module:           %s\n", hi->module_reason);
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What machine this is (`vmprobe info`, and "host" in result files): the
+ * hypervisor from CPUID, DMI, /sys/hypervisor and /proc/cpuinfo, the TSC,
+ * the PMU, the module; and a best guess at the VMM with the evidence.
+ */
+#ifndef VMPROBE_HOSTINFO_H
+#define VMPROBE_HOSTINFO_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <json-c/json.h>
+#include <uapi/vmprobe.h>
+
+#include "tsc.h"
+
+#define HOSTINFO_STR	128
+#define HOSTINFO_EVIDENCE	8
+
+struct hostinfo {
+	bool cpuid_hypervisor_bit;		/* CPUID.1:ECX[31] */
+	char hypervisor_signature[16];		/* CPUID 0x40000000 ebx,ecx,edx */
+	char cpu_vendor[16];
+	char cpu_model[HOSTINFO_STR];
+	int online_cpus;
+	char sys_vendor[HOSTINFO_STR], product_name[HOSTINFO_STR], bios_vendor[HOSTINFO_STR];
+	bool uml;				/* /proc/cpuinfo model name "UML" */
+	char xen_type[32], xen_guest_type[32];	/* /sys/hypervisor/{type,guest_type} */
+	char kernel_release[HOSTINFO_STR];
+	char clocksource[32];
+	bool constant_tsc, nonstop_tsc, tsc_reliable, tsc_known_freq, rdtscp;
+	struct tsc_clock tsc;
+	bool pmu_available;
+	char pmu_reason[HOSTINFO_STR];
+	bool module_present, module_open;
+	char module_reason[HOSTINFO_STR];
+	struct vmprobe_info module_info;
+	char vmm[16];				/* host kvm qemu-tcg xen-pv xen-hvm bochs uml vmware hyperv unknown */
+	char evidence[HOSTINFO_EVIDENCE][HOSTINFO_STR];
+	int nevidence;
+};
+
+/*
+ * Gathers everything. devfd: an open /dev/vmprobe or -1 (then it tries to
+ * open it itself, to report why not). The TSC frequency comes from
+ * tsc_frequency() unless tsc is given (the run's own, so both agree).
+ */
+void hostinfo_gather(struct hostinfo *hi, int devfd, const struct tsc_clock *tsc);
+
+/* The "host" object of a result file. */
+json_object *hostinfo_json(const struct hostinfo *hi);
+
+void hostinfo_print(const struct hostinfo *hi, FILE *f);
+
+#endif /* VMPROBE_HOSTINFO_H */

@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: GPL-2.0
+/* vmprobe: what a virtual machine monitor costs. Subcommand dispatch. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "annotate.h"
+#include "bench.h"
+#include "compare.h"
+#include "harness.h"
+#include "hostinfo.h"
+#include "kmodif.h"
+#include "options.h"
+#include "result.h"
+#include "tsc.h"
+
+#define EXIT_USAGE		2
+#define EXIT_INTERRUPTED	130
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop_signal(int sig)
+{
+	stop_requested = sig;
+}
+
+/* SA_RESTART: a benchmark's syscalls must not see EINTR; the harness polls the flag. */
+static void catch_stop_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+static int cmd_info(const struct options *o)
+{
+	struct hostinfo *hi = calloc(1, sizeof(*hi));
+	char why[256];
+	int devfd = kmod_open(why, sizeof(why), NULL), ret = 0;
+
+	if (!hi)
+		return 1;
+	hostinfo_gather(hi, devfd, NULL);
+	hostinfo_print(hi, stdout);
+	if (o->json) {
+		json_object *obj = hostinfo_json(hi);
+
+		if (result_write_json(o->json, obj, why, sizeof(why))) {
+			fprintf(stderr, "vmprobe: %s\n", why);
+			ret = 1;
+		}
+		json_object_put(obj);
+	}
+	if (devfd >= 0)
+		close(devfd);
+	free(hi);
+	return ret;
+}
+
+static void format_sizes(char *buf, size_t len, const long *sizes)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int k = 0; k < BENCH_MAX_SIZES && sizes[k] && used < len; k++)
+		used += snprintf(buf + used, len - used, "%s%ld", k ? "," : "", sizes[k]);
+	if (!buf[0])
+		snprintf(buf, len, "-");
+}
+
+static int cmd_list(void)
+{
+	char why[160];
+	int devfd = kmod_open(why, sizeof(why), NULL);
+	size_t wname = 4, wsizes = 5;
+
+	for (size_t i = 0; i < bench_table_len; i++) {
+		char sizes[128];
+
+		format_sizes(sizes, sizeof(sizes), bench_table[i]->sizes);
+		if (strlen(bench_table[i]->name) > wname)
+			wname = strlen(bench_table[i]->name);
+		if (strlen(sizes) > wsizes)
+			wsizes = strlen(sizes);
+	}
+	printf("%-*s  %-5s  %-*s  %-9s  %s\n", (int)wname, "name", "group", (int)wsizes, "sizes",
+	       "here", "summary");
+	for (size_t i = 0; i < bench_table_len; i++) {
+		const struct bench *b = bench_table[i];
+		struct bench_state st = { .bench = b, .size = b->sizes[0], .devfd = devfd, .cpu = -1 };
+		char sizes[128], skip[BENCH_MSG_LEN] = "";
+
+		format_sizes(sizes, sizeof(sizes), b->sizes);
+		if ((b->flags & BENCH_NEEDS_MODULE) && devfd < 0)
+			snprintf(skip, sizeof(skip), "needs the vmprobe module: %s", why);
+		else if (b->valid && !b->valid(&st, skip, sizeof(skip)) && !skip[0])
+			snprintf(skip, sizeof(skip), "not valid here");
+		printf("%-*s  %-5s  %-*s  %-9s  %s%s%s\n", (int)wname, b->name, b->group,
+		       (int)wsizes, sizes, skip[0] ? "skip" : "runnable", b->summary,
+		       skip[0] ? " -- skipped: " : "", skip);
+	}
+	if (devfd >= 0)
+		close(devfd);
+	return 0;
+}
+
+/* Opens the markers file: a serial port or FIFO as is, a regular file truncated. */
+static int open_markers(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOCTTY | O_CLOEXEC, 0644);
+	struct stat sb;
+
+	if (fd < 0) {
+		fprintf(stderr, "vmprobe: --markers %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && ftruncate(fd, 0))
+		fprintf(stderr, "vmprobe: --markers %s: truncating: %s\n", path, strerror(errno));
+	return fd;
+}
+
+static int write_outputs(const struct options *o, const struct run_report *rep)
+{
+	char err[512];
+	int ret = 0;
+
+	if (o->json) {
+		json_object *obj = result_json(rep);
+
+		if (result_write_json(o->json, obj, err, sizeof(err))) {
+			fprintf(stderr, "vmprobe: --json: %s\n", err);
+			ret = 1;
+		}
+		json_object_put(obj);
+	}
+	if (o->csv && result_write_csv(o->csv, rep, err, sizeof(err))) {
+		fprintf(stderr, "vmprobe: --csv: %s\n", err);
+		ret = 1;
+	}
+	return ret;
+}
+
+static int cmd_measure(struct options *o, int argc, char **argv)
+{
+	struct run_report rep = { .argc = argc, .argv = argv, .opts = o };
+	struct harness_config cfg = { 0 };
+	struct harness *h = calloc(1, sizeof(*h));
+	struct hostinfo *hi = calloc(1, sizeof(*hi));
+	struct row_result *rows = calloc(o->nrows ? o->nrows : 1, sizeof(*rows));
+	struct tsc_clock clk;
+	char why[256];
+	int devfd, markers_fd = -1, status = 0, interrupted;
+	size_t done = 0;
+
+	if (!h || !hi || !rows) {
+		fprintf(stderr, "vmprobe: out of memory\n");
+		return 1;
+	}
+	result_timestamp(rep.started, sizeof(rep.started));
+	catch_stop_signals();
+	devfd = kmod_open(why, sizeof(why), NULL);
+	if (devfd < 0)
+		fprintf(stderr, "vmprobe: %s; module benchmarks will be skipped\n", why);
+	if (tsc_frequency(&clk, devfd, 200)) {
+		fprintf(stderr, "vmprobe: no TSC frequency: %s\n", clk.detail);
+		return 1;
+	}
+	hostinfo_gather(hi, devfd, &clk);
+	if (o->markers && (markers_fd = open_markers(o->markers)) < 0)
+		return 1;
+
+	cfg.time_budget_s = o->time_budget_s;
+	cfg.repetitions = o->repetitions;
+	cfg.goal_s = o->quick ? HARNESS_QUICK_GOAL_S : HARNESS_GOAL_S;
+	cfg.max_ops = HARNESS_MAX_OPS;
+	cfg.cpu = o->cpu;
+	cfg.devfd = devfd;
+	cfg.clock = &clk;
+	cfg.counters = &o->counters;
+	cfg.stop = &stop_requested;
+	cfg.markers_fd = markers_fd;
+	cfg.progress = true;
+	if (harness_init(h, &cfg))
+		return 1;
+	fprintf(stderr, "vmprobe: %s, TSC %.4f GHz (%s), timing overhead %.0f ticks, "
+		"budget %.0f s for %zu rows\n", hi->vmm, clk.hz / 1e9, tsc_hz_source_name(clk.source),
+		h->overhead_ticks, o->time_budget_s, o->nrows);
+
+	interrupted = harness_run_rows(h, o->rows, o->nrows, rows, &done);
+	if (!interrupted)
+		harness_finish(h);
+	result_timestamp(rep.finished, sizeof(rep.finished));
+
+	rep.label = o->label ? o->label : hi->vmm;
+	rep.host = hi;
+	rep.clock = &clk;
+	rep.counters = &o->counters;
+	rep.harness = h;
+	rep.rows = rows;
+	rep.nrows = done;
+	rep.partial = interrupted;
+	result_print_table(stdout, &rep);
+	fflush(stdout);
+	if (write_outputs(o, &rep))
+		status = 1;
+	for (size_t i = 0; i < done; i++)
+		if (rows[i].status == ROW_FAILED)
+			status = status ? status : 1;
+	if (interrupted) {
+		fprintf(stderr, "vmprobe: interrupted (%s): %zu of %zu rows finished%s\n",
+			strsignal(stop_requested), done, o->nrows,
+			o->json || o->csv ? ", written as partial" : "");
+		status = EXIT_INTERRUPTED;
+	}
+	for (size_t i = 0; i < done; i++)
+		row_result_free(&rows[i]);
+	counters_close(&o->counters);
+	if (markers_fd >= 0)
+		close(markers_fd);
+	if (devfd >= 0)
+		close(devfd);
+	free(rows);
+	free(hi);
+	free(h);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	static struct options opts;
+	char err[512];
+	int ret;
+
+	if (argc >= 2 && !strcmp(argv[1], "compare"))
+		return cmd_compare(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "annotate"))
+		return cmd_annotate(argc - 1, argv + 1);
+
+	ret = options_parse(argc, argv, &opts, err, sizeof(err));
+	if (ret == OPTIONS_HELP) {
+		options_usage(stdout);
+		return 0;
+	}
+	if (ret) {
+		fprintf(stderr, "vmprobe: %s\nTry 'vmprobe --help'.\n", err);
+		return EXIT_USAGE;
+	}
+	tsc_init();
+	switch (opts.cmd) {
+	case CMD_INFO:
+		return cmd_info(&opts);
+	case CMD_LIST:
+		return cmd_list();
+	default:
+		return cmd_measure(&opts, argc, argv);
+	}
+}

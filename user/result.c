@@ -1,0 +1,511 @@
+// SPDX-License-Identifier: GPL-2.0
+/* JSON (json-c), CSV and the aligned table. */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "result.h"
+
+void result_timestamp(char *buf, size_t len)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* JSON has no NaN or infinity: such a figure is written as null. */
+static json_object *num(double v)
+{
+	return isfinite(v) ? json_object_new_double(v) : json_object_new_null();
+}
+
+static void add(json_object *o, const char *key, json_object *v)
+{
+	json_object_object_add(o, key, v);
+}
+
+static const char *cycles_source(enum clock_kind k)
+{
+	return k == CLOCK_KIND_INSTRUCTIONS ? "icount" : k == CLOCK_KIND_BOCHS_IPS ? "bochs-ips" : "tsc";
+}
+
+static json_object *summary_json(const struct summary *s, double scale, size_t outliers)
+{
+	json_object *o = json_object_new_object();
+
+	add(o, "min", num(s->min * scale));
+	add(o, "median", num(s->median * scale));
+	add(o, "mean", num(s->mean * scale));
+	add(o, "stddev", num(s->stddev * scale));
+	add(o, "ci_low", num(s->ci_low * scale));
+	add(o, "ci_high", num(s->ci_high * scale));
+	add(o, "ci_level", num(s->ci_level));
+	add(o, "ci_coverage", num(s->ci_coverage));
+	add(o, "max", num(s->max * scale));
+	add(o, "outliers", json_object_new_int64((int64_t)outliers));
+	return o;
+}
+
+static json_object *row_json(const struct run_report *rep, const struct row_result *r)
+{
+	const struct bench *b = r->bench;
+	json_object *o = json_object_new_object(), *samples, *src;
+	double ns_per_tick = 1e9 / rep->clock->hz;
+
+	add(o, "name", json_object_new_string(r->name));
+	add(o, "bench", json_object_new_string(b->name));
+	add(o, "size", json_object_new_int64(r->size));
+	add(o, "group", json_object_new_string(b->group ? b->group : ""));
+	add(o, "unit", json_object_new_string(b->unit ? b->unit : "op"));
+	add(o, "status", json_object_new_string(row_status_name(r->status)));
+	if (r->reason[0])
+		add(o, "reason", json_object_new_string(r->reason));
+	if (r->status != ROW_OK)
+		return o;
+	add(o, "ops_per_sample", json_object_new_int64((int64_t)r->ops_per_sample));
+	add(o, "repetitions", json_object_new_int64((int64_t)r->nsamples));
+	add(o, "overhead_ticks", num(r->overhead_ticks));
+	add(o, "baseline_ticks_per_op", num(r->baseline_ticks_per_op));
+	samples = json_object_new_array();
+	for (size_t i = 0; i < r->nsamples; i++)
+		json_object_array_add(samples, num(r->samples[i]));
+	add(o, "samples_ticks", samples);
+	add(o, "ticks", summary_json(&r->ticks, 1, r->ticks.outliers));
+	add(o, "ns", summary_json(&r->ticks, ns_per_tick, r->ticks.outliers));
+	if (r->bytes_per_op > 0 && r->ticks.median > 0) {
+		json_object *t = json_object_new_object();
+
+		add(t, "unit", json_object_new_string("MB/s"));
+		add(t, "value", num(r->bytes_per_op / (r->ticks.median / rep->clock->hz) / 1e6));
+		add(t, "bytes_per_op", num(r->bytes_per_op));
+		add(o, "throughput", t);
+	}
+	if (rep->counters) {
+		json_object *c = json_object_new_object();
+
+		for (size_t e = 0; e < rep->counters->n; e++) {
+			json_object *ev;
+
+			if (!r->counter_valid[e])
+				continue;
+			ev = json_object_new_object();
+			add(ev, "per_op", num(r->counter_per_op[e]));
+			add(ev, "scaling", num(r->counter_scaling[e]));
+			add(c, rep->counters->ev[e].name, ev);
+		}
+		add(o, "counters", c);
+	}
+	{
+		json_object *s = json_object_new_object();
+
+		add(s, "method", json_object_new_string(separation_method_name(r->sep.method)));
+		add(s, "outside_share", num(r->sep.outside_share));
+		add(s, "note", json_object_new_string(r->sep.note));
+		add(o, "separation", s);
+	}
+	src = json_object_new_object();
+	add(src, "cycles", json_object_new_string(cycles_source(rep->opts->clock)));
+	add(src, "time", json_object_new_string(cycles_source(rep->opts->clock)));
+	if (rep->opts->clock != CLOCK_KIND_TSC)
+		add(src, "note", json_object_new_string(
+			"the guest TSC follows the emulated instruction count: ns figures are "
+			"derived from instruction counts (virtual time), not wall-clock time"));
+	add(o, "sources", src);
+	add(o, "elapsed_s", num(r->elapsed_s));
+	add(o, "elapsed_ns", json_object_new_int64((int64_t)(r->elapsed_s * 1e9)));
+	return o;
+}
+
+json_object *result_json(const struct run_report *rep)
+{
+	const struct options *opts = rep->opts;
+	json_object *o = json_object_new_object(), *argv = json_object_new_array();
+	json_object *clock = json_object_new_object(), *op = json_object_new_object();
+	json_object *rows = json_object_new_array();
+
+	add(o, "format", json_object_new_string(RESULT_FORMAT));
+	add(o, "format_version", json_object_new_int(RESULT_FORMAT_VERSION));
+	add(o, "vmprobe_version", json_object_new_string(VMPROBE_VERSION));
+	for (int i = 0; i < rep->argc; i++)
+		json_object_array_add(argv, json_object_new_string(rep->argv[i]));
+	add(o, "command_line", argv);
+	add(o, "label", json_object_new_string(rep->label ? rep->label : ""));
+	add(o, "started", json_object_new_string(rep->started));
+	add(o, "finished", json_object_new_string(rep->finished));
+	add(o, "partial", json_object_new_boolean(rep->partial));
+	if (rep->host)
+		add(o, "host", hostinfo_json(rep->host));
+
+	add(clock, "kind", json_object_new_string(clock_kind_name(opts->clock)));
+	add(clock, "note", json_object_new_string(opts->clock_note ? opts->clock_note : ""));
+	add(clock, "tsc_hz", num(rep->clock->hz));
+	add(clock, "tsc_hz_source", json_object_new_string(tsc_hz_source_name(rep->clock->source)));
+	add(clock, "tsc_hz_detail", json_object_new_string(rep->clock->detail));
+	add(o, "clock", clock);
+
+	add(op, "time_budget_s", num(opts->time_budget_s));
+	add(op, "repetitions", json_object_new_int(opts->repetitions));
+	add(op, "cpu", json_object_new_int(opts->cpu));
+	add(op, "quick", json_object_new_boolean(opts->quick));
+	add(op, "events", json_object_new_string(opts->events ? opts->events : ""));
+	add(o, "options", op);
+
+	if (rep->counters) {
+		json_object *c = json_object_new_object(), *req = json_object_new_array();
+		json_object *unsup = json_object_new_array();
+
+		for (size_t e = 0; e < rep->counters->n; e++) {
+			const struct counter *ev = &rep->counters->ev[e];
+
+			json_object_array_add(req, json_object_new_string(ev->name));
+			if (ev->fd < 0 && ev->reason[0]) {
+				json_object *u = json_object_new_object();
+
+				add(u, "name", json_object_new_string(ev->name));
+				add(u, "reason", json_object_new_string(ev->reason));
+				json_object_array_add(unsup, u);
+			}
+		}
+		add(c, "requested", req);
+		add(c, "unsupported", unsup);
+		add(o, "counters", c);
+	}
+	if (rep->harness) {
+		json_object *m = json_object_new_object();
+
+		add(m, "overhead_ticks", num(rep->harness->overhead_ticks));
+		add(m, "tsc_step_ticks", num(rep->harness->tsc_step_ticks));
+		add(m, "rdtscp", json_object_new_boolean(tsc_have_rdtscp));
+		add(m, "pmu_cycles_per_tick", num(rep->harness->pmu_cycles_per_tick));
+		if (rep->harness->gaps.valid) {
+			add(m, "gaps_stolen_share", num(rep->harness->gaps.stolen_share));
+			add(m, "gaps_note", json_object_new_string(rep->harness->gaps.note));
+		}
+		add(o, "harness", m);
+	}
+	for (size_t i = 0; i < rep->nrows; i++)
+		json_object_array_add(rows, row_json(rep, &rep->rows[i]));
+	add(o, "benchmarks", rows);
+	return o;
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+	while (len) {
+		ssize_t w = write(fd, data, len);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		data += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+int result_write_file(const char *path, const char *data, size_t len, char *err, size_t errlen)
+{
+	struct stat sb;
+	char tmp[4096];
+	int fd;
+
+	/* A device or FIFO cannot be renamed over: write it directly. */
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+		if (fd < 0 || write_all(fd, data, len) || close(fd)) {
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			return -1;
+		}
+		return 0;
+	}
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp)) {
+		snprintf(err, errlen, "%s: file name too long", path);
+		return -1;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	if (write_all(fd, data, len) || fsync(fd)) {
+		snprintf(err, errlen, "writing %s: %s", tmp, strerror(errno));
+		close(fd);
+		unlink(tmp);
+		return -1;
+	}
+	if (close(fd)) {
+		snprintf(err, errlen, "closing %s: %s", tmp, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	if (rename(tmp, path)) {
+		snprintf(err, errlen, "renaming %s to %s: %s", tmp, path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+int result_write_json(const char *path, json_object *obj, char *err, size_t errlen)
+{
+	size_t len;
+	const char *text = json_object_to_json_string_length(obj,
+		JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+	char *buf;
+	int ret;
+
+	if (!text) {
+		snprintf(err, errlen, "json-c could not serialise the result");
+		return -1;
+	}
+	buf = malloc(len + 1);
+	if (!buf) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	memcpy(buf, text, len);
+	buf[len] = '\n';
+	ret = result_write_file(path, buf, len + 1, err, errlen);
+	free(buf);
+	return ret;
+}
+
+/* A CSV field, quoted when it holds a comma, quote or newline. */
+static void csv_field(FILE *f, const char *s, bool last)
+{
+	if (strpbrk(s, ",\"\n")) {
+		fputc('"', f);
+		for (; *s; s++) {
+			if (*s == '"')
+				fputc('"', f);
+			fputc(*s, f);
+		}
+		fputc('"', f);
+	} else {
+		fputs(s, f);
+	}
+	fputc(last ? '\n' : ',', f);
+}
+
+static void csv_num(FILE *f, double v, bool ok)
+{
+	if (ok && isfinite(v))
+		fprintf(f, "%.6g,", v);
+	else
+		fputc(',', f);
+}
+
+int result_write_csv(const char *path, const struct run_report *rep, char *err, size_t errlen)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	double ns = 1e9 / rep->clock->hz;
+	int ret;
+
+	if (!f) {
+		snprintf(err, errlen, "open_memstream: %s", strerror(errno));
+		return -1;
+	}
+	fputs("label,name,bench,size,group,unit,status,ops_per_sample,repetitions,"
+	      "median_ticks,min_ticks,mean_ticks,stddev_ticks,ci_low_ticks,ci_high_ticks,outliers,"
+	      "median_ns,ci_low_ns,ci_high_ns,throughput_mb_s,separation_method,outside_share,"
+	      "time_source,reason\n", f);
+	for (size_t i = 0; i < rep->nrows; i++) {
+		const struct row_result *r = &rep->rows[i];
+		bool ok = r->status == ROW_OK;
+		char size[32];
+
+		snprintf(size, sizeof(size), "%ld", r->size);
+		csv_field(f, rep->label ? rep->label : "", false);
+		csv_field(f, r->name, false);
+		csv_field(f, r->bench->name, false);
+		csv_field(f, size, false);
+		csv_field(f, r->bench->group ? r->bench->group : "", false);
+		csv_field(f, r->bench->unit ? r->bench->unit : "op", false);
+		csv_field(f, row_status_name(r->status), false);
+		csv_num(f, (double)r->ops_per_sample, ok);
+		csv_num(f, (double)r->nsamples, ok);
+		csv_num(f, r->ticks.median, ok);
+		csv_num(f, r->ticks.min, ok);
+		csv_num(f, r->ticks.mean, ok);
+		csv_num(f, r->ticks.stddev, ok);
+		csv_num(f, r->ticks.ci_low, ok);
+		csv_num(f, r->ticks.ci_high, ok);
+		csv_num(f, (double)r->ticks.outliers, ok);
+		csv_num(f, r->ticks.median * ns, ok);
+		csv_num(f, r->ticks.ci_low * ns, ok);
+		csv_num(f, r->ticks.ci_high * ns, ok);
+		csv_num(f, r->bytes_per_op / (r->ticks.median / rep->clock->hz) / 1e6,
+			ok && r->bytes_per_op > 0 && r->ticks.median > 0);
+		csv_field(f, ok ? separation_method_name(r->sep.method) : "", false);
+		csv_num(f, r->sep.outside_share, ok);
+		csv_field(f, cycles_source(rep->opts->clock), false);
+		csv_field(f, r->reason, true);
+	}
+	if (fclose(f)) {
+		snprintf(err, errlen, "building the CSV: %s", strerror(errno));
+		free(buf);
+		return -1;
+	}
+	ret = result_write_file(path, buf, len, err, errlen);
+	free(buf);
+	return ret;
+}
+
+/* ---- the table ---------------------------------------------------------- */
+
+#define TABLE_MAX_COLS	24
+#define CELL_LEN	72
+
+struct table {
+	size_t ncols, nrows;
+	char (*cells)[TABLE_MAX_COLS][CELL_LEN];	/* row 0 is the header */
+	bool left[TABLE_MAX_COLS];
+};
+
+/* Short column names for the usual events. */
+static const char *counter_column(const char *name)
+{
+	static const struct { const char *event, *col; } cols[] = {
+		{ "cycles", "cyc/op" }, { "instructions", "ins/op" },
+		{ "cycles:u", "cyc:u/op" }, { "cycles:k", "cyc:k/op" },
+		{ "instructions:u", "ins:u/op" }, { "instructions:k", "ins:k/op" },
+		{ "perf::TASK-CLOCK", "task-ns/op" }, { "perf::CONTEXT-SWITCHES", "cs/op" },
+		{ "perf::PAGE-FAULTS", "pf/op" },
+	};
+
+	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+		if (!strcmp(cols[i].event, name))
+			return cols[i].col;
+	return name;
+}
+
+static void fmt_sig(char *buf, double v)
+{
+	if (!isfinite(v))
+		snprintf(buf, CELL_LEN, "-");
+	else if (fabs(v) >= 1e7)
+		snprintf(buf, CELL_LEN, "%.3e", v);
+	else if (fabs(v) >= 100)
+		snprintf(buf, CELL_LEN, "%.0f", v);
+	else if (fabs(v) >= 1)
+		snprintf(buf, CELL_LEN, "%.2f", v);
+	else
+		snprintf(buf, CELL_LEN, "%.3f", v);
+}
+
+void result_print_table(FILE *f, const struct run_report *rep)
+{
+	const struct counter_set *cs = rep->counters;
+	double ns = 1e9 / rep->clock->hz;
+	bool counter_col[COUNTERS_MAX] = { false }, derived = rep->opts->clock != CLOCK_KIND_TSC;
+	struct table t = { 0 };
+	size_t width[TABLE_MAX_COLS] = { 0 }, c = 0;
+	const char *nsname = derived ? "median ns*" : "median ns";
+
+	t.cells = calloc(rep->nrows + 1, sizeof(*t.cells));
+	if (!t.cells)
+		return;
+#define HDR(text, isleft) do { if (c < TABLE_MAX_COLS) { \
+	snprintf(t.cells[0][c], CELL_LEN, "%s", text); t.left[c++] = isleft; } } while (0)
+	HDR("name", true);
+	HDR("group", true);
+	HDR(nsname, false);
+	HDR("median ticks", false);
+	HDR("95% CI ns", false);
+	HDR("min ns", false);
+	HDR("sd%", false);
+	for (size_t e = 0; cs && e < cs->n; e++)
+		for (size_t i = 0; i < rep->nrows; i++)
+			if (rep->rows[i].status == ROW_OK && rep->rows[i].counter_valid[e] &&
+			    !counter_col[e] && c < TABLE_MAX_COLS - 2) {
+				counter_col[e] = true;
+				HDR(counter_column(cs->ev[e].name), false);
+			}
+	HDR("MB/s", false);
+	HDR("outside (method)", true);
+	t.ncols = c;
+
+	for (size_t i = 0; i < rep->nrows; i++) {
+		const struct row_result *r = &rep->rows[i];
+		char (*row)[CELL_LEN] = t.cells[i + 1];
+		char a[CELL_LEN], b[CELL_LEN];
+
+		c = 0;
+		snprintf(row[c++], CELL_LEN, "%s", r->name);
+		snprintf(row[c++], CELL_LEN, "%s", r->bench->group ? r->bench->group : "");
+		if (r->status != ROW_OK) {
+			snprintf(row[c++], CELL_LEN, "%s", row_status_name(r->status));
+			while (c < t.ncols)
+				snprintf(row[c++], CELL_LEN, "-");
+			continue;
+		}
+		fmt_sig(row[c++], r->ticks.median * ns);
+		fmt_sig(row[c++], r->ticks.median);
+		fmt_sig(a, r->ticks.ci_low * ns);
+		fmt_sig(b, r->ticks.ci_high * ns);
+		snprintf(row[c++], CELL_LEN, "%.32s..%.32s", a, b);
+		fmt_sig(row[c++], r->ticks.min * ns);
+		if (r->ticks.median != 0)
+			snprintf(row[c++], CELL_LEN, "%.1f",
+				 100 * r->ticks.stddev / fabs(r->ticks.median));
+		else
+			snprintf(row[c++], CELL_LEN, "-");
+		for (size_t e = 0; cs && e < cs->n; e++)
+			if (counter_col[e]) {
+				if (r->counter_valid[e])
+					fmt_sig(row[c++], r->counter_per_op[e]);
+				else
+					snprintf(row[c++], CELL_LEN, "-");
+			}
+		if (r->bytes_per_op > 0 && r->ticks.median > 0)
+			fmt_sig(row[c++], r->bytes_per_op / (r->ticks.median / rep->clock->hz) / 1e6);
+		else
+			snprintf(row[c++], CELL_LEN, "-");
+		if (isfinite(r->sep.outside_share))
+			snprintf(row[c++], CELL_LEN, "%.2f%% (%s)", 100 * r->sep.outside_share,
+				 separation_method_name(r->sep.method));
+		else
+			snprintf(row[c++], CELL_LEN, "- (%s)", separation_method_name(r->sep.method));
+	}
+	for (size_t i = 0; i <= rep->nrows; i++)
+		for (c = 0; c < t.ncols; c++)
+			if (strlen(t.cells[i][c]) > width[c])
+				width[c] = strlen(t.cells[i][c]);
+
+	fprintf(f, "# %s: %s, TSC %.4f GHz (%s)%s\n", rep->label ? rep->label : "run",
+		rep->host ? rep->host->vmm : "", rep->clock->hz / 1e9,
+		tsc_hz_source_name(rep->clock->source), rep->partial ? ", PARTIAL (interrupted)" : "");
+	if (derived)
+		fprintf(f, "# * ns derived from instruction counts (--clock %s), not wall-clock time\n",
+			clock_kind_name(rep->opts->clock));
+	for (size_t i = 0; i <= rep->nrows; i++) {
+		for (c = 0; c < t.ncols; c++) {
+			bool last = c + 1 == t.ncols;
+
+			if (last && t.left[c])	/* no trailing blanks */
+				fprintf(f, "  %s", t.cells[i][c]);
+			else
+				fprintf(f, "%s%*s", c ? "  " : "",
+					t.left[c] ? -(int)width[c] : (int)width[c], t.cells[i][c]);
+		}
+		fputc('\n', f);
+	}
+	for (size_t i = 0; i < rep->nrows; i++)
+		if (rep->rows[i].status != ROW_OK || rep->rows[i].reason[0])
+			fprintf(f, "# %s: %s\n", rep->rows[i].name, rep->rows[i].reason);
+	free(t.cells);
+#undef HDR
+}

@@ -1,0 +1,531 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Reading and validating vmprobe result files (json-c) into structs. */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "resultio.h"
+
+/* Everything that can go wrong names the file first. */
+static int fail(char *err, size_t errlen, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+	int used = snprintf(err, errlen, "%s: ", path);
+
+	if (used < 0 || (size_t)used >= errlen)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(err + used, errlen - used, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+struct json_object *rio_parse_file(const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	struct json_tokener *tok;
+	struct json_object *root = NULL;
+	enum json_tokener_error jerr = json_tokener_continue;
+	char buf[65536];
+	size_t got, line = 1;
+	bool any = false;
+
+	if (!f) {
+		fail(err, errlen, path, "cannot open: %s", strerror(errno));
+		return NULL;
+	}
+	tok = json_tokener_new();
+	if (!tok) {
+		fclose(f);
+		fail(err, errlen, path, "out of memory");
+		return NULL;
+	}
+	while ((got = fread(buf, 1, sizeof(buf), f)) > 0) {
+		any = true;
+		root = json_tokener_parse_ex(tok, buf, (int)got);
+		jerr = json_tokener_get_error(tok);
+		if (jerr != json_tokener_continue)
+			break;
+		for (size_t i = 0; i < got; i++)
+			line += buf[i] == '\n';
+	}
+	if (ferror(f)) {
+		fail(err, errlen, path, "read error: %s", strerror(errno));
+		goto bad;
+	}
+	if (!any) {
+		fail(err, errlen, path, "empty file, not JSON");
+		goto bad;
+	}
+	if (jerr == json_tokener_continue) {
+		fail(err, errlen, path, "not valid JSON: truncated (ends inside a value)");
+		goto bad;
+	}
+	if (jerr != json_tokener_success) {
+		size_t off = json_tokener_get_parse_end(tok);
+
+		for (size_t i = 0; i < off && i < got; i++)
+			line += buf[i] == '\n';
+		fail(err, errlen, path, "not valid JSON near line %zu: %s", line,
+		     json_tokener_error_desc(jerr));
+		goto bad;
+	}
+	/* Anything but whitespace after the value is a second value or garbage. */
+	{
+		size_t end = json_tokener_get_parse_end(tok);
+		bool trailing = false;
+
+		for (size_t i = end; i < got && !trailing; i++)
+			trailing = !strchr(" \t\r\n", buf[i]);
+		while (!trailing && (got = fread(buf, 1, sizeof(buf), f)) > 0)
+			for (size_t i = 0; i < got && !trailing; i++)
+				trailing = !strchr(" \t\r\n", buf[i]);
+		if (trailing) {
+			fail(err, errlen, path, "not valid JSON: extra data after the top-level object");
+			goto bad;
+		}
+	}
+	json_tokener_free(tok);
+	fclose(f);
+	return root;
+bad:
+	json_object_put(root);
+	json_tokener_free(tok);
+	fclose(f);
+	return NULL;
+}
+
+/* Typed key look-ups; `where` names the object for the message. */
+static struct json_object *get_key(struct json_object *obj, const char *key)
+{
+	struct json_object *v = NULL;
+
+	if (!json_object_object_get_ex(obj, key, &v))
+		return NULL;
+	return v;
+}
+
+static int need_string(struct json_object *obj, const char *key, const char *where,
+		       char **out, const char *path, char *err, size_t errlen)
+{
+	struct json_object *v = get_key(obj, key);
+
+	if (!v)
+		return fail(err, errlen, path, "%s: missing key \"%s\"", where, key);
+	if (!json_object_is_type(v, json_type_string))
+		return fail(err, errlen, path, "%s: \"%s\" must be a string", where, key);
+	*out = strdup(json_object_get_string(v));
+	return *out ? 0 : fail(err, errlen, path, "out of memory");
+}
+
+static bool is_number(struct json_object *v)
+{
+	return json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int);
+}
+
+/* Optional finite number: absent or null gives NAN; present but not a finite number is an error. */
+static int opt_number(struct json_object *obj, const char *key, const char *where,
+		      double *out, const char *path, char *err, size_t errlen)
+{
+	struct json_object *v = get_key(obj, key);
+
+	*out = NAN;
+	if (!v)
+		return 0;
+	if (!is_number(v) || !isfinite(json_object_get_double(v)))
+		return fail(err, errlen, path, "%s: \"%s\" must be a finite number", where, key);
+	*out = json_object_get_double(v);
+	return 0;
+}
+
+static int need_number(struct json_object *obj, const char *key, const char *where,
+		       double *out, const char *path, char *err, size_t errlen)
+{
+	if (opt_number(obj, key, where, out, path, err, errlen))
+		return -1;
+	if (isnan(*out))
+		return fail(err, errlen, path, "%s: missing key \"%s\"", where, key);
+	return 0;
+}
+
+static int read_summary(struct json_object *obj, const char *key, const char *where,
+			struct rio_summary *s, bool required, const char *path,
+			char *err, size_t errlen)
+{
+	struct json_object *v = get_key(obj, key);
+	char inner[160];
+
+	memset(s, 0, sizeof(*s));
+	if (!v) {
+		if (required)
+			return fail(err, errlen, path, "%s: missing key \"%s\"", where, key);
+		return 0;
+	}
+	if (!json_object_is_type(v, json_type_object))
+		return fail(err, errlen, path, "%s: \"%s\" must be an object", where, key);
+	snprintf(inner, sizeof(inner), "%s.%s", where, key);
+	if (need_number(v, "median", inner, &s->median, path, err, errlen) ||
+	    opt_number(v, "min", inner, &s->min, path, err, errlen) ||
+	    opt_number(v, "mean", inner, &s->mean, path, err, errlen) ||
+	    opt_number(v, "stddev", inner, &s->stddev, path, err, errlen) ||
+	    opt_number(v, "ci_low", inner, &s->ci_low, path, err, errlen) ||
+	    opt_number(v, "ci_high", inner, &s->ci_high, path, err, errlen) ||
+	    opt_number(v, "ci_level", inner, &s->ci_level, path, err, errlen))
+		return -1;
+	if (!isnan(s->ci_low) && !isnan(s->ci_high) && s->ci_low > s->ci_high)
+		return fail(err, errlen, path, "%s: ci_low %g is above ci_high %g", inner,
+			    s->ci_low, s->ci_high);
+	s->present = true;
+	return 0;
+}
+
+static int read_samples(struct json_object *obj, const char *where, struct rio_bench *b,
+			const char *path, char *err, size_t errlen)
+{
+	struct json_object *arr = get_key(obj, "samples_ticks");
+	size_t n;
+
+	if (!arr)
+		return fail(err, errlen, path, "%s: missing key \"samples_ticks\"", where);
+	if (!json_object_is_type(arr, json_type_array))
+		return fail(err, errlen, path, "%s: \"samples_ticks\" must be an array", where);
+	n = json_object_array_length(arr);
+	if (n == 0)
+		return fail(err, errlen, path, "%s: \"samples_ticks\" is empty (status ok needs samples)",
+			    where);
+	b->samples_ticks = calloc(n, sizeof(double));
+	if (!b->samples_ticks)
+		return fail(err, errlen, path, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *v = json_object_array_get_idx(arr, i);
+
+		if (!v || !is_number(v) || !isfinite(json_object_get_double(v)))
+			return fail(err, errlen, path, "%s: samples_ticks[%zu] is not a finite number",
+				    where, i);
+		b->samples_ticks[i] = json_object_get_double(v);
+	}
+	b->sample_count = n;
+	return 0;
+}
+
+static int read_counters(struct json_object *obj, const char *where, struct rio_bench *b,
+			 const char *path, char *err, size_t errlen)
+{
+	struct json_object *ctrs = get_key(obj, "counters");
+	size_t n, i = 0;
+
+	if (!ctrs)
+		return 0;
+	if (!json_object_is_type(ctrs, json_type_object))
+		return fail(err, errlen, path, "%s: \"counters\" must be an object", where);
+	n = (size_t)json_object_object_length(ctrs);
+	b->counters = calloc(n ? n : 1, sizeof(*b->counters));
+	if (!b->counters)
+		return fail(err, errlen, path, "out of memory");
+	json_object_object_foreach(ctrs, cname, cval) {
+		struct rio_counter *c = &b->counters[i];
+		char inner[200];
+
+		snprintf(inner, sizeof(inner), "%s.counters.%s", where, cname);
+		if (!json_object_is_type(cval, json_type_object))
+			return fail(err, errlen, path, "%s must be an object", inner);
+		c->name = strdup(cname);
+		if (!c->name)
+			return fail(err, errlen, path, "out of memory");
+		b->counter_count = ++i;
+		if (need_number(cval, "per_op", inner, &c->per_op, path, err, errlen) ||
+		    opt_number(cval, "scaling", inner, &c->scaling, path, err, errlen))
+			return -1;
+	}
+	return 0;
+}
+
+static int read_bench(struct json_object *obj, size_t index, struct rio_bench *b,
+		      const char *path, char *err, size_t errlen)
+{
+	char where[160];
+	struct json_object *sep;
+
+	b->outside_share = b->host_wall_ns = b->elapsed_ns = NAN;
+	if (!json_object_is_type(obj, json_type_object))
+		return fail(err, errlen, path, "benchmarks[%zu] must be an object", index);
+	snprintf(where, sizeof(where), "benchmarks[%zu]", index);
+	if (need_string(obj, "name", where, &b->name, path, err, errlen))
+		return -1;
+	if (!b->name[0])
+		return fail(err, errlen, path, "%s: empty \"name\"", where);
+	snprintf(where, sizeof(where), "benchmarks[%zu] (%.100s)", index, b->name);
+	if (need_string(obj, "group", where, &b->group, path, err, errlen) ||
+	    need_string(obj, "status", where, &b->status_text, path, err, errlen))
+		return -1;
+	if (strcmp(b->group, "micro") && strcmp(b->group, "macro"))
+		return fail(err, errlen, path, "%s: group \"%s\" is neither micro nor macro", where,
+			    b->group);
+	if (get_key(obj, "unit") && need_string(obj, "unit", where, &b->unit, path, err, errlen))
+		return -1;
+	if (!strcmp(b->status_text, "ok"))
+		b->status = RIO_OK;
+	else if (!strcmp(b->status_text, "skipped"))
+		b->status = RIO_SKIPPED;
+	else if (!strcmp(b->status_text, "failed"))
+		b->status = RIO_FAILED;
+	else
+		return fail(err, errlen, path, "%s: status \"%s\" is not ok|skipped|failed", where,
+			    b->status_text);
+	if (b->status != RIO_OK) {
+		/* A skip or failure is shown with its reason, so it must have one. */
+		if (need_string(obj, "reason", where, &b->reason, path, err, errlen))
+			return -1;
+	} else {
+		if (get_key(obj, "reason") &&
+		    need_string(obj, "reason", where, &b->reason, path, err, errlen))
+			return -1;
+		if (read_samples(obj, where, b, path, err, errlen) ||
+		    read_summary(obj, "ticks", where, &b->ticks, true, path, err, errlen) ||
+		    read_summary(obj, "ns", where, &b->ns, false, path, err, errlen) ||
+		    read_counters(obj, where, b, path, err, errlen))
+			return -1;
+	}
+	if (opt_number(obj, "host_wall_ns", where, &b->host_wall_ns, path, err, errlen) ||
+	    opt_number(obj, "elapsed_ns", where, &b->elapsed_ns, path, err, errlen))
+		return -1;
+	if (isnan(b->elapsed_ns)) {
+		/* The writer gives the row's monotonic time in seconds. */
+		double seconds;
+
+		if (opt_number(obj, "elapsed_s", where, &seconds, path, err, errlen))
+			return -1;
+		b->elapsed_ns = seconds * 1e9;
+	}
+	if (b->elapsed_ns < 0)
+		return fail(err, errlen, path, "%s: negative elapsed time", where);
+	sep = get_key(obj, "separation");
+	if (sep) {
+		char inner[200];
+
+		snprintf(inner, sizeof(inner), "%s.separation", where);
+		if (!json_object_is_type(sep, json_type_object))
+			return fail(err, errlen, path, "%s must be an object", inner);
+		if (need_string(sep, "method", inner, &b->separation_method, path, err, errlen) ||
+		    opt_number(sep, "outside_share", inner, &b->outside_share, path, err, errlen))
+			return -1;
+		if (!isnan(b->outside_share) && (b->outside_share < 0 || b->outside_share > 1))
+			return fail(err, errlen, path, "%s: outside_share %g is outside [0, 1]", inner,
+				    b->outside_share);
+		b->has_separation = true;
+	}
+	return 0;
+}
+
+static int read_host_clock(struct json_object *root, struct rio_result *r, const char *path,
+			   char *err, size_t errlen)
+{
+	struct json_object *hc = get_key(root, "host_clock"), *vt;
+	struct rio_host_clock *h = &r->host_clock;
+
+	if (!hc)
+		return 0;
+	if (!json_object_is_type(hc, json_type_object))
+		return fail(err, errlen, path, "\"host_clock\" must be an object");
+	if (need_number(hc, "wall_ns", "host_clock", &h->wall_ns, path, err, errlen) ||
+	    opt_number(hc, "guest_ns", "host_clock", &h->guest_ns, path, err, errlen) ||
+	    opt_number(hc, "ratio", "host_clock", &h->ratio, path, err, errlen) ||
+	    opt_number(hc, "tolerance_pct", "host_clock", &h->tolerance_pct, path, err, errlen))
+		return -1;
+	vt = get_key(hc, "virtual_time");
+	if (!vt || !json_object_is_type(vt, json_type_boolean))
+		return fail(err, errlen, path, "host_clock: \"virtual_time\" must be true or false");
+	h->virtual_time = json_object_get_boolean(vt);
+	if (h->virtual_time && !(h->ratio > 0))
+		return fail(err, errlen, path, "host_clock: virtual_time is set but ratio is not positive");
+	h->present = true;
+	return 0;
+}
+
+int rio_from_json(struct json_object *root, const char *path, struct rio_result *r,
+		  char *err, size_t errlen)
+{
+	struct json_object *v, *clock, *benches;
+	char *format = NULL;
+	int rc = -1;
+
+	memset(r, 0, sizeof(*r));
+	r->tsc_hz = NAN;
+	r->path = strdup(path);
+	if (!r->path)
+		return fail(err, errlen, path, "out of memory");
+	if (!json_object_is_type(root, json_type_object))
+		return fail(err, errlen, path, "top level is not a JSON object");
+	if (need_string(root, "format", "top level", &format, path, err, errlen))
+		goto out;
+	if (strcmp(format, RIO_FORMAT)) {
+		fail(err, errlen, path, "format is \"%s\", expected \"%s\"", format, RIO_FORMAT);
+		goto out;
+	}
+	v = get_key(root, "format_version");
+	if (!v || !json_object_is_type(v, json_type_int)) {
+		fail(err, errlen, path, "\"format_version\" missing or not an integer");
+		goto out;
+	}
+	if (json_object_get_int64(v) != RIO_FORMAT_VERSION) {
+		fail(err, errlen, path, "format_version %lld is not supported (this vmprobe reads %d)",
+		     (long long)json_object_get_int64(v), RIO_FORMAT_VERSION);
+		goto out;
+	}
+	if (need_string(root, "label", "top level", &r->label, path, err, errlen))
+		goto out;
+	if (!r->label[0]) {
+		fail(err, errlen, path, "empty \"label\"");
+		goto out;
+	}
+	v = get_key(root, "partial");
+	if (v && !json_object_is_type(v, json_type_boolean)) {
+		fail(err, errlen, path, "\"partial\" must be true or false");
+		goto out;
+	}
+	r->partial = v && json_object_get_boolean(v);
+
+	clock = get_key(root, "clock");
+	if (!clock || !json_object_is_type(clock, json_type_object)) {
+		fail(err, errlen, path, "\"clock\" missing or not an object");
+		goto out;
+	}
+	if (need_string(clock, "kind", "clock", &r->clock_kind, path, err, errlen))
+		goto out;
+	if (!strcmp(r->clock_kind, "tsc"))
+		r->clock = RIO_CLOCK_TSC;
+	else if (!strcmp(r->clock_kind, "instructions"))
+		r->clock = RIO_CLOCK_INSTRUCTIONS;
+	else if (!strcmp(r->clock_kind, "bochs-ips"))
+		r->clock = RIO_CLOCK_BOCHS_IPS;
+	else {
+		fail(err, errlen, path, "clock.kind \"%s\" is not tsc|instructions|bochs-ips",
+		     r->clock_kind);
+		goto out;
+	}
+	if (opt_number(clock, "tsc_hz", "clock", &r->tsc_hz, path, err, errlen))
+		goto out;
+	if (!isnan(r->tsc_hz) && r->tsc_hz <= 0) {
+		fail(err, errlen, path, "clock.tsc_hz %g is not positive", r->tsc_hz);
+		goto out;
+	}
+	if (read_host_clock(root, r, path, err, errlen))
+		goto out;
+
+	benches = get_key(root, "benchmarks");
+	if (!benches || !json_object_is_type(benches, json_type_array)) {
+		fail(err, errlen, path, "\"benchmarks\" missing or not an array");
+		goto out;
+	}
+	r->bench_count = json_object_array_length(benches);
+	r->benches = calloc(r->bench_count ? r->bench_count : 1, sizeof(*r->benches));
+	if (!r->benches) {
+		r->bench_count = 0;
+		fail(err, errlen, path, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < r->bench_count; i++) {
+		if (read_bench(json_object_array_get_idx(benches, i), i, &r->benches[i], path, err,
+			       errlen))
+			goto out;
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(r->benches[j].name, r->benches[i].name)) {
+				fail(err, errlen, path, "benchmark \"%s\" appears twice (benchmarks[%zu] and [%zu])",
+				     r->benches[i].name, j, i);
+				goto out;
+			}
+	}
+	rc = 0;
+out:
+	free(format);
+	return rc;
+}
+
+int rio_load(const char *path, struct rio_result *out, char *err, size_t errlen)
+{
+	struct json_object *root = rio_parse_file(path, err, errlen);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!root)
+		return -1;
+	rc = rio_from_json(root, path, out, err, errlen);
+	json_object_put(root);
+	if (rc)
+		rio_free(out);
+	return rc;
+}
+
+void rio_free(struct rio_result *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->bench_count; i++) {
+		struct rio_bench *b = &r->benches[i];
+
+		free(b->name);
+		free(b->group);
+		free(b->status_text);
+		free(b->reason);
+		free(b->unit);
+		free(b->samples_ticks);
+		for (size_t c = 0; c < b->counter_count; c++)
+			free(b->counters[c].name);
+		free(b->counters);
+		free(b->separation_method);
+	}
+	free(r->benches);
+	free(r->path);
+	free(r->label);
+	free(r->clock_kind);
+	memset(r, 0, sizeof(*r));
+}
+
+const struct rio_bench *rio_find_bench(const struct rio_result *r, const char *name)
+{
+	for (size_t i = 0; i < r->bench_count; i++)
+		if (!strcmp(r->benches[i].name, name))
+			return &r->benches[i];
+	return NULL;
+}
+
+const struct rio_counter *rio_find_counter(const struct rio_bench *b, const char *name)
+{
+	for (size_t i = 0; i < b->counter_count; i++)
+		if (!strcmp(b->counters[i].name, name))
+			return &b->counters[i];
+	return NULL;
+}
+
+bool rio_ticks_are_instructions(const struct rio_result *r)
+{
+	return r->clock != RIO_CLOCK_TSC;
+}
+
+double rio_time_scale(const struct rio_result *r, const struct rio_bench *b)
+{
+	const struct rio_host_clock *h = &r->host_clock;
+
+	if (h->present && h->virtual_time) {
+		/* The row's own host/guest figures are closest; else the run-wide ratio. */
+		if (b && b->host_wall_ns > 0 && b->elapsed_ns > 0)
+			return b->host_wall_ns / b->elapsed_ns;
+		return h->ratio;
+	}
+	/* A real TSC, or a guest clock the host clock has vouched for. */
+	if (r->clock == RIO_CLOCK_TSC || (h->present && !isnan(h->guest_ns)))
+		return 1.0;
+	return NAN;		/* instruction clock, never checked against the host */
+}
+
+double rio_ticks_to_ns(const struct rio_result *r, const struct rio_bench *b, double ticks)
+{
+	double scale = rio_time_scale(r, b);
+
+	if (isnan(scale) || isnan(r->tsc_hz))
+		return NAN;
+	return ticks * 1e9 / r->tsc_hz * scale;
+}

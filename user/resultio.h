@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Reading result files (docs/design.md, "vmprobe-result" format_version 1)
+ * into plain structs, validating as we go: a reader never has to check a
+ * key again. Unknown keys are tolerated, as the format asks.
+ */
+#ifndef VMPROBE_RESULTIO_H
+#define VMPROBE_RESULTIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <json-c/json.h>
+
+#define RIO_FORMAT		"vmprobe-result"
+#define RIO_FORMAT_VERSION	1
+#define RIO_ERR_LEN		512
+
+enum rio_status { RIO_OK, RIO_SKIPPED, RIO_FAILED };
+
+/* What a file's tick counts measure (clock.kind). */
+enum rio_clock { RIO_CLOCK_TSC, RIO_CLOCK_INSTRUCTIONS, RIO_CLOCK_BOCHS_IPS };
+
+struct rio_summary {
+	bool present;
+	double min, median, mean, stddev, ci_low, ci_high, ci_level;
+};
+
+struct rio_counter {
+	char *name;
+	double per_op;
+	double scaling;
+};
+
+struct rio_bench {
+	char *name, *group, *status_text, *reason, *unit;
+	enum rio_status status;
+	double *samples_ticks;		/* per op; only for status ok, count >= 1 */
+	size_t sample_count;
+	struct rio_summary ticks, ns;
+	struct rio_counter *counters;
+	size_t counter_count;
+	bool has_separation;
+	char *separation_method;
+	double outside_share;		/* NAN when the file gives none */
+	double host_wall_ns;		/* NAN unless annotated */
+	double elapsed_ns;		/* the guest's own elapsed time for the row ("elapsed_ns",
+					   else "elapsed_s" x 1e9); NAN if absent */
+};
+
+struct rio_host_clock {
+	bool present;
+	double wall_ns, guest_ns, ratio, tolerance_pct;
+	bool virtual_time;
+};
+
+struct rio_result {
+	char *path, *label;
+	bool partial;
+	enum rio_clock clock;
+	char *clock_kind;
+	double tsc_hz;			/* NAN when absent (then no ns can be derived) */
+	struct rio_host_clock host_clock;
+	struct rio_bench *benches;
+	size_t bench_count;
+};
+
+/* Parse PATH as JSON. NULL with err filled ("PATH: why") on failure. */
+struct json_object *rio_parse_file(const char *path, char *err, size_t errlen);
+
+/* Validate ROOT and fill OUT (zeroed first). 0 ok; -1 with err ("PATH: why"). Either way rio_free(OUT) after. */
+int rio_from_json(struct json_object *root, const char *path, struct rio_result *out,
+		  char *err, size_t errlen);
+
+/* rio_parse_file + rio_from_json. */
+int rio_load(const char *path, struct rio_result *out, char *err, size_t errlen);
+
+void rio_free(struct rio_result *r);
+
+const struct rio_bench *rio_find_bench(const struct rio_result *r, const char *name);
+const struct rio_counter *rio_find_counter(const struct rio_bench *b, const char *name);
+
+/* True when the file's ticks count instructions (icount, Bochs ips), not time. */
+bool rio_ticks_are_instructions(const struct rio_result *r);
+
+/*
+ * Nanoseconds per guest-clock nanosecond for a row: 1 for a TSC clock or
+ * a guest clock annotate found in step with the host's; host_wall_ns /
+ * elapsed_ns when annotate flagged virtual time (the run-wide ratio when
+ * the row lacks its own figures). NAN when the row's time is unknown (an
+ * instruction clock never compared with the host's).
+ */
+double rio_time_scale(const struct rio_result *r, const struct rio_bench *b);
+
+/* Real-time ns per op for a tick value of row B; NAN when unknown. */
+double rio_ticks_to_ns(const struct rio_result *r, const struct rio_bench *b, double ticks);
+
+#endif /* VMPROBE_RESULTIO_H */

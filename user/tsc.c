@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0
+/* TSC frequency: module, sysfs, cpuid, or a calibration here (in that order). */
+#include <cpuid.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "kmodif.h"
+#include "tsc.h"
+
+bool tsc_have_rdtscp;
+
+void tsc_init(void)
+{
+	unsigned a, b, c, d;
+
+	if (__get_cpuid(0x80000001, &a, &b, &c, &d))
+		tsc_have_rdtscp = d & (1u << 27);
+}
+
+const char *tsc_hz_source_name(enum tsc_hz_source s)
+{
+	switch (s) {
+	case TSC_HZ_MODULE:	return "module";
+	case TSC_HZ_SYSFS:	return "sysfs";
+	case TSC_HZ_CPUID:	return "cpuid";
+	case TSC_HZ_CALIBRATED:	return "calibrated";
+	default:		return "none";
+	}
+}
+
+static uint64_t raw_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_RAW, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/*
+ * A (tsc, ns) pair read as close together as we can: of a few tries, the
+ * one whose TSC bracket around the clock read was shortest (an interrupt
+ * or a VM exit in between would blur it).
+ */
+static void paired_read(uint64_t *tsc, uint64_t *ns)
+{
+	uint64_t best = UINT64_MAX;
+
+	for (int i = 0; i < 5; i++) {
+		uint64_t t0 = tsc_begin();
+		uint64_t n = raw_ns();
+		uint64_t t1 = tsc_end();
+
+		if (t1 - t0 < best) {
+			best = t1 - t0;
+			*tsc = t0 + (t1 - t0) / 2;
+			*ns = n;
+		}
+	}
+}
+
+double tsc_calibrate(unsigned ms)
+{
+	uint64_t t0, n0, t1, n1;
+	struct timespec nap = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	paired_read(&t0, &n0);
+	nanosleep(&nap, NULL);
+	paired_read(&t1, &n1);
+	if (n1 <= n0 || t1 <= t0)
+		return 0;
+	return (double)(t1 - t0) * 1e9 / (double)(n1 - n0);
+}
+
+static int from_module(struct tsc_clock *clk, int devfd)
+{
+	struct vmprobe_info info;
+
+	if (devfd < 0 || kmod_info(devfd, &info, 0) != 0)
+		return -1;
+	if (info.calib_tsc_khz) {
+		clk->hz = info.calib_tsc_khz * 1e3;
+		snprintf(clk->detail, sizeof(clk->detail),
+			 "module calib_tsc_khz %llu (kernel tsc_khz %llu, %lld ppm)",
+			 (unsigned long long)info.calib_tsc_khz,
+			 (unsigned long long)info.tsc_khz, (long long)info.calib_error_ppm);
+	} else if (info.tsc_khz) {
+		clk->hz = info.tsc_khz * 1e3;
+		snprintf(clk->detail, sizeof(clk->detail), "module: kernel tsc_khz %llu",
+			 (unsigned long long)info.tsc_khz);
+	} else {
+		return -1;
+	}
+	clk->source = TSC_HZ_MODULE;
+	return 0;
+}
+
+static int from_sysfs(struct tsc_clock *clk)
+{
+	FILE *f = fopen("/sys/devices/system/cpu/cpu0/tsc_freq_khz", "r");
+	unsigned long long khz = 0;
+	int ok;
+
+	if (!f)
+		return -1;
+	ok = fscanf(f, "%llu", &khz) == 1 && khz > 0;
+	fclose(f);
+	if (!ok)
+		return -1;
+	clk->hz = khz * 1e3;
+	clk->source = TSC_HZ_SYSFS;
+	snprintf(clk->detail, sizeof(clk->detail), "tsc_freq_khz %llu", khz);
+	return 0;
+}
+
+static int from_cpuid(struct tsc_clock *clk)
+{
+	unsigned a, b, c, d, max = __get_cpuid_max(0, NULL);
+
+	/* Leaf 0x15: TSC = crystal * ebx / eax, when the crystal is given. */
+	if (max >= 0x15) {
+		__cpuid(0x15, a, b, c, d);
+		if (a && b && c) {
+			clk->hz = (double)c * b / a;
+			clk->source = TSC_HZ_CPUID;
+			snprintf(clk->detail, sizeof(clk->detail),
+				 "cpuid 0x15: crystal %u Hz * %u / %u", c, b, a);
+			return 0;
+		}
+	}
+	/* The VMware/KVM timing leaf: eax = TSC kHz. */
+	__cpuid(1, a, b, c, d);
+	if (c & (1u << 31)) {
+		__cpuid(0x40000000, a, b, c, d);
+		if (a >= 0x40000010) {
+			__cpuid(0x40000010, a, b, c, d);
+			if (a) {
+				clk->hz = a * 1e3;
+				clk->source = TSC_HZ_CPUID;
+				snprintf(clk->detail, sizeof(clk->detail),
+					 "cpuid 0x40000010: %u kHz", a);
+				return 0;
+			}
+		}
+	}
+	/* Leaf 0x16 base MHz: nominal, a guide at best on older parts. */
+	if (max >= 0x16) {
+		__cpuid(0x16, a, b, c, d);
+		if (a & 0xffff) {
+			clk->hz = (a & 0xffff) * 1e6;
+			clk->source = TSC_HZ_CPUID;
+			snprintf(clk->detail, sizeof(clk->detail),
+				 "cpuid 0x16 base frequency %u MHz", a & 0xffff);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int tsc_frequency(struct tsc_clock *clk, int devfd, unsigned calib_ms)
+{
+	memset(clk, 0, sizeof(*clk));
+	if (from_module(clk, devfd) == 0 || from_sysfs(clk) == 0 || from_cpuid(clk) == 0)
+		return 0;
+	clk->hz = tsc_calibrate(calib_ms);
+	if (clk->hz <= 0) {
+		snprintf(clk->detail, sizeof(clk->detail),
+			 "calibration against CLOCK_MONOTONIC_RAW failed");
+		return -1;
+	}
+	clk->source = TSC_HZ_CALIBRATED;
+	snprintf(clk->detail, sizeof(clk->detail),
+		 "counted against CLOCK_MONOTONIC_RAW over %u ms", calib_ms);
+	return 0;
+}
