@@ -26,6 +26,8 @@
 
 #include "vmprobe_kmod.h"
 
+#define VMPROBE_CALIB_MAX_NAPS	16
+
 static u32 vmprobe_tsc_flags(void)
 {
 	u32 flags = 0;
@@ -76,20 +78,35 @@ static u32 vmprobe_hypervisor(void)
 
 /*
  * Count TSC ticks against ktime_get_raw_ns() (the clocksource's rate, not
- * NTP-steered) over a sleep of @ms. Each end reads the TSC on both sides of
+ * NTP-steered) over a sleep of at least @ms by that clock. Each end reads the TSC on both sides of
  * the clock read and takes the midpoint, so the clock read's own cost (a
  * VM exit under some VMMs) does not bias the window.
  */
 static int vmprobe_calibrate(struct vmprobe_info *info, u32 ms)
 {
 	u64 tsc0, tsc1, ns0, ns1, ticks, ns;
+	int naps;
 
 	tsc0 = rdtsc_ordered();
 	ns0 = ktime_get_raw_ns();
 	tsc0 += (rdtsc_ordered() - tsc0) / 2;
 
-	if (msleep_interruptible(ms) && signal_pending(current))
-		return -EINTR;
+	/*
+	 * Sleep until the reference clock says @ms passed: the timer wheel's
+	 * jiffies can run ahead of the clocksource under emulation (seen
+	 * under QEMU TCG: msleep(20) over 15.8 ms of raw time). Bounded, in
+	 * case the clocksource itself stalls.
+	 */
+	for (naps = 0; naps < VMPROBE_CALIB_MAX_NAPS; naps++) {
+		u64 elapsed = ktime_get_raw_ns() - ns0;
+
+		if (elapsed >= (u64)ms * NSEC_PER_MSEC)
+			break;
+		msleep_interruptible(DIV_ROUND_UP((u64)ms * NSEC_PER_MSEC - elapsed,
+						  NSEC_PER_MSEC));
+		if (signal_pending(current))
+			return -EINTR;
+	}
 
 	tsc1 = rdtsc_ordered();
 	ns1 = ktime_get_raw_ns();

@@ -19,10 +19,10 @@
  * Raw invlpg and inb are first tried once under an exception-table fixup:
  * if either faults here the op answers -EOPNOTSUPP instead of oopsing.
  *
- * Interrupts-off bound: before the first batch, three short probe batches
- * (min(iterations, 8) ops) estimate a full batch; an estimate above
- * VMPROBE_IRQOFF_CAP_US refuses the call with -ERANGE before any long
- * section runs. A batch that still exceeds the cap (a host preempting the
+ * Interrupts-off bound: before the first batch, short probe batches (the
+ * best of three of 1 op, then of min(iterations, 8) ops) estimate a full
+ * batch; an estimate above VMPROBE_IRQOFF_CAP_US refuses the call with
+ * -ERANGE (batch_ticks_max = the estimate) before any long section runs. A batch that still exceeds the cap (a host preempting the
  * vCPU looks the same from inside) is re-run up to VMPROBE_CAP_RETRIES
  * times; if it keeps exceeding, the call stops with -ERANGE.
  *
@@ -219,18 +219,33 @@ static u64 vmprobe_run_batch(vmprobe_batch_fn fn, u32 iterations)
 	return ticks;
 }
 
-/* What a full batch will take, from the best of a few short ones. */
-static u64 vmprobe_estimate_batch(vmprobe_batch_fn fn, u32 iterations)
+/* The best of a few batches of @iterations: a low-noise figure. */
+static u64 vmprobe_best_batch(vmprobe_batch_fn fn, u32 iterations)
 {
-	u32 probe_iters = min_t(u32, iterations, VMPROBE_PROBE_ITERS);
 	u64 best = U64_MAX;
 	int run;
 
 	for (run = 0; run < VMPROBE_PROBE_RUNS; run++) {
-		best = min(best, vmprobe_run_batch(fn, probe_iters));
+		best = min(best, vmprobe_run_batch(fn, iterations));
 		cond_resched();
 	}
-	return div_u64(best * iterations, probe_iters);
+	return best;
+}
+
+/*
+ * What a full batch will take. One op first: if even that extrapolates
+ * past the cap we stop there, so no probe holds interrupts off for long
+ * (a probe of n ops takes n/iterations of an estimate under the cap).
+ */
+static u64 vmprobe_estimate_batch(vmprobe_batch_fn fn, u32 iterations, u64 cap)
+{
+	u32 probe_iters = min_t(u32, iterations, VMPROBE_PROBE_ITERS);
+	u64 estimate = vmprobe_best_batch(fn, 1) * iterations;
+
+	if (estimate > cap || probe_iters == 1)
+		return estimate;
+	return div_u64(vmprobe_best_batch(fn, probe_iters) * iterations,
+		       probe_iters);
 }
 
 static int vmprobe_cmp_u64(const void *a, const void *b)
@@ -298,8 +313,8 @@ int vmprobe_do_ktimed(struct vmprobe_ktimed *kt)
 		goto out_free;
 	}
 
-	estimate = max(vmprobe_estimate_batch(fn, kt->iterations),
-		       vmprobe_estimate_batch(vmprobe_batch_empty, kt->iterations));
+	estimate = max(vmprobe_estimate_batch(fn, kt->iterations, cap),
+		       vmprobe_estimate_batch(vmprobe_batch_empty, kt->iterations, cap));
 	if (estimate > cap) {
 		worst = estimate;
 		ret = -ERANGE;

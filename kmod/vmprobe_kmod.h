@@ -3,7 +3,10 @@
 #ifndef _VMPROBE_KMOD_H
 #define _VMPROBE_KMOD_H
 
+#include <linux/math64.h>
+#include <linux/time64.h>
 #include <linux/types.h>
+#include <asm/tsc.h>
 #include <uapi/vmprobe.h>
 
 /*
@@ -19,9 +22,7 @@ int vmprobe_do_gaps(struct vmprobe_gaps *gaps);
 /* TSC ticks in @us microseconds at the kernel's tsc_khz (0 if unknown). */
 static inline u64 vmprobe_us_to_ticks(u64 us)
 {
-	extern unsigned int tsc_khz;
-
-	return us * tsc_khz / 1000;
+	return div_u64(us * tsc_khz, USEC_PER_MSEC);
 }
 
 #endif /* _VMPROBE_KMOD_H */

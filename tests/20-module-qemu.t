@@ -32,7 +32,7 @@ bail() {
 command -v qemu-system-x86_64 > /dev/null || skip "qemu-system-x86_64 not installed (qemu-system-x86)"
 compgen -G '/boot/vmlinuz-*' > /dev/null || skip "no guest kernel in /boot (linux-image-amd64)"
 kdir=$(make -s --no-print-directory print-kdir 2> /dev/null)
-[ -n "$kdir" ] && [ -d "$kdir" ] || skip "no kernel build tree to build vmprobe.ko against (linux-headers-amd64)"
+{ [ -n "$kdir" ] && [ -d "$kdir" ]; } || skip "no kernel build tree to build vmprobe.ko against (linux-headers-amd64)"
 [ -x scripts/run-vmm ] || bail "scripts/run-vmm is missing"
 [ -f kmod/vmprobe.ko ] || bail "kmod/vmprobe.ko is not built (make kmod)"
 for program in modtest fuzz concurrency permcheck; do
@@ -67,3 +67,4 @@ else
 	[ -f "$out/qemu.console.log" ] && tail -n 40 "$out/qemu.console.log" | sed 's/^/# console: /'
 fi
 echo "1..$points"
+[ "$status" -eq 0 ]

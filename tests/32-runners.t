@@ -117,7 +117,7 @@ guest_run() { # NAME [run-vmm args...]
 	TMPDIR=$tmp/work run_capture "$name" nice scripts/run-vmm qemu --out "$tmp/$name" "$@"
 }
 if ! why=$(qemu_ready); then
-	for _ in 1 2 3 4 5; do skip "skipped: $why"; done
+	for _ in 1 2 3 4 5 6; do skip "skipped: $why"; done
 else
 	printf 'echo about to panic\necho c > /proc/sysrq-trigger\nsleep 600\n' > "$tmp/panic.sh"
 	guest_run panic --no-module --timeout 120 --guest-script "$tmp/panic.sh"
@@ -155,7 +155,18 @@ GUEST
 	guest_run status --no-module --timeout 120 --guest-script "$tmp/status.sh"
 	ok "$([ "$(rc_of status)" = 3 ] && grep -qx hello "$tmp/status/qemu.guest.out" && ! vmm_left; echo $?)" \
 		"a guest script's stdout comes back and its status 3 becomes run-vmm's"
-	for name in panic hang insmod badframe status; do
+	# run-vmm itself interrupted (Ctrl-C, a CI job cancelled): the VMM goes too.
+	TMPDIR=$tmp/work nice scripts/run-vmm qemu --out "$tmp/interrupted" --no-module --timeout 300 \
+		--guest-script "$tmp/hang.sh" > /dev/null 2> "$tmp/interrupted.stderr" &
+	runner=$!
+	for _ in $(seq 100); do pgrep -f "qemu-system.*$tmp/work" > /dev/null && break; sleep 0.2; done
+	vmm_started=$(pgrep -f "qemu-system.*$tmp/work" > /dev/null && echo yes || echo no)
+	kill -TERM "$runner"
+	wait "$runner"
+	echo $? > "$tmp/interrupted.rc"
+	ok "$([ "$vmm_started" = yes ] && [ "$(rc_of interrupted)" = 130 ] && grep -q interrupted "$tmp/interrupted.stderr" && ! vmm_left; echo $?)" \
+		"run-vmm sent SIGTERM mid-run: status 130, and its VMM is gone too"
+	for name in panic hang insmod badframe status interrupted; do
 		[ "$failed" -eq 0 ] || { echo "# --- $name: status $(rc_of $name)"; diag "$tmp/$name.stderr"; }
 	done
 fi

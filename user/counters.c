@@ -63,7 +63,12 @@ int counters_parse(struct counter_set *set, const char *list, char *err, size_t 
 			return -1;
 		}
 		ret = encode(tok, &attr);
-		if (ret != PFM_SUCCESS) {
+		/*
+		 * Without perf_events in the kernel (UML) libpfm4 detects no PMU
+		 * and answers "not supported" for every name, known or not: the
+		 * event is noted as unsupported, not refused.
+		 */
+		if (ret != PFM_SUCCESS && ret != PFM_ERR_NOTSUPP) {
 			snprintf(err, errlen, "event '%s': %s", tok, pfm_strerror(ret));
 			return -1;
 		}
@@ -74,6 +79,11 @@ int counters_parse(struct counter_set *set, const char *list, char *err, size_t 
 		c->fd = -1;
 		c->type = attr.type;
 		c->config = attr.config;
+		if (ret == PFM_ERR_NOTSUPP)
+			snprintf(c->reason, sizeof(c->reason),
+				 "libpfm4 cannot encode it here: %s%s", pfm_strerror(ret),
+				 access("/proc/sys/kernel/perf_event_paranoid", F_OK)
+				 ? " (no perf_events in this kernel)" : "");
 	}
 	if (set->n == 0) {
 		snprintf(err, errlen, "empty event list");

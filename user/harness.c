@@ -10,6 +10,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <math.h>
 #include <sched.h>
@@ -259,9 +260,15 @@ int harness_init(struct harness *h, const struct harness_config *cfg)
 	return 0;
 }
 
-void harness_finish(struct harness *h)
+void harness_finish(struct harness *h, struct row_result *rows, size_t n)
 {
 	measure_gaps(h, true);
+	/* Rows that took the GAPS figure get the one measured around the whole run. */
+	for (size_t i = 0; h->gaps.valid && i < n; i++)
+		if (rows[i].status == ROW_OK && rows[i].sep.method == SEP_GAPS) {
+			rows[i].sep.outside_share = h->gaps.stolen_share;
+			snprintf(rows[i].sep.note, sizeof(rows[i].sep.note), "%s", h->gaps.note);
+		}
 }
 
 /* Stolen seconds in /proc/stat: the pinned CPU's line, else the average over CPUs. */
@@ -330,32 +337,72 @@ struct run_totals {
 	double counts[COUNTERS_MAX];		/* counts, empty-call counts subtracted */
 };
 
+/* Involuntary context switches of this thread so far: another task took the CPU. */
+static long preemptions(void)
+{
+	struct rusage ru;
+
+	return getrusage(RUSAGE_THREAD, &ru) ? -1 : ru.ru_nivcsw;
+}
+
 /*
  * Times fn: `reps` samples of n ops into per_op[]; returns how many were
- * taken (fewer when stopped) or -1 when fn failed.
+ * taken (fewer when stopped) or -1 when fn failed. An empty call is timed
+ * right before each sample, so the overhead subtracted is measured under
+ * the same conditions as the row (*overhead gets it, per sample).
+ *
+ * With retake, a sample during which another task of this kernel
+ * preempted us (an involuntary context switch) is taken again, up to 8 reps
+ * times and until the deadline: on a shared machine that time belongs to
+ * the other task, not to the op. (A VMM's own stolen time is invisible to
+ * the guest's scheduler and stays in.) *retaken counts them.
  */
 static long sample_loop(struct harness *h, run_fn fn, struct bench_state *st, uint64_t n,
-			size_t reps, double *per_op, struct row_result *r, struct run_totals *tot)
+			size_t reps, double *per_op, struct row_result *r, struct run_totals *tot,
+			double *overhead, bool retake, double deadline, size_t *retaken)
 {
 	struct counter_values cv;
-	size_t i;
+	double *empty = calloc(reps ? reps : 1, sizeof(*empty));
+	size_t kept = 0;
+	int ret;
 
-	for (i = 0; i < reps; i++) {
-		int ret;
+	*retaken = 0;
+	if (!empty) {
+		snprintf(st->msg, sizeof(st->msg), "out of memory");
+		return -1;
+	}
+	while (kept < reps) {
+		long before = retake ? preemptions() : 0;
 		uint64_t ticks;
+		double e;
 
 		if (stopping(h))
 			break;
+		e = (double)take_sample(h, null_run, st, 1, &ret, NULL);
 		ticks = take_sample(h, fn, st, n, &ret, tot ? &cv : NULL);
-		if (ret)
+		if (ret) {
+			free(empty);
 			return -1;
-		per_op[i] = ((double)ticks - h->overhead_ticks) / (double)n;
+		}
+		/* Retake only while the samples still owed fit before the deadline. */
+		if (retake && preemptions() != before && *retaken < 8 * reps &&
+		    monotonic_s() + (reps - kept) * (ticks / h->cfg.clock->hz) < deadline) {
+			(*retaken)++;
+			continue;
+		}
+		empty[kept] = e;
+		per_op[kept] = (double)ticks;
 		if (tot) {
 			tot->ticks += (double)ticks;
 			add_counts(h, r, &cv, tot->counts);
 		}
+		kept++;
 	}
-	return (long)i;
+	*overhead = kept ? fenced_mean(empty, kept) : h->overhead_ticks;
+	for (size_t k = 0; k < kept; k++)
+		per_op[k] = (per_op[k] - *overhead) / (double)n;
+	free(empty);
+	return (long)kept;
 }
 
 static int row_fail(struct row_result *r, const char *what, const struct bench_state *st)
@@ -425,6 +472,8 @@ static int probe_in_child(struct harness *h, struct bench_state *st, double limi
 		if (r > 0)
 			break;
 	}
+	if (result == 0 && stopping(h))	/* a terminal's ^C reaches the child too */
+		result = 2;
 	if (result == 0) {
 		if (read(pfd[0], &rep, sizeof(rep)) != sizeof(rep)) {
 			snprintf(st->msg, sizeof(st->msg), "probe child died without a result");
@@ -441,6 +490,9 @@ static int probe_in_child(struct harness *h, struct bench_state *st, double limi
 		kill(pid, SIGKILL);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
+	if (result == -1 && !rep.ret && WIFSIGNALED(status))
+		snprintf(st->msg, sizeof(st->msg), "probe child killed by %s",
+			 strsignal(WTERMSIG(status)));
 	close(pfd[0]);
 	return result;
 }
@@ -453,7 +505,8 @@ static int run_timed(struct harness *h, struct bench_state *st, double share_s,
 	double hz = h->cfg.clock->hz, t_start = monotonic_s();
 	int parts = b->run_baseline ? 2 : 1, ret;
 	size_t reps = (size_t)h->cfg.repetitions, fit;
-	double goal_s, one_op_s = 0, sample_s, left_s;
+	double goal_s, one_op_s = 0, sample_s, left_s, deadline;
+	bool retake;
 	uint64_t n = 1, ticks;
 	long got;
 
@@ -485,6 +538,13 @@ static int run_timed(struct harness *h, struct bench_state *st, double share_s,
 		}
 	}
 
+	goal_s = fmin(h->cfg.goal_s, share_s / ((reps + 3.0) * parts));
+	if ((b->flags & BENCH_SLOW) && one_op_s >= goal_s) {
+		/* One op already fills a sample: no probe or ramp here, n stays 1. */
+		sample_s = one_op_s;
+		goto repetitions;
+	}
+
 	/* Probe one op: a row that cannot fit once is not run at all. */
 	ticks = take_sample(h, b->run, st, 1, &ret, NULL);
 	if (ret)
@@ -499,7 +559,6 @@ static int run_timed(struct harness *h, struct bench_state *st, double share_s,
 	}
 
 	/* Ramp: double n until one sample takes the goal (it warms up, too). */
-	goal_s = fmin(h->cfg.goal_s, share_s / ((reps + 3.0) * parts));
 	while (n < h->cfg.max_ops && !stopping(h)) {
 		if (ticks / hz >= goal_s) {
 			/* Confirm with a second sample: one preemption must not end the ramp. */
@@ -523,6 +582,7 @@ static int run_timed(struct harness *h, struct bench_state *st, double share_s,
 		return 1;
 	sample_s = ticks / hz;
 
+repetitions:
 	/* As many repetitions as the share still holds: 3 at least where one op allows. */
 	left_s = share_s - (monotonic_s() - t_start);
 	fit = left_s > 0 ? (size_t)(left_s / (sample_s * parts)) : 0;
@@ -542,13 +602,18 @@ static int run_timed(struct harness *h, struct bench_state *st, double share_s,
 		reps = cut;
 	}
 
+	/* Rows that switch tasks by design (BENCH_FORKS) are preempted by their partner. */
+	retake = !(b->flags & BENCH_FORKS);
+	/* Retakes of the row's samples leave the baseline its half of what is left. */
+	deadline = monotonic_s() + fmax(0, share_s - (monotonic_s() - t_start)) / parts;
 	r->samples = calloc(reps, sizeof(double));
 	if (!r->samples) {
 		snprintf(st->msg, sizeof(st->msg), "out of memory");
 		return row_fail(r, "harness", st);
 	}
 	r->ops_per_sample = n;
-	got = sample_loop(h, b->run, st, n, reps, r->samples, r, tot);
+	got = sample_loop(h, b->run, st, n, reps, r->samples, r, tot, &r->overhead_ticks, retake,
+			  deadline, &r->preempted_retaken);
 	if (got < 0)
 		return row_fail(r, "run", st);
 	if ((size_t)got < reps)
@@ -556,13 +621,15 @@ static int run_timed(struct harness *h, struct bench_state *st, double share_s,
 	r->nsamples = reps;
 
 	if (b->run_baseline) {
-		double *base = calloc(reps, sizeof(double));
+		double *base = calloc(reps, sizeof(double)), base_overhead;
+		size_t base_retaken;
 
 		if (!base) {
 			snprintf(st->msg, sizeof(st->msg), "out of memory");
 			return row_fail(r, "harness", st);
 		}
-		got = sample_loop(h, b->run_baseline, st, n, reps, base, r, NULL);
+		got = sample_loop(h, b->run_baseline, st, n, reps, base, r, NULL, &base_overhead,
+				  retake, t_start + share_s, &base_retaken);
 		if (got < 0) {
 			free(base);
 			return row_fail(r, "run_baseline", st);
@@ -625,6 +692,17 @@ static int run_self_timed(struct harness *h, struct bench_state *st, double shar
 	return 0;
 }
 
+double separation_pmu_share(double cycles, double ticks, double cycles_per_tick)
+{
+	double share;
+
+	if (!(ticks > 0) || !(cycles_per_tick > 0) || !(cycles >= 0))
+		return NAN;
+	share = 1 - cycles / (ticks * cycles_per_tick);
+	/* Inherited counts of helper tasks can exceed one CPU's ticks: nothing outside then. */
+	return share < 0 ? 0 : share > 1 ? 1 : share;
+}
+
 static void separate(struct harness *h, struct row_result *r, const struct run_totals *tot,
 		     double steal_s)
 {
@@ -637,7 +715,7 @@ static void separate(struct harness *h, struct row_result *r, const struct run_t
 		double cycles = r->counter_per_op[cyc] * r->ops_per_sample * r->nsamples;
 
 		s->method = SEP_PMU;
-		s->outside_share = fmax(0, 1 - cycles / (tot->ticks * h->pmu_cycles_per_tick));
+		s->outside_share = separation_pmu_share(cycles, tot->ticks, h->pmu_cycles_per_tick);
 		snprintf(s->note, sizeof(s->note),
 			 "1 - unhalted cycles / (TSC ticks x %.3f cycles per tick in a busy spin);"
 			 " a task that sleeps counts as outside", h->pmu_cycles_per_tick);

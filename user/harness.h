@@ -18,8 +18,8 @@
 #include "stats.h"
 #include "tsc.h"
 
-#define HARNESS_GOAL_S		0.02	/* time goal of one sample, at most */
-#define HARNESS_QUICK_GOAL_S	0.002
+#define HARNESS_GOAL_S		0.002	/* time goal of one sample, at most (short: fewer preemptions) */
+#define HARNESS_QUICK_GOAL_S	0.0005
 #define HARNESS_MAX_OPS		(1ull << 32)
 #define HARNESS_CI_LEVEL	0.95
 #define HARNESS_REASON_LEN	320
@@ -78,6 +78,7 @@ struct row_result {
 	size_t repetitions;
 	double overhead_ticks;		/* per sample */
 	double baseline_ticks_per_op;
+	size_t preempted_retaken;	/* samples taken again: another task preempted them */
 	double *samples;		/* per op, overhead (and baseline) subtracted */
 	size_t nsamples;
 	struct summary ticks;
@@ -110,10 +111,17 @@ int harness_run_row(struct harness *h, const struct bench_row *row, double share
 int harness_run_rows(struct harness *h, const struct bench_row *rows, size_t n,
 		     struct row_result *results, size_t *done);
 
-/* GAPS again at the end of a run, averaged into h->gaps. */
-void harness_finish(struct harness *h);
+/* GAPS again at the end of a run, averaged into h->gaps and given to the rows using it. */
+void harness_finish(struct harness *h, struct row_result *rows, size_t n);
 
 void row_result_free(struct row_result *r);
+
+/*
+ * The share of TSC time the guest did not run, from the PMU: 1 - guest
+ * unhalted cycles / (TSC ticks x core cycles per TSC tick), in [0, 1];
+ * NAN when the inputs cannot give one.
+ */
+double separation_pmu_share(double cycles, double ticks, double cycles_per_tick);
 
 const char *separation_method_name(enum separation_method m);
 const char *row_status_name(enum row_status s);

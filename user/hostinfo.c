@@ -152,12 +152,24 @@ static void gather_module(struct hostinfo *hi, int devfd)
 		close(fd);
 }
 
+static bool known_signature(const char *sig)
+{
+	static const char *const known[] = { "KVMKVMKVM", "TCGTCGTCGTCG", "XenVMMXenVMM",
+					     "VMwareVMware", "Microsoft Hv" };
+
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (!strcmp(sig, known[i]))
+			return true;
+	return false;
+}
+
 /* The best guess, most specific evidence first. */
-static void guess_vmm(struct hostinfo *hi)
+void hostinfo_guess_vmm(struct hostinfo *hi)
 {
 	const char *sig = hi->hypervisor_signature;
 	const char *vmm = NULL;
 
+	hi->nevidence = 0;
 	if (hi->uml) {
 		vmm = "uml";
 		evidence(hi, "/proc/cpuinfo model name is UML");
@@ -174,10 +186,11 @@ static void guess_vmm(struct hostinfo *hi)
 			evidence(hi, "the kernel's hypervisor type is %s",
 				 kmod_hypervisor_name(hi->module_info.hypervisor));
 	}
+	/* QEMU's own BIOS may say Bochs too: a known hypervisor signature wins. */
 	if (!vmm && (strstr(hi->sys_vendor, "Bochs") || strstr(hi->bios_vendor, "Bochs")) &&
-	    !hi->cpuid_hypervisor_bit) {
+	    !known_signature(sig)) {
 		vmm = "bochs";
-		evidence(hi, "DMI says \"%s\" and there is no CPUID hypervisor bit",
+		evidence(hi, "DMI says \"%s\", no known hypervisor signature",
 			 strstr(hi->sys_vendor, "Bochs") ? hi->sys_vendor : hi->bios_vendor);
 	}
 	if (!vmm && hi->cpuid_hypervisor_bit) {
@@ -227,7 +240,7 @@ void hostinfo_gather(struct hostinfo *hi, int devfd, const struct tsc_clock *tsc
 		hi->tsc = *tsc;
 	else
 		tsc_frequency(&hi->tsc, devfd, 200);
-	guess_vmm(hi);
+	hostinfo_guess_vmm(hi);
 }
 
 static void add_str(json_object *o, const char *key, const char *val)
@@ -322,11 +335,13 @@ void hostinfo_print(const struct hostinfo *hi, FILE *f)
 	fprintf(f, "pmu:              %s (%s)\n", hi->pmu_available ? "yes" : "no", hi->pmu_reason);
 	if (hi->module_open)
 		fprintf(f, "module:           loaded, ABI %u, kernel tsc_khz %llu, calibrated %llu kHz"
-			" (%lld ppm), kernel hypervisor %s, clocksource %s\n",
+			" (%lld ppm), kernel hypervisor %s%s%s\n",
 			hi->module_info.abi_version, (unsigned long long)hi->module_info.tsc_khz,
 			(unsigned long long)hi->module_info.calib_tsc_khz,
 			(long long)hi->module_info.calib_error_ppm,
 			kmod_hypervisor_name(hi->module_info.hypervisor),
+			/* empty where the kernel gives a module no way to read it */
+			hi->module_info.clocksource[0] ? ", clocksource " : "",
 			(const char *)hi->module_info.clocksource);
 	else
 		fprintf(f, "module:           %s\n", hi->module_reason);

@@ -48,6 +48,9 @@ struct hostinfo {
  */
 void hostinfo_gather(struct hostinfo *hi, int devfd, const struct tsc_clock *tsc);
 
+/* Sets hi->vmm and hi->evidence from the fields gathered (exposed for the unit test). */
+void hostinfo_guess_vmm(struct hostinfo *hi);
+
 /* The "host" object of a result file. */
 json_object *hostinfo_json(const struct hostinfo *hi);
 

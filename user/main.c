@@ -198,7 +198,7 @@ static int cmd_measure(struct options *o, int argc, char **argv)
 
 	interrupted = harness_run_rows(h, o->rows, o->nrows, rows, &done);
 	if (!interrupted)
-		harness_finish(h);
+		harness_finish(h, rows, done);
 	result_timestamp(rep.finished, sizeof(rep.finished));
 
 	rep.label = o->label ? o->label : hi->vmm;
@@ -209,10 +209,11 @@ static int cmd_measure(struct options *o, int argc, char **argv)
 	rep.rows = rows;
 	rep.nrows = done;
 	rep.partial = interrupted;
-	result_print_table(stdout, &rep);
-	fflush(stdout);
+	/* Files first: a closed stdout (| head) must not cost the results. */
 	if (write_outputs(o, &rep))
 		status = 1;
+	result_print_table(stdout, &rep);
+	fflush(stdout);
 	for (size_t i = 0; i < done; i++)
 		if (rows[i].status == ROW_FAILED)
 			status = status ? status : 1;

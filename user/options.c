@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "options.h"
@@ -232,13 +233,16 @@ static int check_output_path(const char *opt, const char *path, char *err, size_
 {
 	char dir[PATH_MAX];
 	const char *slash;
+	struct stat sb;
 
 	if (!*path)
 		return fail(err, errlen, "--%s: empty file name", opt);
 	if (strlen(path) >= sizeof(dir) - 8)
 		return fail(err, errlen, "--%s: file name too long", opt);
-	/* An existing file we may write (a device, a serial port) is fine. */
-	if (access(path, F_OK) == 0) {
+	/* An existing file we may write (a device, a serial port) is fine; a directory is not. */
+	if (stat(path, &sb) == 0) {
+		if (S_ISDIR(sb.st_mode))
+			return fail(err, errlen, "--%s %s: is a directory", opt, path);
 		if (access(path, W_OK) != 0)
 			return fail(err, errlen, "--%s %s: %s", opt, path, strerror(errno));
 		return 0;

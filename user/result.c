@@ -73,6 +73,7 @@ static json_object *row_json(const struct run_report *rep, const struct row_resu
 	add(o, "repetitions", json_object_new_int64((int64_t)r->nsamples));
 	add(o, "overhead_ticks", num(r->overhead_ticks));
 	add(o, "baseline_ticks_per_op", num(r->baseline_ticks_per_op));
+	add(o, "preempted_samples_retaken", json_object_new_int64((int64_t)r->preempted_retaken));
 	samples = json_object_new_array();
 	for (size_t i = 0; i < r->nsamples; i++)
 		json_object_array_add(samples, num(r->samples[i]));
@@ -181,6 +182,7 @@ json_object *result_json(const struct run_report *rep)
 		json_object *m = json_object_new_object();
 
 		add(m, "overhead_ticks", num(rep->harness->overhead_ticks));
+		add(m, "sample_goal_s", num(rep->harness->cfg.goal_s));
 		add(m, "tsc_step_ticks", num(rep->harness->tsc_step_ticks));
 		add(m, "rdtscp", json_object_new_boolean(tsc_have_rdtscp));
 		add(m, "pmu_cycles_per_tick", num(rep->harness->pmu_cycles_per_tick));
@@ -456,7 +458,12 @@ void result_print_table(FILE *f, const struct run_report *rep)
 		fmt_sig(row[c++], r->ticks.median);
 		fmt_sig(a, r->ticks.ci_low * ns);
 		fmt_sig(b, r->ticks.ci_high * ns);
-		snprintf(row[c++], CELL_LEN, "%.32s..%.32s", a, b);
+		/* Too few samples for the level: [min, max], with what it really covers. */
+		if (r->ticks.ci_coverage < r->ticks.ci_level - 1e-9)
+			snprintf(row[c++], CELL_LEN, "%.24s..%.24s (%.0f%%)", a, b,
+				 100 * r->ticks.ci_coverage);
+		else
+			snprintf(row[c++], CELL_LEN, "%.32s..%.32s", a, b);
 		fmt_sig(row[c++], r->ticks.min * ns);
 		if (r->ticks.median != 0)
 			snprintf(row[c++], CELL_LEN, "%.1f",

@@ -80,7 +80,9 @@ struct vmprobe_info {
 	__u32 cpu_stepping;		/* out */
 	__u8  cpu_vendor[16];		/* out: NUL-terminated, e.g. "GenuineIntel" */
 	__u8  cpu_model_name[64];	/* out: NUL-terminated */
-	__u8  clocksource[32];		/* out: current clocksource, e.g. "tsc" */
+	__u8  clocksource[32];		/* out: current clocksource, e.g. "tsc";
+					 * empty where the kernel exports no
+					 * way to read it (6.1: see kmod/info.c) */
 	__u64 reserved[8];		/* must be zero on input */
 };
 #define VMPROBE_INFO_SIZE_VER0	248
@@ -134,6 +136,11 @@ struct vmprobe_info {
  * this CPU/kernel; -ERANGE a batch held interrupts off longer than
  * VMPROBE_IRQOFF_CAP_US; -EFAULT bad pointer; -EINTR a signal arrived
  * (batches_done says how far it got).
+ * The module first times a few short batches and refuses with -ERANGE
+ * (batches_done 0, batch_ticks_max the estimate) a request whose batches
+ * would exceed the cap, before running any; a batch that exceeds it anyway
+ * (say the host preempted the vCPU) is run again, up to twice, before the
+ * call fails. On -EINTR and -ERANGE the out fields cover the batches done.
  */
 struct vmprobe_ktimed {
 	__u32 size;			/* in/out */

@@ -11,3 +11,19 @@
 
 QEMU_ACCEL_ARGS=(-accel tcg -cpu max -icount "shift=0,align=off")
 VMM_VMPROBE_ARGS=(--clock instructions --clock-note "qemu -icount shift=0,align=off: 1 tick = 1 guest instruction")
+
+# One vCPU: with -icount, QEMU 7.2 runs vCPUs round robin on one thread and a
+# 6.1 guest with -smp 2 hangs at "x86: Booting SMP configuration" (seen here,
+# 90 s without progress), so VMPROBE_GUEST_CPUS is ignored.
+guest_cpus() {
+	[ "${VMPROBE_GUEST_CPUS:-1}" = 1 ] || say "qemu-icount runs one vCPU (-smp 2 hangs under -icount); VMPROBE_GUEST_CPUS ignored"
+	echo 1
+}
+
+vmm_help() {
+	cat <<EOF
+qemu-icount: the qemu VMM's guest under qemu-system-x86_64 ${QEMU_ACCEL_ARGS[*]}, one vCPU,
+${QEMU_MEMORY_MB} MiB. The guest TSC counts instructions (vmprobe --clock instructions); real time comes from
+the host-stamped marks. Default time limit ${VMM_TIMEOUT} s.
+EOF
+}

@@ -366,6 +366,20 @@ static void budget_shared_over_rows(void **state)
 		row_result_free(&res[i]);
 }
 
+/* The PMU separation arithmetic (this machine has no PMU to run it for real). */
+static void pmu_separation_share(void **state)
+{
+	/* 3.0 GHz core, 2.0 GHz TSC: 1.5 cycles per tick; 1000 ticks = 1500 cycles if never out */
+	assert_float_equal(separation_pmu_share(1500, 1000, 1.5), 0, 1e-12);
+	assert_float_equal(separation_pmu_share(1200, 1000, 1.5), 0.2, 1e-12);
+	assert_float_equal(separation_pmu_share(0, 1000, 1.5), 1, 1e-12);
+	/* inherited helper counts above one CPU: clamped, not negative */
+	assert_float_equal(separation_pmu_share(3000, 1000, 1.5), 0, 1e-12);
+	assert_true(isnan(separation_pmu_share(100, 0, 1.5)));
+	assert_true(isnan(separation_pmu_share(100, 1000, 0)));
+	assert_true(isnan(separation_pmu_share(NAN, 1000, 1)));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -381,6 +395,7 @@ int main(void)
 		cmocka_unit_test(self_timed_samples),
 		cmocka_unit_test(stop_between_rows),
 		cmocka_unit_test(budget_shared_over_rows),
+		cmocka_unit_test(pmu_separation_share),
 	};
 
 	tsc_init();

@@ -179,6 +179,8 @@ static void strings_bad_values(void **state)
 	assert_usage("cannot create", "run", "getpid", "--json", "/nonexistent-dir/x.json");
 	assert_usage("cannot create", "run", "getpid", "--csv", "/nonexistent-dir/x.csv");
 	assert_usage("cannot create", "run", "getpid", "--markers", "/nonexistent-dir/m");
+	assert_usage("is a directory", "run", "getpid", "--json", "/tmp");
+	assert_usage("is a directory", "info", "--json", "/");
 	assert_usage("same file", "run", "getpid", "--json", "/tmp/a", "--csv", "/tmp/a");
 	assert_usage("same file", "run", "getpid", "--json", "/tmp/a", "--markers", "/tmp/a");
 }

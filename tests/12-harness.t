@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# The harness through the command line: the time budget holds for `vmprobe
+# all` (rows too slow for their share are skipped with the reason, as a
+# note, exit 0), --repetitions and --sizes reach the rows, the measured
+# overhead and TSC step are recorded, and per-op counters agree with the
+# TSC figures. (The empty region 0 +- 1 tick, known costs, baseline and
+# verify rules are unit-tested in tests/unit/test_harness.c.)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+vmprobe=$PWD/build/vmprobe
+if [ ! -x "$vmprobe" ]; then
+	echo "1..0 # SKIP build/vmprobe not built (make user)"
+	exit 0
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
+json() {
+	perl -MJSON::PP -e 'local $/; open my $f, "<", $ARGV[0] or exit 3;
+		my $d = eval { decode_json(<$f>) } or exit 4; my $v = eval $ARGV[1];
+		exit 5 unless defined $v; print ref $v ? encode_json($v) : $v' "$1" "$2"
+}
+now() { date +%s.%N; }
+# is EXPR: 0 (true) when the awk expression holds
+is() { awk "BEGIN { exit !($1) }"; }
+
+# --- the whole table within a small budget ---------------------------------------
+budget=6
+t0=$(now)
+nice "$vmprobe" all --quick --time-budget $budget --json "$tmp/all.json" > "$tmp/all.out" 2> "$tmp/all.err"
+status=$?
+t1=$(now)
+took=$(awk "BEGIN { printf \"%.2f\", $t1 - $t0 }")
+[ $status = 0 ] || sed 's/^/#   /' "$tmp/all.err" | tail -20
+ok "$([ $status = 0 ]; echo $?)" "all --quick --time-budget $budget: exit 0 (skips are notes)"
+# calibration, GAPS and the JSON come on top of the rows: 2 s of slack
+ok "$(is "$took <= $budget + 2"; echo $?)" "all finished in $took s, within the budget"
+ok "$([ "$(json "$tmp/all.json" 'scalar(grep { $_->{status} eq "failed" } @{$d->{benchmarks}})')" = 0 ]; echo $?)" \
+	"no row failed"
+ok "$([ "$(json "$tmp/all.json" 'scalar(grep { $_->{status} eq "skipped" && !length($_->{reason} // "") } @{$d->{benchmarks}})')" = 0 ]; echo $?)" \
+	"every skipped row says why"
+ok "$([ "$(json "$tmp/all.json" 'scalar(grep { $_->{name} eq "getpid" && $_->{status} eq "ok" } @{$d->{benchmarks}})')" = 1 ]; echo $?)" \
+	"cheap rows still ran (getpid ok)"
+ok "$([ "$(json "$tmp/all.json" '($d->{harness}{overhead_ticks} > 0 && $d->{harness}{tsc_step_ticks} >= 1) ? 1 : 0')" = 1 ]; echo $?)" \
+	"the timing overhead ($(printf %.1f "$(json "$tmp/all.json" '$d->{harness}{overhead_ticks}')") ticks) and TSC step ($(json "$tmp/all.json" '$d->{harness}{tsc_step_ticks}')) are recorded"
+
+# --- a row too slow for its share: skipped, with the op's time -------------------
+nice "$vmprobe" run bubblesort-100000 getpid --quick --time-budget 1 --json "$tmp/slow.json" > "$tmp/slow.out" 2> "$tmp/slow.err"
+status=$?
+ok "$([ $status = 0 ] &&
+	json "$tmp/slow.json" '$d->{benchmarks}[0]{status} . ": " . $d->{benchmarks}[0]{reason}' |
+	grep -q '^skipped: too slow for the time budget: one op took'; echo $?)" \
+	"bubblesort-100000 in 1 s: skipped as too slow, exit 0"
+ok "$(grep -q '^# bubblesort-100000: too slow for the time budget' "$tmp/slow.out"; echo $?)" \
+	"the table notes the reason"
+
+# --- repetitions and sizes reach the rows ----------------------------------------
+nice "$vmprobe" run getpid matmul --quick --repetitions 7 --sizes matmul=12:20 --json "$tmp/rs.json" > /dev/null 2> "$tmp/rs.err"
+status=$?
+ok "$([ $status = 0 ] && [ "$(json "$tmp/rs.json" 'join ",", map { "$_->{name}/$_->{size}" } @{$d->{benchmarks}}')" = "getpid/0,matmul-12/12,matmul-20/20" ]; echo $?)" \
+	"--sizes matmul=12:20 gives rows matmul-12 and matmul-20"
+ok "$([ "$(json "$tmp/rs.json" 'join ",", map { $_->{repetitions} . "/" . scalar(@{$_->{samples_ticks}}) } @{$d->{benchmarks}}')" = "7/7,7/7,7/7" ]; echo $?)" \
+	"--repetitions 7: 7 samples per row"
+# matmul is N^3 multiply-adds: 20^3 / 12^3 = 4.6; allow a wide band for the machine's noise
+ratio=$(json "$tmp/rs.json" '$d->{benchmarks}[2]{ticks}{min} / $d->{benchmarks}[1]{ticks}{min}')
+ok "$(is "$ratio > 2 && $ratio < 12"; echo $?)" "matmul-20 / matmul-12 = $(printf %.2f "$ratio") (N^3 predicts 4.6)"
+
+# --- counters per op agree with the TSC --------------------------------------------
+tc=$(json "$tmp/rs.json" '$d->{benchmarks}[0]{counters}{"perf::TASK-CLOCK"}{per_op}')
+if [ -n "$tc" ]; then
+	med=$(json "$tmp/rs.json" '$d->{benchmarks}[0]{ns}{min}')
+	ok "$(is "$tc > $med * 0.3 && $tc < $med * 3"; echo $?)" \
+		"getpid: task-clock ${tc%.*} ns/op next to the TSC's ${med%.*} ns/op"
+else
+	ok 1 "getpid: perf::TASK-CLOCK per op missing from the JSON"
+fi
+echo "1..$n"
