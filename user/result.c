@@ -408,6 +408,23 @@ static void fmt_sig(char *buf, double v)
 		snprintf(buf, CELL_LEN, "%.3f", v);
 }
 
+/* A duration for people: three significant digits in ns, us, ms or s. */
+static void fmt_time(char *buf, double ns)
+{
+	static const struct { double scale; const char *unit; } units[] = {
+		{ 1e9, "s" }, { 1e6, "ms" }, { 1e3, "us" }, { 1, "ns" },
+	};
+	size_t i = 0;
+
+	if (!isfinite(ns)) {
+		snprintf(buf, CELL_LEN, "-");
+		return;
+	}
+	while (i + 1 < sizeof(units) / sizeof(units[0]) && fabs(ns) < units[i].scale)
+		i++;
+	snprintf(buf, CELL_LEN, "%.3g %s", ns / units[i].scale, units[i].unit);
+}
+
 void result_print_table(FILE *f, const struct run_report *rep)
 {
 	const struct counter_set *cs = rep->counters;
@@ -415,7 +432,7 @@ void result_print_table(FILE *f, const struct run_report *rep)
 	bool counter_col[COUNTERS_MAX] = { false }, derived = rep->opts->clock != CLOCK_KIND_TSC;
 	struct table t = { 0 };
 	size_t width[TABLE_MAX_COLS] = { 0 }, c = 0;
-	const char *nsname = derived ? "median ns*" : "median ns";
+	const char *nsname = derived ? "median*" : "median";
 
 	t.cells = calloc(rep->nrows + 1, sizeof(*t.cells));
 	if (!t.cells)
@@ -426,8 +443,8 @@ void result_print_table(FILE *f, const struct run_report *rep)
 	HDR("group", true);
 	HDR(nsname, false);
 	HDR("median ticks", false);
-	HDR("95% CI ns", false);
-	HDR("min ns", false);
+	HDR(derived ? "95% CI*" : "95% CI", false);
+	HDR(derived ? "min*" : "min", false);
 	HDR("sd%", false);
 	for (size_t e = 0; cs && e < cs->n; e++)
 		for (size_t i = 0; i < rep->nrows; i++)
@@ -454,17 +471,17 @@ void result_print_table(FILE *f, const struct run_report *rep)
 				snprintf(row[c++], CELL_LEN, "-");
 			continue;
 		}
-		fmt_sig(row[c++], r->ticks.median * ns);
+		fmt_time(row[c++], r->ticks.median * ns);
 		fmt_sig(row[c++], r->ticks.median);
-		fmt_sig(a, r->ticks.ci_low * ns);
-		fmt_sig(b, r->ticks.ci_high * ns);
+		fmt_time(a, r->ticks.ci_low * ns);
+		fmt_time(b, r->ticks.ci_high * ns);
 		/* Too few samples for the level: [min, max], with what it really covers. */
 		if (r->ticks.ci_coverage < r->ticks.ci_level - 1e-9)
 			snprintf(row[c++], CELL_LEN, "%.24s..%.24s (%.0f%%)", a, b,
 				 100 * r->ticks.ci_coverage);
 		else
 			snprintf(row[c++], CELL_LEN, "%.32s..%.32s", a, b);
-		fmt_sig(row[c++], r->ticks.min * ns);
+		fmt_time(row[c++], r->ticks.min * ns);
 		if (r->ticks.median != 0)
 			snprintf(row[c++], CELL_LEN, "%.1f",
 				 100 * r->ticks.stddev / fabs(r->ticks.median));
@@ -496,7 +513,7 @@ void result_print_table(FILE *f, const struct run_report *rep)
 		rep->host ? rep->host->vmm : "", rep->clock->hz / 1e9,
 		tsc_hz_source_name(rep->clock->source), rep->partial ? ", PARTIAL (interrupted)" : "");
 	if (derived)
-		fprintf(f, "# * ns derived from instruction counts (--clock %s), not wall-clock time\n",
+		fprintf(f, "# * times derived from instruction counts (--clock %s), not wall-clock time\n",
 			clock_kind_name(rep->opts->clock));
 	for (size_t i = 0; i <= rep->nrows; i++) {
 		for (c = 0; c < t.ncols; c++) {
