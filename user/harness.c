@@ -497,6 +497,16 @@ static int probe_in_child(struct harness *h, struct bench_state *st, double limi
 	return result;
 }
 
+/*
+ * A row whose one op (with its baseline) does not fit the share several
+ * times over may take up to h->stretch_s: room for the probe and three
+ * repetitions, no more.
+ */
+static double stretch_share(const struct harness *h, double share_s, double op_s)
+{
+	return fmax(share_s, fmin(h->stretch_s, 4.0 * op_s));
+}
+
 /* The run() path; returns 1 when stopped by a signal. */
 static int run_timed(struct harness *h, struct bench_state *st, double share_s,
 		     struct row_result *r, struct run_totals *tot)
@@ -515,14 +525,16 @@ static int run_timed(struct harness *h, struct bench_state *st, double share_s,
 	 * op then runs here once more), so no row costs more than its share.
 	 */
 	if (b->flags & BENCH_SLOW) {
-		double limit = share_s / (2.0 * parts);
+		/* Room for the probe and two repetitions. */
+		double limit = fmax(share_s, h->stretch_s) / (3.0 * parts);
 
 		switch (probe_in_child(h, st, limit, &one_op_s)) {
 		case 1:
 			r->status = ROW_SKIPPED;
 			snprintf(r->reason, sizeof(r->reason),
 				 "too slow for the time budget: one op took more than %.3g s"
-				 " (stopped; half the row's share of %.3g s)", limit, share_s);
+				 " (stopped; a third of the row's most of %.3g s)", limit,
+				 fmax(share_s, h->stretch_s));
 			return 0;
 		case 2:
 			return 1;
@@ -533,9 +545,11 @@ static int run_timed(struct harness *h, struct bench_state *st, double share_s,
 			r->status = ROW_SKIPPED;
 			snprintf(r->reason, sizeof(r->reason),
 				 "too slow for the time budget: one op took %.3g s"
-				 " (half the row's share of %.3g s)", one_op_s, share_s);
+				 " (a third of the row's most of %.3g s)", one_op_s,
+				 fmax(share_s, h->stretch_s));
 			return 0;
 		}
+		share_s = stretch_share(h, share_s, one_op_s * parts);
 	}
 
 	goal_s = fmin(h->cfg.goal_s, share_s / ((reps + 3.0) * parts));
@@ -550,6 +564,7 @@ static int run_timed(struct harness *h, struct bench_state *st, double share_s,
 	if (ret)
 		return row_fail(r, "run", st);
 	one_op_s = ticks / hz;
+	share_s = stretch_share(h, share_s, one_op_s * parts);
 	if (one_op_s * parts > share_s) {
 		r->status = ROW_SKIPPED;
 		snprintf(r->reason, sizeof(r->reason),
@@ -818,13 +833,13 @@ int harness_run_rows(struct harness *h, const struct bench_row *rows, size_t n,
 	for (size_t i = 0; i < n; i++) {
 		double left = fmax(h->cfg.time_budget_s - (monotonic_s() - h->started_s), 0);
 		/*
-		 * Every later row keeps a reserve of a quarter of an even share; a
-		 * row may use the rest, which is what lets one slow op (bubblesort
-		 * of 100000) run on the time fast rows before it left unused. Rows
-		 * never grow past their repetitions, so fast rows take no more.
+		 * Each row gets an even share of what is left. One whose single op
+		 * outgrows it (bubblesort of 100000) may stretch to a few ops'
+		 * worth, as long as every later row keeps a reserve of a quarter of
+		 * an even share: the time fast rows before it left unused.
 		 */
 		double reserve = h->cfg.time_budget_s / (4.0 * (double)n);
-		double share = fmax(left / (double)(n - i), left - (double)(n - i - 1) * reserve);
+		double share = left / (double)(n - i);
 		struct row_result *r = &results[i];
 		int stopped;
 
@@ -834,7 +849,9 @@ int harness_run_rows(struct harness *h, const struct bench_row *rows, size_t n,
 		marker(h, "begin", rows[i].name);
 		if (h->cfg.progress)
 			fprintf(stderr, "[%zu/%zu] %s ...", i + 1, n, rows[i].name);
+		h->stretch_s = fmax(share, left - (double)(n - i - 1) * reserve);
 		stopped = harness_run_row(h, &rows[i], share, r);
+		h->stretch_s = 0;
 		marker(h, "end", rows[i].name);
 		if (stopped) {
 			if (h->cfg.progress)

@@ -65,6 +65,7 @@ struct harness {
 	double pmu_cycles_per_tick;	/* core cycles per TSC tick in a busy spin; 0 unknown */
 	struct gaps_estimate gaps;
 	double started_s;		/* CLOCK_MONOTONIC at harness_init */
+	double stretch_s;		/* what a row whose one op outgrows its share may take; 0 none */
 	unsigned marker_seq;
 };
 

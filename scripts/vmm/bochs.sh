@@ -6,7 +6,8 @@
 # com1 is the console (a file), com2 the results channel (run-vmm's FIFO).
 # Debian's Bochs has its debugger built in and stops at a prompt: the -rc
 # file answers "c" (continue). Its only text display, term, needs a
-# terminal, so it runs under script(1) with a throwaway pty. Bochs's TSC
+# terminal, so it runs under script(1) (scripts/vmm/bochs-run, which also
+# drains the separate terminal the display writes to). Bochs's TSC
 # follows the emulated instruction count (ips per second of emulated time),
 # so vmprobe is told --clock bochs-ips with the settings; the host-side
 # marks give real time. The guest ends with poweroff -f, which ends Bochs.
@@ -63,5 +64,5 @@ log: $WORK/bochs.log
 clock: sync=$BOCHS_SYNC, time0=local
 EOF
 	echo c > "$WORK/bochs.rc"
-	VMM_CMD=(script -qfec "bochs -q -f $WORK/bochsrc -rc $WORK/bochs.rc" /dev/null)
+	VMM_CMD=("$SCRIPTS/vmm/bochs-run" "$WORK/bochsrc" "$WORK/bochs.rc")
 }

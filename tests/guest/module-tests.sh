@@ -66,7 +66,7 @@ run() { # NAME COMMAND...
 }
 
 module_answers() {
-	permcheck > /tmp/perm.out 2>&1 && grep -q "module answers" /tmp/perm.out
+	permcheck > /tmp/perm.out 2>&1 && grep -q "^ok .* module answers" /tmp/perm.out
 }
 
 # Rmmod is refused while a process holds the device; once it is closed

@@ -241,8 +241,25 @@ static void too_slow_is_skipped(void **state)
 	init_harness(5, HARNESS_MAX_OPS, 10);
 	assert_int_equal(harness_run_row(&h, &row, 0.1, &r), 0);
 	assert_int_equal(r.status, ROW_SKIPPED);
-	/* BENCH_SLOW: the probe ran in a child and was stopped at half the share */
-	assert_non_null(strstr(r.reason, "too slow for the time budget: one op took more than 0.05"));
+	/* BENCH_SLOW: the probe ran in a child and was stopped at a third of the share */
+	assert_non_null(strstr(r.reason, "too slow for the time budget: one op took more than 0.0333"));
+}
+
+/* The same op runs when the rows after it leave it room to stretch into. */
+static void slow_row_stretches(void **state)
+{
+	struct bench_row row = row_of(&b_slow);
+	struct row_result r;
+
+	init_harness(5, HARNESS_MAX_OPS, 10);
+	h.stretch_s = 1.5;
+	assert_int_equal(harness_run_row(&h, &row, 0.1, &r), 0);
+	assert_int_equal(r.status, ROW_OK);
+	/* 0.3 s an op in at most 1.5 s: the probe and no more than 4 repetitions */
+	assert_true(r.nsamples >= 1 && r.nsamples <= 4);
+	assert_true(r.elapsed_s < 1.5 + 0.3);
+	assert_true(r.ticks.min > 0.29 * clk.hz);
+	row_result_free(&r);
 }
 
 static void too_slow_in_process_probe(void **state)
@@ -388,6 +405,7 @@ int main(void)
 		cmocka_unit_test(known_cost_is_measured),
 		cmocka_unit_test(baseline_is_subtracted),
 		cmocka_unit_test(too_slow_is_skipped),
+		cmocka_unit_test(slow_row_stretches),
 		cmocka_unit_test(too_slow_in_process_probe),
 		cmocka_unit_test(slow_probe_is_cut_short),
 		cmocka_unit_test(repetitions_cut_by_budget),

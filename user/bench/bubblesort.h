@@ -10,7 +10,6 @@ struct bubblesort_priv {
 	size_t len;
 	int32_t *input;		/* the unsorted array, fixed-seed PRNG */
 	int32_t *work;		/* sorted copy after each run */
-	int32_t *scratch;	/* run_baseline's copy target */
 	int64_t input_sum;	/* permutation check: sum and xor of the input */
 	uint32_t input_xor;
 };
