@@ -110,3 +110,30 @@ void bench_kill_child(pid_t *pid)
 		;
 	*pid = -1;
 }
+
+int bench_file_setup(struct bench_state *st, size_t priv_size, size_t len)
+{
+	struct bench_file *f = calloc(1, priv_size);
+
+	if (!f)
+		return bench_fail(st, "out of memory");
+	f->fd = bench_make_file(st, len, f->path, sizeof(f->path));
+	if (f->fd < 0) {
+		free(f);
+		return -1;
+	}
+	st->priv = f;
+	return 0;
+}
+
+void bench_file_teardown(struct bench_state *st)
+{
+	struct bench_file *f = st->priv;
+
+	if (!f)
+		return;
+	close(f->fd);
+	unlink(f->path);
+	free(f);
+	st->priv = NULL;
+}

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include <limits.h>
+
 #include "bench.h"
 
 /* Formats st->msg and returns -1, so a failure is one `return bench_fail(...)`. */
@@ -31,6 +33,22 @@ int bench_needs_module(const struct bench_state *st, char *why, size_t whylen);
  * -1 with st->msg set on failure (nothing left behind).
  */
 int bench_make_file(struct bench_state *st, size_t len, char *path, size_t pathlen);
+
+/* A benchmark's state that starts with a temporary file (stat, open-close). */
+struct bench_file {
+	int fd;
+	char path[PATH_MAX];
+};
+
+/*
+ * Sets st->priv to priv_size zeroed bytes whose first member is a struct
+ * bench_file holding a fresh temporary file of len bytes (bench_make_file).
+ * 0, or -1 with st->msg set and nothing left behind.
+ */
+int bench_file_setup(struct bench_state *st, size_t priv_size, size_t len);
+
+/* Closes and removes the file, frees st->priv. */
+void bench_file_teardown(struct bench_state *st);
 
 /* The content of the temporary file at offset i. */
 static inline unsigned char bench_file_byte(size_t i)

@@ -11,41 +11,14 @@
 
 #include "common.h"
 
-struct open_close_priv {
-	int fd;
-	char path[PATH_MAX];
-};
-
 static int open_close_setup(struct bench_state *st)
 {
-	struct open_close_priv *p = calloc(1, sizeof(*p));
-
-	if (!p)
-		return bench_fail(st, "out of memory");
-	p->fd = bench_make_file(st, 4096, p->path, sizeof(p->path));
-	if (p->fd < 0) {
-		free(p);
-		return -1;
-	}
-	st->priv = p;
-	return 0;
-}
-
-static void open_close_teardown(struct bench_state *st)
-{
-	struct open_close_priv *p = st->priv;
-
-	if (!p)
-		return;
-	close(p->fd);
-	unlink(p->path);
-	free(p);
-	st->priv = NULL;
+	return bench_file_setup(st, sizeof(struct bench_file), 4096);
 }
 
 static int open_close_run(struct bench_state *st, uint64_t n)
 {
-	struct open_close_priv *p = st->priv;
+	struct bench_file *p = st->priv;
 
 	for (uint64_t i = 0; i < n; i++) {
 		int fd = open(p->path, O_RDONLY);
@@ -65,5 +38,5 @@ const struct bench bench_open_close = {
 	.unit = "open+close",
 	.setup = open_close_setup,
 	.run = open_close_run,
-	.teardown = open_close_teardown,
+	.teardown = bench_file_teardown,
 };

@@ -13,36 +13,13 @@
 #define STAT_FILE_LEN 4096
 
 struct stat_priv {
-	int fd;
-	char path[PATH_MAX];
+	struct bench_file file;	/* first: bench_file_setup's layout */
 	struct stat sb;		/* last result, checked by verify */
 };
 
 static int stat_setup(struct bench_state *st)
 {
-	struct stat_priv *p = calloc(1, sizeof(*p));
-
-	if (!p)
-		return bench_fail(st, "out of memory");
-	p->fd = bench_make_file(st, STAT_FILE_LEN, p->path, sizeof(p->path));
-	if (p->fd < 0) {
-		free(p);
-		return -1;
-	}
-	st->priv = p;
-	return 0;
-}
-
-static void stat_teardown(struct bench_state *st)
-{
-	struct stat_priv *p = st->priv;
-
-	if (!p)
-		return;
-	close(p->fd);
-	unlink(p->path);
-	free(p);
-	st->priv = NULL;
+	return bench_file_setup(st, sizeof(struct stat_priv), STAT_FILE_LEN);
 }
 
 static int stat_run(struct bench_state *st, uint64_t n)
@@ -50,8 +27,8 @@ static int stat_run(struct bench_state *st, uint64_t n)
 	struct stat_priv *p = st->priv;
 
 	for (uint64_t i = 0; i < n; i++)
-		if (stat(p->path, &p->sb) != 0)
-			return bench_fail_errno(st, "stat %s", p->path);
+		if (stat(p->file.path, &p->sb) != 0)
+			return bench_fail_errno(st, "stat %s", p->file.path);
 	return 0;
 }
 
@@ -60,8 +37,8 @@ static int fstat_run(struct bench_state *st, uint64_t n)
 	struct stat_priv *p = st->priv;
 
 	for (uint64_t i = 0; i < n; i++)
-		if (fstat(p->fd, &p->sb) != 0)
-			return bench_fail_errno(st, "fstat %s", p->path);
+		if (fstat(p->file.fd, &p->sb) != 0)
+			return bench_fail_errno(st, "fstat %s", p->file.path);
 	return 0;
 }
 
@@ -83,7 +60,7 @@ const struct bench bench_stat = {
 	.setup = stat_setup,
 	.run = stat_run,
 	.verify = stat_verify,
-	.teardown = stat_teardown,
+	.teardown = bench_file_teardown,
 };
 
 const struct bench bench_fstat = {
@@ -94,5 +71,5 @@ const struct bench bench_fstat = {
 	.setup = stat_setup,
 	.run = fstat_run,
 	.verify = stat_verify,
-	.teardown = stat_teardown,
+	.teardown = bench_file_teardown,
 };
