@@ -6,27 +6,10 @@
 # never a half-written one). The static binary is run too.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-vmprobe=$PWD/build/vmprobe
-if [ ! -x "$vmprobe" ]; then
-	echo "1..0 # SKIP build/vmprobe not built (make user)"
-	exit 0
-fi
-tmp=$(mktemp -d)
+. tests/lib/tap.sh
 bgpid=
-cleanup() { [ -n "$bgpid" ] && kill -KILL "$bgpid" 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
-n=0
-ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
-skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
+on_exit() { [ -n "$bgpid" ] && kill -KILL "$bgpid" 2>/dev/null; }
 
-# run NAME ARGS...: status in $tmp/NAME.rc, streams in $tmp/NAME.out / .err
-run() {
-	local name=$1
-	shift
-	"$vmprobe" "$@" > "$tmp/$name.out" 2> "$tmp/$name.err"
-	echo $? > "$tmp/$name.rc"
-}
-rc() { cat "$tmp/$1.rc"; }
 show() { echo "# status $(rc "$1"); stderr:"; sed 's/^/#   /' "$tmp/$1.err" | head -20; }
 # expect_usage NAME PATTERN DESCRIPTION: exit 2 and the message on stderr
 expect_usage() {

@@ -7,15 +7,7 @@
 # verify rules are unit-tested in tests/unit/test_harness.c.)
 set -uo pipefail
 cd "$(dirname "$0")/.."
-vmprobe=$PWD/build/vmprobe
-if [ ! -x "$vmprobe" ]; then
-	echo "1..0 # SKIP build/vmprobe not built (make user)"
-	exit 0
-fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
+. tests/lib/tap.sh
 json() {
 	perl -MJSON::PP -e 'local $/; open my $f, "<", $ARGV[0] or exit 3;
 		my $d = eval { decode_json(<$f>) } or exit 4; my $v = eval $ARGV[1];

@@ -6,26 +6,9 @@
 # rewriting a copy in place or refusing and leaving it untouched.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
-vmprobe=$PWD/build/vmprobe
 fx=$PWD/tests/fixtures
-if [ ! -x "$vmprobe" ]; then
-	echo "1..0 # SKIP build/vmprobe not built (make user)"
-	exit 0
-fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
-skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
+. tests/lib/tap.sh
 
-# run NAME ARGS...: status in $tmp/NAME.rc, streams in $tmp/NAME.out / .err
-run() {
-	local name=$1
-	shift
-	"$vmprobe" "$@" > "$tmp/$name.out" 2> "$tmp/$name.err"
-	echo $? > "$tmp/$name.rc"
-}
-rc() { cat "$tmp/$1.rc"; }
 # expect NAME STATUS PATTERN-IN-STDERR DESCRIPTION
 expect_fail() {
 	local r

@@ -1,0 +1,23 @@
+# Shared by the tests/*.t scripts that drive build/vmprobe: source it after
+# `cd` to the repository root. It skips the whole file when the binary is not
+# built, makes $tmp (removed on exit, after the caller's own on_exit hook),
+# and gives TAP helpers: ok STATUS DESCRIPTION, skip REASON, and
+# run NAME ARGS... (vmprobe's status in $tmp/NAME.rc, streams in .out/.err).
+vmprobe=$PWD/build/vmprobe
+if [ ! -x "$vmprobe" ]; then
+	echo "1..0 # SKIP build/vmprobe not built (make user)"
+	exit 0
+fi
+tmp=$(mktemp -d)
+on_exit() { :; }
+trap 'on_exit; rm -rf "$tmp"' EXIT
+n=0
+ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
+skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
+run() {
+	local name=$1
+	shift
+	"$vmprobe" "$@" > "$tmp/$name.out" 2> "$tmp/$name.err"
+	echo $? > "$tmp/$name.rc"
+}
+rc() { cat "$tmp/$1.rc"; }
