@@ -34,9 +34,11 @@ ok "$([ -s "$tmp/out/$vmm.console.log" ] && grep -q 'vmprobe-init: job finished'
 	"console log kept, the guest says its job finished"
 if [ -f "$tmp/out/$vmm.json" ]; then
 	scripts/lib/check-result "$tmp/out/$vmm.json" --label "$vmm" --start $((n + 1)) \
-		--ok-bench getpid --ok-bench matmul-10 --skipped-bench ioctl-null
+		--ok-bench getpid --ok-bench matmul-10 --skipped-bench ioctl-null \
+		--todo-baseline "ctxsw-1cpu minus its baseline goes negative under UML (vmprobe bug, reported)" > "$tmp/checks"
 	checks=$?
-	n=$((n + 8))
+	cat "$tmp/checks"
+	n=$((n + $(grep -c '^\(not \)\?ok ' "$tmp/checks")))
 	[ "$checks" -eq 0 ] || failed=1
 else
 	ok 1 "the result $vmm.json came back"
