@@ -34,8 +34,7 @@ ok "$([ -s "$tmp/out/$vmm.console.log" ] && grep -q 'vmprobe-init: job finished'
 	"console log kept, the guest says its job finished"
 if [ -f "$tmp/out/$vmm.json" ]; then
 	scripts/lib/check-result "$tmp/out/$vmm.json" --label "$vmm" --start $((n + 1)) \
-		--ok-bench getpid --ok-bench matmul-10 --skipped-bench ioctl-null \
-		--todo-baseline "ctxsw-1cpu minus its baseline goes negative under UML (vmprobe bug, reported)" > "$tmp/checks"
+		--ok-bench getpid --ok-bench matmul-10 --skipped-bench ioctl-null > "$tmp/checks"
 	checks=$?
 	cat "$tmp/checks"
 	n=$((n + $(grep -c '^\(not \)\?ok ' "$tmp/checks")))

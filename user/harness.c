@@ -655,6 +655,21 @@ repetitions:
 		}
 		r->baseline_ticks_per_op = median_of(base, reps);
 		free(base);
+		/*
+		 * A baseline that costs as much as the whole op leaves no figure
+		 * to report: what is left is noise, and a negative "cost" would
+		 * read as a measurement. No figure, and the two medians as why.
+		 */
+		double op_median = median_of(r->samples, reps);
+
+		if (op_median <= r->baseline_ticks_per_op) {
+			r->status = ROW_SKIPPED;
+			snprintf(r->reason, sizeof(r->reason),
+				 "no figure: the baseline (%.4g ns/op) costs as much as the op with it"
+				 " (%.4g ns/op), so the difference is noise here",
+				 r->baseline_ticks_per_op / hz * 1e9, op_median / hz * 1e9);
+			return 0;
+		}
 		for (size_t i = 0; i < reps; i++)
 			r->samples[i] -= r->baseline_ticks_per_op;
 	}

@@ -92,6 +92,14 @@ static const struct bench b_spin = { .name = "spin", .group = "micro", .unit = "
 				     .run = spin_run };
 static const struct bench b_spin_base = { .name = "spin-base", .group = "micro", .unit = "op",
 					  .run = spin_run, .run_baseline = spin_baseline };
+static int spin_baseline_twice(struct bench_state *st, uint64_t n)
+{
+	spin_ticks(n * SPIN_TICKS * 2);
+	return 0;
+}
+
+static const struct bench b_base_above = { .name = "base-above", .group = "macro", .unit = "op",
+					   .run = spin_run, .run_baseline = spin_baseline_twice };
 static const struct bench b_slow = { .name = "slow", .group = "macro", .unit = "op",
 				     .flags = BENCH_SLOW, .run = slow_run };
 static int very_slow_run(struct bench_state *st, uint64_t n)
@@ -229,6 +237,20 @@ static void baseline_is_subtracted(void **state)
 	assert_true(r.baseline_ticks_per_op < SPIN_TICKS / 4 * 1.10);
 	assert_true(fabs(r.ticks.min + r.baseline_ticks_per_op - SPIN_TICKS) < SPIN_TICKS * 0.02);
 	assert_true(r.ticks.median > SPIN_TICKS * 3 / 4 - SPIN_TICKS * 0.03);
+	row_result_free(&r);
+}
+
+/* A baseline dearer than the op leaves no figure: skipped, never a negative cost. */
+static void baseline_above_op_gives_no_figure(void **state)
+{
+	struct bench_row row = row_of(&b_base_above);
+	struct row_result r;
+
+	init_harness(5, HARNESS_MAX_OPS, 10);
+	assert_int_equal(harness_run_row(&h, &row, 2, &r), 0);
+	assert_int_equal(r.status, ROW_SKIPPED);
+	assert_non_null(strstr(r.reason, "no figure: the baseline"));
+	assert_true(r.baseline_ticks_per_op > SPIN_TICKS);
 	row_result_free(&r);
 }
 
@@ -404,6 +426,7 @@ int main(void)
 		cmocka_unit_test(empty_region_is_zero),
 		cmocka_unit_test(known_cost_is_measured),
 		cmocka_unit_test(baseline_is_subtracted),
+		cmocka_unit_test(baseline_above_op_gives_no_figure),
 		cmocka_unit_test(too_slow_is_skipped),
 		cmocka_unit_test(slow_row_stretches),
 		cmocka_unit_test(too_slow_in_process_probe),
