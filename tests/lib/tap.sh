@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the tests/*.t scripts that drive build/vmprobe: source it after
 # `cd` to the repository root. It skips the whole file when the binary is not
 # built, makes $tmp (removed on exit, after the caller's own on_exit hook),

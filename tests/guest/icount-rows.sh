@@ -1,0 +1,10 @@
+#!/bin/sh
+# Guest script for tests/33-icount-deterministic.t: a few rows whose
+# instruction counts QEMU's -icount makes deterministic, as JSON on stdout.
+# In-kernel ops run with interrupts off; the user rows are short loops.
+# Arguments: vmprobe options (run-vmm passes --clock instructions ...).
+vmprobe run ktimed-cpuid0 ktimed-rdmsr ktimed-cr0 getpid-raw null-syscall matmul-10 \
+	--label "${JOB_LABEL:?}" --repetitions 5 --quick --json /tmp/icount.json "$@" >&2
+status=$?
+cat /tmp/icount.json
+exit "$status"
