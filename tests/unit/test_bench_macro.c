@@ -25,30 +25,11 @@
 #include <cmocka.h>
 
 #include "bench.h"
+#include "leak_checks.h"
 #include "bench/bubblesort.h"
 #include "bench/matmul.h"
 #include "bench/pipe_bandwidth.h"
 
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
-
-	assert_non_null(d);
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n;
-}
-
-static void assert_no_children(void)
-{
-	errno = 0;
-	assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);
-	assert_int_equal(errno, ECHILD);
-}
 
 /* The one child this thread has (the benchmark's), from /proc; -1 if none or several. */
 static pid_t only_child(void)

@@ -20,27 +20,8 @@
 #include <cmocka.h>
 
 #include "bench.h"
+#include "leak_checks.h"
 
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
-
-	assert_non_null(d);
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n;
-}
-
-static void assert_no_children(void)
-{
-	errno = 0;
-	assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);
-	assert_int_equal(errno, ECHILD);
-}
 
 /* n per bench: enough to cross internal chunking (page-fault maps 256 pages at a time). */
 static uint64_t small_n(const struct bench *b)
