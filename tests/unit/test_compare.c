@@ -16,18 +16,7 @@
 
 #include "compare.h"
 #include "fixture_path.h"
-
-#define assert_double_equal(actual, expected, tolerance) \
-	assert_near((actual), (expected), (tolerance), #actual, __FILE__, __LINE__)
-
-static void assert_near(double actual, double expected, double tolerance, const char *what,
-			const char *file, int line)
-{
-	if (fabs(actual - expected) <= tolerance)
-		return;
-	print_error("%s = %.17g, expected %.17g (tolerance %g)\n", what, actual, expected, tolerance);
-	_fail(file, line);
-}
+#include "assert_near.h"
 
 struct loaded {
 	struct rio_result files[4];

@@ -12,19 +12,7 @@
 
 #include "signif.h"
 
-/* cmocka 1.1's float assertion works in single precision: compare doubles here. */
-#define assert_double_equal(actual, expected, tolerance) \
-	assert_near((actual), (expected), (tolerance), #actual, __FILE__, __LINE__)
-
-static void assert_near(double actual, double expected, double tolerance, const char *what,
-			const char *file, int line)
-{
-	if (fabs(actual - expected) <= tolerance)
-		return;
-	print_error("%s = %.17g, expected %.17g (tolerance %g)\n", what, actual, expected,
-		    tolerance);
-	_fail(file, line);
-}
+#include "assert_near.h"
 
 #define N(x) (sizeof(x) / sizeof((x)[0]))
 
