@@ -19,11 +19,6 @@ expect_usage() {
 	ok "$r" "$3"
 }
 # jq-like: json FILE PERL-EXPR (on $d, the decoded document)
-json() {
-	perl -MJSON::PP -e 'local $/; open my $f, "<", $ARGV[0] or exit 3;
-		my $d = eval { decode_json(<$f>) } or exit 4; my $v = eval $ARGV[1];
-		exit 5 unless defined $v; print ref $v ? encode_json($v) : $v' "$1" "$2"
-}
 
 # --- info -------------------------------------------------------------------------
 run info info --json "$tmp/info.json"

@@ -8,11 +8,6 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 . tests/lib/tap.sh
-json() {
-	perl -MJSON::PP -e 'local $/; open my $f, "<", $ARGV[0] or exit 3;
-		my $d = eval { decode_json(<$f>) } or exit 4; my $v = eval $ARGV[1];
-		exit 5 unless defined $v; print ref $v ? encode_json($v) : $v' "$1" "$2"
-}
 now() { date +%s.%N; }
 # is EXPR: 0 (true) when the awk expression holds
 is() { awk "BEGIN { exit !($1) }"; }

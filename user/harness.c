@@ -521,20 +521,20 @@ static int run_timed(struct harness *h, struct bench_state *st, double share_s,
 	long got;
 
 	/*
-	 * A slow row probes one op in a child, stopped at half its share (the
-	 * op then runs here once more), so no row costs more than its share.
+	 * A slow row probes one op in a child, stopped at a third of the most
+	 * the row may take (room for the probe and two repetitions), so no
+	 * row costs more than that most.
 	 */
 	if (b->flags & BENCH_SLOW) {
-		/* Room for the probe and two repetitions. */
-		double limit = fmax(share_s, h->stretch_s) / (3.0 * parts);
+		double most_s = fmax(share_s, h->stretch_s);
+		double limit = most_s / (3.0 * parts);
 
 		switch (probe_in_child(h, st, limit, &one_op_s)) {
 		case 1:
 			r->status = ROW_SKIPPED;
 			snprintf(r->reason, sizeof(r->reason),
 				 "too slow for the time budget: one op took more than %.3g s"
-				 " (stopped; a third of the row's most of %.3g s)", limit,
-				 fmax(share_s, h->stretch_s));
+				 " (stopped; a third of the row's most of %.3g s)", limit, most_s);
 			return 0;
 		case 2:
 			return 1;
@@ -545,8 +545,7 @@ static int run_timed(struct harness *h, struct bench_state *st, double share_s,
 			r->status = ROW_SKIPPED;
 			snprintf(r->reason, sizeof(r->reason),
 				 "too slow for the time budget: one op took %.3g s"
-				 " (a third of the row's most of %.3g s)", one_op_s,
-				 fmax(share_s, h->stretch_s));
+				 " (a third of the row's most of %.3g s)", one_op_s, most_s);
 			return 0;
 		}
 		share_s = stretch_share(h, share_s, one_op_s * parts);

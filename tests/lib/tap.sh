@@ -3,7 +3,8 @@
 # `cd` to the repository root. It skips the whole file when the binary is not
 # built, makes $tmp (removed on exit, after the caller's own on_exit hook),
 # and gives TAP helpers: ok STATUS DESCRIPTION, skip REASON, and
-# run NAME ARGS... (vmprobe's status in $tmp/NAME.rc, streams in .out/.err).
+# run NAME ARGS... (vmprobe's status in $tmp/NAME.rc, streams in .out/.err),
+# json FILE PERL-EXPR (the expression over the decoded file $d, printed).
 vmprobe=$PWD/build/vmprobe
 if [ ! -x "$vmprobe" ]; then
 	echo "1..0 # SKIP build/vmprobe not built (make user)"
@@ -22,3 +23,8 @@ run() {
 	echo $? > "$tmp/$name.rc"
 }
 rc() { cat "$tmp/$1.rc"; }
+json() {
+	perl -MJSON::PP -e 'local $/; open my $f, "<", $ARGV[0] or exit 3;
+		my $d = eval { decode_json(<$f>) } or exit 4; my $v = eval $ARGV[1];
+		exit 5 unless defined $v; print ref $v ? encode_json($v) : $v' "$1" "$2"
+}
