@@ -14,6 +14,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "assert_near.h"
+
 #include "harness.h"
 
 static struct tsc_clock clk;
@@ -363,8 +365,8 @@ static void self_timed_samples(void **state)
 	assert_int_equal(r.status, ROW_OK);
 	assert_int_equal(r.nsamples, 7);
 	assert_int_equal(r.ops_per_sample, 8);
-	assert_float_equal(r.overhead_ticks, 3, 1e-12);
-	assert_float_equal(r.ticks.median, 103, 1e-12);
+	assert_double_equal(r.overhead_ticks, 3, 1e-12);
+	assert_double_equal(r.ticks.median, 103, 1e-12);
 	row_result_free(&r);
 }
 
@@ -409,11 +411,11 @@ static void budget_shared_over_rows(void **state)
 static void pmu_separation_share(void **state)
 {
 	/* 3.0 GHz core, 2.0 GHz TSC: 1.5 cycles per tick; 1000 ticks = 1500 cycles if never out */
-	assert_float_equal(separation_pmu_share(1500, 1000, 1.5), 0, 1e-12);
-	assert_float_equal(separation_pmu_share(1200, 1000, 1.5), 0.2, 1e-12);
-	assert_float_equal(separation_pmu_share(0, 1000, 1.5), 1, 1e-12);
+	assert_double_equal(separation_pmu_share(1500, 1000, 1.5), 0, 1e-12);
+	assert_double_equal(separation_pmu_share(1200, 1000, 1.5), 0.2, 1e-12);
+	assert_double_equal(separation_pmu_share(0, 1000, 1.5), 1, 1e-12);
 	/* inherited helper counts above one CPU: clamped, not negative */
-	assert_float_equal(separation_pmu_share(3000, 1000, 1.5), 0, 1e-12);
+	assert_double_equal(separation_pmu_share(3000, 1000, 1.5), 0, 1e-12);
 	assert_true(isnan(separation_pmu_share(100, 0, 1.5)));
 	assert_true(isnan(separation_pmu_share(100, 1000, 0)));
 	assert_true(isnan(separation_pmu_share(NAN, 1000, 1)));

@@ -13,6 +13,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "assert_near.h"
+
 #include "options.h"
 
 static struct options opts;
@@ -46,7 +48,7 @@ static void defaults(void **state)
 {
 	assert_int_equal(parse("run", "getpid"), 0);
 	assert_int_equal(opts.cmd, CMD_RUN);
-	assert_float_equal(opts.time_budget_s, DEFAULT_TIME_BUDGET_S, 1e-12);
+	assert_double_equal(opts.time_budget_s, DEFAULT_TIME_BUDGET_S, 1e-12);
 	assert_int_equal(opts.repetitions, DEFAULT_REPETITIONS);
 	assert_int_equal(opts.cpu, -1);
 	assert_int_equal(opts.clock, CLOCK_KIND_TSC);
@@ -64,7 +66,7 @@ static void every_value_accepted(void **state)
 			       "--json", "/tmp/x.json", "--csv", "/tmp/x.csv", "--label", "qemu-tcg",
 			       "--clock", "bochs-ips", "--clock-note", "ips=200000000 sync=none",
 			       "--markers", "/tmp/x.marks", "matmul", "getpid"), 0);
-	assert_float_equal(opts.time_budget_s, 2.5, 1e-12);
+	assert_double_equal(opts.time_budget_s, 2.5, 1e-12);
 	assert_int_equal(opts.repetitions, 7);
 	assert_int_equal(opts.cpu, 0);
 	assert_int_equal(opts.counters.n, 2);

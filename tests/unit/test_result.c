@@ -13,6 +13,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "assert_near.h"
+
 #include <json-c/json.h>
 
 #include "result.h"
@@ -132,10 +134,10 @@ static void json_top_level(void **state)
 	assert_string_equal(json_object_get_string(get(o, "label")), "unit");
 	assert_false(json_object_get_boolean(get(o, "partial")));
 	assert_string_equal(json_object_get_string(get(o, "command_line.2")), "--label=\"odd\"");
-	assert_float_equal(json_object_get_double(get(o, "clock.tsc_hz")), 2e9, 1e-3);
+	assert_double_equal(json_object_get_double(get(o, "clock.tsc_hz")), 2e9, 1e-3);
 	assert_string_equal(json_object_get_string(get(o, "clock.tsc_hz_source")), "calibrated");
 	assert_string_equal(json_object_get_string(get(o, "clock.kind")), "tsc");
-	assert_float_equal(json_object_get_double(get(o, "options.time_budget_s")), 12.5, 1e-12);
+	assert_double_equal(json_object_get_double(get(o, "options.time_budget_s")), 12.5, 1e-12);
 	assert_int_equal(json_object_get_int(get(o, "options.cpu")), 1);
 	assert_string_equal(json_object_get_string(get(o, "counters.requested.1")), "cycles");
 	assert_string_equal(json_object_get_string(get(o, "counters.unsupported.0.name")), "cycles");
@@ -158,22 +160,22 @@ static void json_row_values_round_trip(void **state)
 	assert_string_equal(json_object_get_string(get(b, "status")), "ok");
 	assert_int_equal(json_object_get_int(get(b, "ops_per_sample")), 64);
 	assert_int_equal(json_object_get_int(get(b, "repetitions")), 5);
-	assert_float_equal(json_object_get_double(get(b, "overhead_ticks")), 23, 1e-12);
+	assert_double_equal(json_object_get_double(get(b, "overhead_ticks")), 23, 1e-12);
 	assert_int_equal(json_object_array_length(get(b, "samples_ticks")), 5);
-	assert_float_equal(json_object_get_double(get(b, "samples_ticks.3")), 130, 1e-12);
-	assert_float_equal(json_object_get_double(get(b, "ticks.median")), 120, 1e-12);
-	assert_float_equal(json_object_get_double(get(b, "ticks.min")), 100, 1e-12);
+	assert_double_equal(json_object_get_double(get(b, "samples_ticks.3")), 130, 1e-12);
+	assert_double_equal(json_object_get_double(get(b, "ticks.median")), 120, 1e-12);
+	assert_double_equal(json_object_get_double(get(b, "ticks.min")), 100, 1e-12);
 	/* 120 ticks at 2 GHz = 60 ns */
-	assert_float_equal(json_object_get_double(get(b, "ns.median")), 60, 1e-9);
-	assert_float_equal(json_object_get_double(get(b, "ticks.ci_level")), 0.95, 1e-12);
+	assert_double_equal(json_object_get_double(get(b, "ns.median")), 60, 1e-9);
+	assert_double_equal(json_object_get_double(get(b, "ticks.ci_level")), 0.95, 1e-12);
 	/* 1e6 bytes in 60 ns = 16666.67 MB/s */
-	assert_float_equal(json_object_get_double(get(b, "throughput.value")), 1e6 / 60e-9 / 1e6,
+	assert_double_equal(json_object_get_double(get(b, "throughput.value")), 1e6 / 60e-9 / 1e6,
 			   1e-6);
-	assert_float_equal(json_object_get_double(get(b, "counters.perf::TASK-CLOCK.per_op")),
+	assert_double_equal(json_object_get_double(get(b, "counters.perf::TASK-CLOCK.per_op")),
 			   61.5, 1e-12);
 	assert_null(get(b, "counters.cycles"));
 	assert_string_equal(json_object_get_string(get(b, "separation.method")), "steal");
-	assert_float_equal(json_object_get_double(get(b, "separation.outside_share")), 0.25, 1e-12);
+	assert_double_equal(json_object_get_double(get(b, "separation.outside_share")), 0.25, 1e-12);
 	assert_string_equal(json_object_get_string(get(b, "sources.time")), "tsc");
 
 	b = get(o, "benchmarks.1");
@@ -227,7 +229,7 @@ static void write_json_file_and_parse(void **state)
 	json_object_put(obj);
 	back = json_object_from_file(path);
 	assert_non_null(back);
-	assert_float_equal(json_object_get_double(get(back, "benchmarks.0.ticks.median")), 120, 1e-12);
+	assert_double_equal(json_object_get_double(get(back, "benchmarks.0.ticks.median")), 120, 1e-12);
 	json_object_put(back);
 	assert_int_equal(access(tmp, F_OK), -1);	/* renamed away */
 	unlink(path);

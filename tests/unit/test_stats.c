@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "assert_near.h"
+
 #include "stats.h"
 
 #define EPS 1e-9
@@ -17,11 +19,11 @@ static void median_odd_count(void **state)
 	struct summary s;
 
 	assert_int_equal(stats_summarize(x, 3, 0.95, &s), 0);
-	assert_float_equal(s.median, 3, EPS);
-	assert_float_equal(s.min, 1, EPS);
-	assert_float_equal(s.max, 5, EPS);
+	assert_double_equal(s.median, 3, EPS);
+	assert_double_equal(s.min, 1, EPS);
+	assert_double_equal(s.max, 5, EPS);
 	/* the input is left alone */
-	assert_float_equal(x[0], 5, EPS);
+	assert_double_equal(x[0], 5, EPS);
 }
 
 static void median_even_count(void **state)
@@ -30,7 +32,7 @@ static void median_even_count(void **state)
 	struct summary s;
 
 	assert_int_equal(stats_summarize(x, 4, 0.95, &s), 0);
-	assert_float_equal(s.median, 2.5, EPS);
+	assert_double_equal(s.median, 2.5, EPS);
 }
 
 static void mean_and_sample_stddev(void **state)
@@ -39,9 +41,9 @@ static void mean_and_sample_stddev(void **state)
 	struct summary s;
 
 	assert_int_equal(stats_summarize(x, 8, 0.95, &s), 0);
-	assert_float_equal(s.mean, 5, EPS);
+	assert_double_equal(s.mean, 5, EPS);
 	/* sum of squares 32, n - 1 = 7 */
-	assert_float_equal(s.stddev, sqrt(32.0 / 7.0), EPS);
+	assert_double_equal(s.stddev, sqrt(32.0 / 7.0), EPS);
 }
 
 static void single_sample(void **state)
@@ -50,10 +52,10 @@ static void single_sample(void **state)
 	struct summary s;
 
 	assert_int_equal(stats_summarize(x, 1, 0.95, &s), 0);
-	assert_float_equal(s.median, 42, EPS);
-	assert_float_equal(s.stddev, 0, EPS);
-	assert_float_equal(s.ci_low, 42, EPS);
-	assert_float_equal(s.ci_high, 42, EPS);
+	assert_double_equal(s.median, 42, EPS);
+	assert_double_equal(s.stddev, 0, EPS);
+	assert_double_equal(s.ci_low, 42, EPS);
+	assert_double_equal(s.ci_high, 42, EPS);
 	assert_int_equal(s.outliers, 0);
 }
 
@@ -62,11 +64,11 @@ static void quantiles_type7(void **state)
 	double sorted[] = { 1, 2, 3, 4 };
 
 	/* R: quantile(1:4, c(.25, .5, .9)) = 1.75 2.5 3.7 */
-	assert_float_equal(stats_quantile_sorted(sorted, 4, 0.25), 1.75, EPS);
-	assert_float_equal(stats_quantile_sorted(sorted, 4, 0.5), 2.5, EPS);
-	assert_float_equal(stats_quantile_sorted(sorted, 4, 0.9), 3.7, EPS);
-	assert_float_equal(stats_quantile_sorted(sorted, 4, 0), 1, EPS);
-	assert_float_equal(stats_quantile_sorted(sorted, 4, 1), 4, EPS);
+	assert_double_equal(stats_quantile_sorted(sorted, 4, 0.25), 1.75, EPS);
+	assert_double_equal(stats_quantile_sorted(sorted, 4, 0.5), 2.5, EPS);
+	assert_double_equal(stats_quantile_sorted(sorted, 4, 0.9), 3.7, EPS);
+	assert_double_equal(stats_quantile_sorted(sorted, 4, 0), 1, EPS);
+	assert_double_equal(stats_quantile_sorted(sorted, 4, 1), 4, EPS);
 }
 
 /* 1..15 in scrambled order: the 95% CI of the median is [x(4), x(12)]. */
@@ -78,12 +80,12 @@ static void median_ci_n15(void **state)
 	for (int i = 0; i < 15; i++)
 		x[i] = (double)((i * 7) % 15 + 1);
 	assert_int_equal(stats_summarize(x, 15, 0.95, &s), 0);
-	assert_float_equal(s.median, 8, EPS);
-	assert_float_equal(s.ci_low, 4, EPS);
-	assert_float_equal(s.ci_high, 12, EPS);
+	assert_double_equal(s.median, 8, EPS);
+	assert_double_equal(s.ci_low, 4, EPS);
+	assert_double_equal(s.ci_high, 12, EPS);
 	/* 1 - 2 * P(Bin(15, 1/2) <= 3) = 1 - 2 * 576 / 32768 */
-	assert_float_equal(s.ci_coverage, 1 - 2 * 576.0 / 32768.0, 1e-12);
-	assert_float_equal(s.ci_level, 0.95, EPS);
+	assert_double_equal(s.ci_coverage, 1 - 2 * 576.0 / 32768.0, 1e-12);
+	assert_double_equal(s.ci_level, 0.95, EPS);
 }
 
 /* The textbook ranks: n = 100 gives x(40)..x(61); n = 6 is the first with 95%. */
@@ -94,10 +96,10 @@ static void median_ci_ranks(void **state)
 	assert_int_equal(stats_median_ci_rank(100, 0.95, &cov), 40);
 	assert_true(cov >= 0.95 && cov < 0.97);
 	assert_int_equal(stats_median_ci_rank(6, 0.95, &cov), 1);
-	assert_float_equal(cov, 1 - 2.0 / 64.0, 1e-12);
+	assert_double_equal(cov, 1 - 2.0 / 64.0, 1e-12);
 	/* n = 5 cannot reach 95%: [min, max], and the coverage says so */
 	assert_int_equal(stats_median_ci_rank(5, 0.95, &cov), 1);
-	assert_float_equal(cov, 1 - 2.0 / 32.0, 1e-12);
+	assert_double_equal(cov, 1 - 2.0 / 32.0, 1e-12);
 	assert_true(cov < 0.95);
 	/* a lower level narrows the interval */
 	assert_true(stats_median_ci_rank(100, 0.80, NULL) > 40);
@@ -112,10 +114,10 @@ static void tukey_outliers(void **state)
 	struct summary s;
 
 	assert_int_equal(stats_summarize(x, 10, 0.95, &s), 0);
-	assert_float_equal(s.q1, 3.25, EPS);
-	assert_float_equal(s.q3, 7.75, EPS);
-	assert_float_equal(s.fence_low, 3.25 - 1.5 * 4.5, EPS);
-	assert_float_equal(s.fence_high, 7.75 + 1.5 * 4.5, EPS);
+	assert_double_equal(s.q1, 3.25, EPS);
+	assert_double_equal(s.q3, 7.75, EPS);
+	assert_double_equal(s.fence_low, 3.25 - 1.5 * 4.5, EPS);
+	assert_double_equal(s.fence_high, 7.75 + 1.5 * 4.5, EPS);
 	assert_int_equal(s.outliers, 1);
 	assert_true(stats_is_outlier(&s, 100));
 	assert_false(stats_is_outlier(&s, 14));
@@ -137,9 +139,9 @@ static void constant_sample_has_no_outliers(void **state)
 
 	assert_int_equal(stats_summarize(x, 7, 0.95, &s), 0);
 	assert_int_equal(s.outliers, 0);
-	assert_float_equal(s.stddev, 0, EPS);
-	assert_float_equal(s.ci_low, 7, EPS);
-	assert_float_equal(s.ci_high, 7, EPS);
+	assert_double_equal(s.stddev, 0, EPS);
+	assert_double_equal(s.ci_low, 7, EPS);
+	assert_double_equal(s.ci_high, 7, EPS);
 }
 
 static void bad_input_is_refused(void **state)
