@@ -866,13 +866,18 @@ int harness_run_rows(struct harness *h, const struct bench_row *rows, size_t n,
 		h->stretch_s = fmax(share, left - (double)(n - i - 1) * reserve);
 		stopped = harness_run_row(h, &rows[i], share, r);
 		h->stretch_s = 0;
-		marker(h, "end", rows[i].name);
 		if (stopped) {
+			/*
+			 * No end marker: the partial result leaves this row out,
+			 * and annotate takes an open last row for the interrupted
+			 * one; a complete pair would name a row it cannot find.
+			 */
 			if (h->cfg.progress)
 				fprintf(stderr, " interrupted\n");
 			row_result_free(r);
 			return 1;
 		}
+		marker(h, "end", rows[i].name);
 		(*done)++;
 		if (!h->cfg.progress)
 			continue;
