@@ -59,6 +59,13 @@ static void paired_read(uint64_t *tsc, uint64_t *ns)
 	}
 }
 
+double tsc_hz_between(uint64_t tsc0, uint64_t ns0, uint64_t tsc1, uint64_t ns1)
+{
+	if (ns1 <= ns0 || tsc1 <= tsc0)
+		return 0;
+	return (double)(tsc1 - tsc0) * 1e9 / (double)(ns1 - ns0);
+}
+
 double tsc_calibrate(unsigned ms)
 {
 	uint64_t t0, n0, t1, n1;
@@ -67,27 +74,23 @@ double tsc_calibrate(unsigned ms)
 	paired_read(&t0, &n0);
 	nanosleep(&nap, NULL);
 	paired_read(&t1, &n1);
-	if (n1 <= n0 || t1 <= t0)
-		return 0;
-	return (double)(t1 - t0) * 1e9 / (double)(n1 - n0);
+	return tsc_hz_between(t0, n0, t1, n1);
 }
 
-static int from_module(struct tsc_clock *clk, int devfd)
+int tsc_from_module(struct tsc_clock *clk, const struct vmprobe_info *info)
 {
-	struct vmprobe_info info;
-
-	if (devfd < 0 || kmod_info(devfd, &info, 0) != 0)
+	if (!info)
 		return -1;
-	if (info.calib_tsc_khz) {
-		clk->hz = info.calib_tsc_khz * 1e3;
+	if (info->calib_tsc_khz) {
+		clk->hz = (double)info->calib_tsc_khz * 1e3;
 		snprintf(clk->detail, sizeof(clk->detail),
 			 "module calib_tsc_khz %llu (kernel tsc_khz %llu, %lld ppm)",
-			 (unsigned long long)info.calib_tsc_khz,
-			 (unsigned long long)info.tsc_khz, (long long)info.calib_error_ppm);
-	} else if (info.tsc_khz) {
-		clk->hz = info.tsc_khz * 1e3;
+			 (unsigned long long)info->calib_tsc_khz,
+			 (unsigned long long)info->tsc_khz, (long long)info->calib_error_ppm);
+	} else if (info->tsc_khz) {
+		clk->hz = (double)info->tsc_khz * 1e3;
 		snprintf(clk->detail, sizeof(clk->detail), "module: kernel tsc_khz %llu",
-			 (unsigned long long)info.tsc_khz);
+			 (unsigned long long)info->tsc_khz);
 	} else {
 		return -1;
 	}
@@ -95,9 +98,9 @@ static int from_module(struct tsc_clock *clk, int devfd)
 	return 0;
 }
 
-static int from_sysfs(struct tsc_clock *clk)
+int tsc_from_sysfs(struct tsc_clock *clk, const char *path)
 {
-	FILE *f = fopen("/sys/devices/system/cpu/cpu0/tsc_freq_khz", "r");
+	FILE *f = fopen(path, "r");
 	unsigned long long khz = 0;
 	int ok;
 
@@ -107,69 +110,95 @@ static int from_sysfs(struct tsc_clock *clk)
 	fclose(f);
 	if (!ok)
 		return -1;
-	clk->hz = khz * 1e3;
+	clk->hz = (double)khz * 1e3;
 	clk->source = TSC_HZ_SYSFS;
 	snprintf(clk->detail, sizeof(clk->detail), "tsc_freq_khz %llu", khz);
 	return 0;
 }
 
-static int from_cpuid(struct tsc_clock *clk)
+void tsc_cpuid_native(unsigned leaf, unsigned regs[4])
 {
-	unsigned a, b, c, d, max = __get_cpuid_max(0, NULL);
+	__cpuid_count(leaf, 0, regs[0], regs[1], regs[2], regs[3]);
+}
 
-	/* Leaf 0x15: TSC = crystal * ebx / eax, when the crystal is given. */
+int tsc_from_cpuid(struct tsc_clock *clk, tsc_cpuid_fn *cpuid)
+{
+	unsigned r[4], max;
+
+	cpuid(0, r);
+	max = r[0];
+	/* Leaf 0x15: TSC = crystal (ecx) * ebx / eax, when the crystal is given. */
 	if (max >= 0x15) {
-		__cpuid(0x15, a, b, c, d);
-		if (a && b && c) {
-			clk->hz = (double)c * b / a;
+		cpuid(0x15, r);
+		if (r[0] && r[1] && r[2]) {
+			clk->hz = (double)r[2] * r[1] / r[0];
 			clk->source = TSC_HZ_CPUID;
 			snprintf(clk->detail, sizeof(clk->detail),
-				 "cpuid 0x15: crystal %u Hz * %u / %u", c, b, a);
+				 "cpuid 0x15: crystal %u Hz * %u / %u", r[2], r[1], r[0]);
 			return 0;
 		}
 	}
-	/* The VMware/KVM timing leaf: eax = TSC kHz. */
-	__cpuid(1, a, b, c, d);
-	if (c & (1u << 31)) {
-		__cpuid(0x40000000, a, b, c, d);
-		if (a >= 0x40000010) {
-			__cpuid(0x40000010, a, b, c, d);
-			if (a) {
-				clk->hz = a * 1e3;
-				clk->source = TSC_HZ_CPUID;
-				snprintf(clk->detail, sizeof(clk->detail),
-					 "cpuid 0x40000010: %u kHz", a);
-				return 0;
+	/* The VMware/KVM timing leaf, under a hypervisor (leaf 1 ecx bit 31): eax = TSC kHz. */
+	if (max >= 1) {
+		cpuid(1, r);
+		if (r[2] & (1u << 31)) {
+			cpuid(0x40000000, r);
+			if (r[0] >= 0x40000010) {
+				cpuid(0x40000010, r);
+				if (r[0]) {
+					clk->hz = r[0] * 1e3;
+					clk->source = TSC_HZ_CPUID;
+					snprintf(clk->detail, sizeof(clk->detail),
+						 "cpuid 0x40000010: %u kHz", r[0]);
+					return 0;
+				}
 			}
 		}
 	}
 	/* Leaf 0x16 base MHz: nominal, a guide at best on older parts. */
 	if (max >= 0x16) {
-		__cpuid(0x16, a, b, c, d);
-		if (a & 0xffff) {
-			clk->hz = (a & 0xffff) * 1e6;
+		cpuid(0x16, r);
+		if (r[0] & 0xffff) {
+			clk->hz = (r[0] & 0xffff) * 1e6;
 			clk->source = TSC_HZ_CPUID;
 			snprintf(clk->detail, sizeof(clk->detail),
-				 "cpuid 0x16 base frequency %u MHz", a & 0xffff);
+				 "cpuid 0x16 base frequency %u MHz", r[0] & 0xffff);
 			return 0;
 		}
 	}
 	return -1;
 }
 
-int tsc_frequency(struct tsc_clock *clk, int devfd, unsigned calib_ms)
+int tsc_frequency_from(struct tsc_clock *clk, const struct tsc_inputs *in)
 {
 	memset(clk, 0, sizeof(*clk));
-	if (from_module(clk, devfd) == 0 || from_sysfs(clk) == 0 || from_cpuid(clk) == 0)
+	if (tsc_from_module(clk, in->module) == 0 || tsc_from_sysfs(clk, in->sysfs_path) == 0 ||
+	    tsc_from_cpuid(clk, in->cpuid) == 0)
 		return 0;
-	clk->hz = tsc_calibrate(calib_ms);
-	if (clk->hz <= 0) {
+	memset(clk, 0, sizeof(*clk));
+	clk->hz = in->calibrate(in->calib_ms);
+	if (!(clk->hz > 0)) {
+		clk->hz = 0;
 		snprintf(clk->detail, sizeof(clk->detail),
 			 "calibration against CLOCK_MONOTONIC_RAW failed");
 		return -1;
 	}
 	clk->source = TSC_HZ_CALIBRATED;
 	snprintf(clk->detail, sizeof(clk->detail),
-		 "counted against CLOCK_MONOTONIC_RAW over %u ms", calib_ms);
+		 "counted against CLOCK_MONOTONIC_RAW over %u ms", in->calib_ms);
 	return 0;
+}
+
+int tsc_frequency(struct tsc_clock *clk, int devfd, unsigned calib_ms)
+{
+	struct vmprobe_info info;
+	struct tsc_inputs in = {
+		.module = devfd >= 0 && kmod_info(devfd, &info, 0) == 0 ? &info : NULL,
+		.sysfs_path = TSC_SYSFS_PATH,
+		.cpuid = tsc_cpuid_native,
+		.calibrate = tsc_calibrate,
+		.calib_ms = calib_ms,
+	};
+
+	return tsc_frequency_from(clk, &in);
 }

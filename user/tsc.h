@@ -65,6 +65,37 @@ int tsc_frequency(struct tsc_clock *clk, int devfd, unsigned calib_ms);
 /* Calibration against CLOCK_MONOTONIC_RAW over about ms milliseconds; Hz or 0. */
 double tsc_calibrate(unsigned ms);
 
+/*
+ * The pieces of tsc_frequency(), each on inputs given to it, so that each
+ * source and the choice between them can be tested against known values.
+ */
+#define TSC_SYSFS_PATH "/sys/devices/system/cpu/cpu0/tsc_freq_khz"
+
+/* Fills regs[] = eax, ebx, ecx, edx of cpuid leaf (subleaf 0). */
+typedef void tsc_cpuid_fn(unsigned leaf, unsigned regs[4]);
+tsc_cpuid_fn tsc_cpuid_native;
+
+struct vmprobe_info;
+
+struct tsc_inputs {
+	const struct vmprobe_info *module;	/* the module's INFO answer; NULL: none */
+	const char *sysfs_path;			/* a tsc_freq_khz file (kHz) */
+	tsc_cpuid_fn *cpuid;
+	double (*calibrate)(unsigned ms);	/* Hz, or 0 when it failed */
+	unsigned calib_ms;
+};
+
+/* tsc_frequency() on these inputs: the first source that answers wins. */
+int tsc_frequency_from(struct tsc_clock *clk, const struct tsc_inputs *in);
+
+/* Each: 0 with clk->hz, source and detail set, or -1 (clk untouched) when it has no answer. */
+int tsc_from_module(struct tsc_clock *clk, const struct vmprobe_info *info);
+int tsc_from_sysfs(struct tsc_clock *clk, const char *path);
+int tsc_from_cpuid(struct tsc_clock *clk, tsc_cpuid_fn *cpuid);
+
+/* The rate of two (TSC, ns) readings: Hz, or 0 unless both went forward. */
+double tsc_hz_between(uint64_t tsc0, uint64_t ns0, uint64_t tsc1, uint64_t ns1);
+
 const char *tsc_hz_source_name(enum tsc_hz_source s);
 
 #endif /* VMPROBE_TSC_H */
