@@ -5,7 +5,7 @@
 # and SIGINT/SIGTERM mid-run (exit 130, a complete file marked partial,
 # never a half-written one). The static binary is run too.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 . tests/lib/tap.sh
 bgpid=
 on_exit() { [ -n "$bgpid" ] && kill -KILL "$bgpid" 2>/dev/null; }

@@ -6,7 +6,7 @@
 # TSC figures. (The empty region 0 +- 1 tick, known costs, baseline and
 # verify rules are unit-tested in tests/unit/test_harness.c.)
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 . tests/lib/tap.sh
 now() { date +%s.%N; }
 # is EXPR: 0 (true) when the awk expression holds
