@@ -47,11 +47,28 @@ static void one_row(const struct bench *b, long size)
 	int fds = count_fds();
 
 	if (b->valid && !b->valid(&st, why, sizeof(why))) {
-		/* Only the module's rows may skip here, and only for that reason. */
+		/*
+		 * Only the module's rows may skip here: without the module with
+		 * the insmod hint; with it, for the reason the row gives (an op
+		 * this CPU or kernel cannot run).
+		 */
 		assert_true(b->flags & BENCH_NEEDS_MODULE);
+		if (module_fd >= 0)
+			skip_because("%s", why);
 		assert_non_null(strstr(why, "insmod vmprobe.ko"));
-		assert_true(module_fd < 0);
 		skip_because("%s: %s", module_why, why);
+	}
+	if (b->measure) {	/* self-timed (the module's ktimed and gaps rows) */
+		double ticks[2];
+		struct bench_samples out = { .ticks = ticks, .cap = 2 };
+
+		if (b->measure(&st, &out, 0.001) != 0)
+			fail_msg("%s measure: %s", b->name, st.msg);
+		assert_int_equal(out.count, out.cap);
+		assert_true(out.ops_per_sample >= 1);
+		assert_int_equal(count_fds(), fds);
+		assert_no_children();
+		return;
 	}
 	assert_non_null(b->run);
 	if (b->setup && b->setup(&st) != 0)
