@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # DKMS: `make dkms-source` lays out the tree dkms.conf describes, and
 # `dkms build` turns it into a vmprobe.ko for each installed kernel tree
-# (the trees `make` builds for: make print-kmods). Everything goes to
+# (the trees `make` builds for: make print-kmods), which `dkms install` puts
+# where dkms.conf says. Everything goes to
 # private --dkmstree/--sourcetree/--installtree directories: the system's
 # DKMS tree is left as it was. (dkms itself creates its module signing key,
 # /var/lib/dkms/mok.key and mok.pub, the first time it builds anything.)
@@ -42,8 +43,16 @@ while read -r release tree _; do
 	module=$(find "$tmp/dkms/vmprobe/$version/$release" -name 'vmprobe.ko*' 2> /dev/null | head -n1)
 	vermagic=$( [ -n "$module" ] && modinfo -F vermagic "$module" 2> /dev/null | cut -d' ' -f1)
 	ok "$([ "$vermagic" = "$release" ]; echo $?)" "the module dkms built for $release says vermagic ${vermagic:-(none)}"
+	# Into the private install tree; --no-depmod: depmod would work on /lib/modules.
+	mkdir -p "$tmp/install/$release"
+	dkms install "vmprobe/$version" -k "$release" --kernelsourcedir "$tree" --no-depmod \
+		--dkmstree "$tmp/dkms" --sourcetree "$tmp/src" --installtree "$tmp/install" > "$log" 2>&1
+	status=$?
+	[ "$status" -eq 0 ] || sed 's/^/#   /' "$log" | tail -n 20
+	ok "$([ "$status" -eq 0 ] && compgen -G "$tmp/install/$release/updates/dkms/vmprobe.ko*" > /dev/null; echo $?)" \
+		"dkms install puts it in INSTALLTREE/$release/updates/dkms/"
 done <<< "$trees"
-echo "# dkms builds took $((SECONDS - started)) s"
+echo "# dkms builds and installs took $((SECONDS - started)) s"
 ok "$([ "$(system_tree)" = "$system_before" ]; echo $?)" "the system's DKMS tree (/var/lib/dkms) is unchanged"
 echo "1..$n"
 exit "$failed"
