@@ -31,10 +31,16 @@ bail() {
 
 command -v qemu-system-x86_64 > /dev/null || skip "qemu-system-x86_64 not installed (qemu-system-x86)"
 compgen -G '/boot/vmlinuz-*' > /dev/null || skip "no guest kernel in /boot (linux-image-amd64)"
-kdir=$(make -s --no-print-directory print-kdir 2> /dev/null)
-{ [ -n "$kdir" ] && [ -d "$kdir" ]; } || skip "no kernel build tree to build vmprobe.ko against (linux-headers-amd64)"
 [ -x scripts/run-vmm ] || bail "scripts/run-vmm is missing"
-[ -f kmod/vmprobe.ko ] || bail "kmod/vmprobe.ko is not built (make kmod)"
+# run-vmm's default guest kernel and the module built for it.
+. tests/lib/guest.sh
+if ! guest_pick ''; then
+	case $guest_why in
+	*"headers are not installed"*) skip "$guest_why" ;;
+	*) bail "$guest_why" ;;
+	esac
+fi
+echo "# guest kernel $guest_release, module $guest_module"
 for program in modtest fuzz concurrency permcheck; do
 	[ -x "build/guest/$program" ] || bail "build/guest/$program is not built (make)"
 done

@@ -12,8 +12,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib/guest.sh
-guest_require --command qemu-system-x86_64 "qemu-system-x86_64 not installed" --kernel \
-	build/vmprobe-static build/vmprobe-stamp build/vmprobe-exit kmod/vmprobe.ko
+guest_require --command qemu-system-x86_64 "qemu-system-x86_64 not installed" --kernel --module \
+	build/vmprobe-static build/vmprobe-stamp build/vmprobe-exit
 expected=tests/fixtures/icount-expected.txt
 
 for run in a b; do

@@ -16,8 +16,9 @@ QEMU_MEMORY_MB=1024
 vmm_help() {
 	cat <<EOF
 $VMM: a Linux guest in qemu-system-x86_64 ${QEMU_ACCEL_ARGS[*]}, ${QEMU_MEMORY_MB} MiB,
-${VMPROBE_GUEST_CPUS:-2} vCPUs (VMPROBE_GUEST_CPUS); the kernel from /boot, an initramfs with busybox,
-the static tools and kmod/vmprobe.ko. Default time limit ${VMM_TIMEOUT} s.
+${VMPROBE_GUEST_CPUS:-2} vCPUs (VMPROBE_GUEST_CPUS); the kernel from /boot (--kernel RELEASE, default
+Debian's default kernel), an initramfs with busybox, the static tools and build/kmod/RELEASE/vmprobe.ko.
+Default time limit ${VMM_TIMEOUT} s.
 EOF
 }
 

@@ -29,6 +29,7 @@ vmm_usable() {
 
 vmm_launch() {
 	local root=$WORK/root
+	[ -z "$GUEST_KERNEL_RELEASE" ] || say "--kernel $GUEST_KERNEL_RELEASE ignored: UML's kernel is linux.uml"
 	if [ "$USE_MODULE" -eq 1 ]; then
 		say "no vmprobe module under UML (no ARCH=um headers to build it): running without it"
 		USE_MODULE=0

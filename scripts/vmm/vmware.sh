@@ -10,10 +10,11 @@ VMM_TIMEOUT=1200
 vmm_help() {
 	cat <<EOF
 vmware: run vmprobe inside a Linux guest of VMware Workstation/ESXi:
-  1. on a build machine: make   (build/vmprobe-static is self-contained; kmod/vmprobe.ko must be
-     rebuilt against the guest's own kernel: copy the tree there and run make kmod, with its headers)
-  2. copy build/vmprobe-static, build/vmprobe-stamp, scripts/ and kmod/vmprobe.ko into the guest
-  3. in the guest, as root: insmod kmod/vmprobe.ko   (creates /dev/vmprobe)
+  1. on a build machine: make   (build/vmprobe-static is self-contained; vmprobe.ko must be built
+     for the guest's own kernel: with its headers there, make kmod KDIR=/lib/modules/\$(uname -r)/build
+     or DKMS, see README.md)
+  2. copy build/vmprobe-static, build/vmprobe-stamp, scripts/ and build/kmod/RELEASE/vmprobe.ko into the guest
+  3. in the guest, as root: insmod vmprobe.ko   (creates /dev/vmprobe)
   4. in the guest: scripts/run-vmm vmware [-- ARGS]  (or: vmprobe-static all --label vmware --json vmware.json)
   5. copy results/vmware.json back and compare: build/vmprobe compare results/host.json results/vmware.json
 run-vmm vmware runs only where DMI names VMware as the system vendor, and exits 77 elsewhere.
@@ -30,7 +31,7 @@ vmm_usable() {
 }
 
 vmm_launch() {
-	[ -c /dev/vmprobe ] || say "no /dev/vmprobe: running without the module (insmod kmod/vmprobe.ko first to include its benchmarks)"
+	[ -c /dev/vmprobe ] || say "no /dev/vmprobe: running without the module (insmod vmprobe.ko first to include its benchmarks)"
 	VMM_CMD=("$SCRIPTS/vmm/host-job" "$CHANNEL" "$VMM" "$BUILD/vmprobe-static" "$GUEST_SCRIPT"
 		"${VMM_VMPROBE_ARGS[@]}" "${VMPROBE_ARGS[@]}")
 }

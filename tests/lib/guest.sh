@@ -2,9 +2,33 @@
 # Shared by the tests/*.t scripts that boot a guest through scripts/run-vmm.
 # Source it after `cd` to the repository root.
 #
-# guest_require [--kernel] [--command CMD WHY]... FILE...: skip the whole
-#   test file, saying why, unless each command is on PATH, a guest kernel
-#   is there (--kernel), perl's JSON::PP works and each built FILE exists.
+# guest_pick [RELEASE]: what scripts/run-vmm [--kernel RELEASE] boots and
+#   loads: sets guest_release and guest_module (build/kmod/RELEASE/vmprobe.ko),
+#   or returns 1 with the reason in guest_why (e.g. the headers package to
+#   install). Without RELEASE: run-vmm's default kernel.
+guest_pick() {
+	local picked
+	guest_release='' guest_module='' guest_why=''
+	# One line out: "ok RELEASE MODULE", or the reason it cannot be run.
+	picked=$(
+		REPO=$PWD BUILD=${VMPROBE_BUILD:-$PWD/build} USE_MODULE=1 GUEST_KERNEL_RELEASE=${1:-}
+		# shellcheck source=scripts/lib/guest.sh
+		. scripts/lib/guest.sh
+		exec 2>&1
+		guest_kernel > /dev/null && release=$(guest_release) && module=$(guest_module) &&
+			echo "ok $release $module"
+	)
+	case $picked in
+	"ok "*) read -r _ guest_release guest_module <<< "$picked" ;;
+	*) guest_why=$picked ;;
+	esac
+	[ -n "$guest_module" ]
+}
+
+# guest_require [--kernel] [--module] [--command CMD WHY]... FILE...: skip
+#   the whole test file, saying why, unless each command is on PATH, a guest
+#   kernel is there (--kernel), the module is built for run-vmm's default
+#   guest kernel (--module), perl's JSON::PP works and each built FILE exists.
 # Then $tmp (removed on exit) and the TAP helper `ok STATUS DESCRIPTION`
 # (a failure also sets $failed).
 guest_require() {
@@ -14,6 +38,9 @@ guest_require() {
 		--kernel)
 			ls /boot/vmlinuz-*-amd64 > /dev/null 2>&1 ||
 				why=${why:-"no /boot/vmlinuz-*-amd64 guest kernel"}
+			shift ;;
+		--module)
+			guest_pick '' || why=${why:-$guest_why}
 			shift ;;
 		--command)
 			command -v "$2" > /dev/null || why=${why:-$3}
