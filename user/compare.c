@@ -76,6 +76,8 @@ static void fill_cell(const struct rio_result *f, const char *name, struct compa
 		c->separation_method = b->separation_method;
 		c->outside_share = b->outside_share;
 	}
+	if (b->exits.present)
+		c->exits = &b->exits;
 }
 
 /* The row's samples in real ns per op (ranks only care within a file, but files differ in clock). */

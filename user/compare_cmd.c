@@ -6,34 +6,80 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "compare.h"
+#include "compare_render.h"
+#include "util.h"
 
-static void usage(FILE *out)
+enum { OPT_FORMAT = 256, OPT_PLOT, OPT_ALPHA, OPT_OUTPUT, OPT_WIDE, OPT_METRIC, OPT_HELP };
+
+/* The one list of compare's options: getopt_long's array, the usage and `vmprobe help compare` come from it. */
+const struct cli_opt compare_options[] = {
+	{ "format", required_argument, OPT_FORMAT, "F",
+	  "table (default), markdown, csv or json; markdown, csv and json keep every column" },
+	{ "metric", required_argument, OPT_METRIC, "M",
+	  "what the table's cells show: time (default), cycles, instructions or exits" },
+	{ "wide", no_argument, OPT_WIDE, NULL,
+	  "every column of every file (time, ticks, IPC, p, outside share, exits)" },
+	{ "plot", required_argument, OPT_PLOT, "DIR",
+	  "a heatmap and bar charts into DIR (SVG and PNG, through gnuplot)" },
+	{ "alpha", required_argument, OPT_ALPHA, "A", "significance level, 0 < A < 1 (default 0.05)" },
+	{ "output", required_argument, OPT_OUTPUT, "FILE", "write there instead of standard output" },
+	{ "help", no_argument, OPT_HELP, NULL, "this text" },
+	{ NULL, 0, 0, NULL, NULL },
+};
+
+void compare_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: vmprobe compare BASE.json [OTHER.json...] [--format table|markdown|csv|json]\n"
-		"                       [--plot DIR] [--alpha A] [--output FILE]\n"
-		"  One row per benchmark, one column group per file (VMM); ratios and the\n"
-		"  Mann-Whitney U test against BASE; geometric means of the ratios per group.\n"
-		"  --format F    output format (default table)\n"
-		"  --plot DIR    bar charts per group into DIR (SVG and PNG, through gnuplot)\n"
-		"  --alpha A     significance level, 0 < A < 1 (default %g)\n"
-		"  --output FILE write there instead of standard output\n"
-		"exit status: 0 ok, %d usage, %d a result file is unreadable or invalid,\n"
+		"usage: vmprobe compare BASE.json [OTHER.json...] [options]\n"
+		"  One row per benchmark, one column per file (VMM): the base's figure, the\n"
+		"  others' ratio to it with the Mann-Whitney U test, geometric means per group.\n"
+		"  The table fits COLUMNS (80 when not a terminal); colour on a terminal\n"
+		"  unless NO_COLOR is set.\n");
+	cli_print_options(out, compare_options);
+	fprintf(out, "exit status: 0 ok, %d usage, %d a result file is unreadable or invalid,\n"
 		"             %d writing the output or the plots failed\n",
-		COMPARE_DEFAULT_ALPHA, COMPARE_EXIT_USAGE, COMPARE_EXIT_INPUT, COMPARE_EXIT_OUTPUT);
+		COMPARE_EXIT_USAGE, COMPARE_EXIT_INPUT, COMPARE_EXIT_OUTPUT);
+}
+
+/* COLUMNS when set to a number, else the terminal's width, else 80. */
+static int screen_width(FILE *out)
+{
+	const char *env = getenv("COLUMNS");
+	struct winsize ws;
+	char *end;
+	long v;
+
+	if (env && *env) {
+		errno = 0;
+		v = strtol(env, &end, 10);
+		if (!errno && !*end && v > 0 && v < 100000)
+			return (int)v;
+	}
+	if (isatty(fileno(out)) && ioctl(fileno(out), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	return 80;
+}
+
+/* https://no-color.org: NO_COLOR set and not empty turns colour off. */
+static bool want_colour(FILE *out)
+{
+	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+
+	return isatty(fileno(out)) && !(nc && *nc) && !(term && !strcmp(term, "dumb"));
 }
 
 enum out_format { OUT_TABLE, OUT_MARKDOWN, OUT_CSV, OUT_JSON };
 
-static int write_output(const struct compare_table *t, enum out_format fmt, FILE *out)
+static int write_output(const struct compare_table *t, enum out_format fmt, bool wide,
+			const struct compare_view *view, FILE *out)
 {
 	switch (fmt) {
 	case OUT_TABLE:
-		return compare_write_table(t, out, false);
+		return wide ? compare_write_table(t, out, false) : compare_write_screen(t, out, view);
 	case OUT_MARKDOWN:
 		return compare_write_table(t, out, true);
 	case OUT_CSV:
@@ -66,14 +112,9 @@ static int check_distinct(char **paths, int n)
 
 int cmd_compare(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "plot", required_argument, NULL, 'p' },
-		{ "alpha", required_argument, NULL, 'a' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct option longopts[sizeof(compare_options) / sizeof(compare_options[0])];
+	struct compare_view view = { .metric = METRIC_TIME };
+	bool wide = false;
 	enum out_format fmt = OUT_TABLE;
 	const char *plot_dir = NULL, *output = NULL;
 	double alpha = COMPARE_DEFAULT_ALPHA;
@@ -82,10 +123,11 @@ int cmd_compare(int argc, char **argv)
 	char err[RIO_ERR_LEN], *end;
 	int opt, nfiles, loaded = 0, rc = 0;
 
+	cli_longopts(compare_options, longopts);
 	optind = 0;	/* glibc: start afresh, whatever parsed argv before us */
 	while ((opt = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (opt) {
-		case 'f':
+		case OPT_FORMAT:
 			if (!strcmp(optarg, "table"))
 				fmt = OUT_TABLE;
 			else if (!strcmp(optarg, "markdown"))
@@ -100,10 +142,27 @@ int cmd_compare(int argc, char **argv)
 				return COMPARE_EXIT_USAGE;
 			}
 			break;
-		case 'p':
+		case OPT_METRIC: {
+			static const char *const names[] = { "time", "cycles", "instructions", "exits" };
+			size_t k = 0;
+
+			while (k < 4 && strcmp(optarg, names[k]))
+				k++;
+			if (k == 4) {
+				fprintf(stderr, "vmprobe compare: --metric %s: not one of time, cycles, "
+					"instructions, exits\n", optarg);
+				return COMPARE_EXIT_USAGE;
+			}
+			view.metric = (enum compare_metric)k;
+			break;
+		}
+		case OPT_WIDE:
+			wide = true;
+			break;
+		case OPT_PLOT:
 			plot_dir = optarg;
 			break;
-		case 'a':
+		case OPT_ALPHA:
 			errno = 0;
 			alpha = strtod(optarg, &end);
 			if (errno || end == optarg || *end || !(alpha > 0 && alpha < 1)) {
@@ -112,26 +171,27 @@ int cmd_compare(int argc, char **argv)
 				return COMPARE_EXIT_USAGE;
 			}
 			break;
-		case 'o':
+		case OPT_OUTPUT:
 			output = optarg;
 			break;
+		case OPT_HELP:
 		case 'h':
-			usage(stdout);
+			compare_usage(stdout);
 			return 0;
 		case ':':
 			fprintf(stderr, "vmprobe compare: %s needs a value\n", argv[optind - 1]);
-			usage(stderr);
+			compare_usage(stderr);
 			return COMPARE_EXIT_USAGE;
 		default:
 			fprintf(stderr, "vmprobe compare: unknown option %s\n", argv[optind - 1]);
-			usage(stderr);
+			compare_usage(stderr);
 			return COMPARE_EXIT_USAGE;
 		}
 	}
 	nfiles = argc - optind;
 	if (nfiles < 1) {
 		fprintf(stderr, "vmprobe compare: no result files given\n");
-		usage(stderr);
+		compare_usage(stderr);
 		return COMPARE_EXIT_USAGE;
 	}
 	if (check_distinct(argv + optind, nfiles))
@@ -165,7 +225,18 @@ int cmd_compare(int argc, char **argv)
 		rc = COMPARE_EXIT_OUTPUT;
 		goto out_table;
 	}
-	int wrc = write_output(&table, fmt, out);
+	view.width = screen_width(out);
+	view.colour = !output && want_colour(out);
+	if (view.metric == METRIC_EXITS && fmt == OUT_TABLE && !wide) {
+		bool any = false;
+
+		for (int i = 0; i < nfiles; i++)
+			any |= compare_file_has_exits(&table, (size_t)i);
+		if (!any)
+			fprintf(stderr, "vmprobe compare: --metric exits: no file has VM exit counts "
+				"(a KVM host counts them: run-vmm kvm, kvm-nested)\n");
+	}
+	int wrc = write_output(&table, fmt, wide, &view, out);
 
 	if (output) {
 		wrc |= fclose(out);

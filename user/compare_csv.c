@@ -43,7 +43,24 @@ static const char *const csv_fields[] = {
 	"status", "reason", "time_ns", "time_ns_ci_low", "time_ns_ci_high", "time_source",
 	"ticks", "ticks_unit", "instructions_per_op", "ipc", "ratio", "ratio_note", "u", "p",
 	"p_method", "significant", "signif_note", "outside_share", "separation_method",
+	"exits_per_op", "exit_reasons", "exits_time_share", "exits_source",
 };
+
+/* Every reason, "NAME=PER_OP;..." most frequent first, numbers in the CSV number format. */
+static void csv_reasons(FILE *out, const struct rio_exits *e)
+{
+	char *s = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&s, &len);
+
+	for (size_t k = 0; m && e && k < e->reason_count; k++)
+		fprintf(m, "%s%s=%.17g", k ? ";" : "", e->reasons[k].name, e->reasons[k].per_op);
+	if (m && !fclose(m))
+		csv_text(out, s);	/* quoted if a reason name holds a comma or quote */
+	else
+		fputc(',', out);
+	free(s);
+}
 
 int compare_write_csv(const struct compare_table *t, FILE *out)
 {
@@ -86,6 +103,10 @@ int compare_write_csv(const struct compare_table *t, FILE *out)
 			csv_text(out, i && ok && !c->tested ? c->signif_note : NULL);
 			csv_num(out, c->outside_share);
 			csv_text(out, c->separation_method);
+			csv_num(out, c->exits ? c->exits->per_op : NAN);
+			csv_reasons(out, c->exits);
+			csv_num(out, c->exits ? c->exits->time_share : NAN);
+			csv_text(out, c->exits ? c->exits->source : NULL);
 		}
 		if (t->qemu_file >= 0)
 			csv_num(out, row->cycles_per_guest_instr);

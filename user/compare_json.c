@@ -75,6 +75,18 @@ static struct json_object *cell_json(const struct compare_table *t, size_t i,
 		json_object_object_add(s, "outside_share", num_or_null(c->outside_share));
 		json_object_object_add(o, "separation", s);
 	}
+	if (c->exits) {
+		struct json_object *e = json_object_new_object(), *reasons = json_object_new_object();
+
+		json_object_object_add(e, "per_op", json_object_new_double(c->exits->per_op));
+		for (size_t k = 0; k < c->exits->reason_count; k++)
+			json_object_object_add(reasons, c->exits->reasons[k].name,
+					       json_object_new_double(c->exits->reasons[k].per_op));
+		json_object_object_add(e, "reasons", reasons);
+		json_object_object_add(e, "time_share", num_or_null(c->exits->time_share));
+		json_object_object_add(e, "source", json_object_new_string(c->exits->source));
+		json_object_object_add(o, "exits", e);
+	}
 	return o;
 }
 

@@ -130,7 +130,7 @@ static size_t note_number(struct notes *n, const char *label, const char *reason
 
 /* Which optional columns a file gets: only those with at least one figure. */
 struct file_cols {
-	bool instructions, ipc, separation, compared;
+	bool instructions, ipc, separation, compared, exits, exit_share;
 	size_t first, count;
 };
 
@@ -143,9 +143,11 @@ static void plan_columns(const struct compare_table *t, struct file_cols *fc, si
 		fc[i].ipc = compare_file_has(t, i, offsetof(struct compare_cell, ipc));
 		fc[i].separation = compare_file_has_separation(t, i);
 		fc[i].compared = i > 0;
+		fc[i].exits = compare_file_has_exits(t, i);
+		fc[i].exit_share = compare_file_has_exit_share(t, i);
 		fc[i].first = next;
 		fc[i].count = 2 + fc[i].instructions + fc[i].ipc + 2 * fc[i].compared +
-			      fc[i].separation;
+			      fc[i].separation + 2 * fc[i].exits + fc[i].exit_share;
 		next += fc[i].count;
 	}
 	*cols = next + (t->qemu_file >= 0);
@@ -170,6 +172,12 @@ static void header_row(const struct compare_table *t, const struct file_cols *fc
 		}
 		if (fc[i].separation)
 			grid_set(g, c++, "%s outside", label);
+		if (fc[i].exits) {
+			grid_set(g, c++, "%s exits/op", label);
+			grid_set(g, c++, "%s exit reasons/op", label);
+		}
+		if (fc[i].exit_share)
+			grid_set(g, c++, "%s exit time", label);
 	}
 	if (t->qemu_file >= 0)
 		grid_set(g, g->cols - 1, "qemu cycles/guest instr");
@@ -179,7 +187,7 @@ static void cell_columns(const struct compare_table *t, const struct file_cols *
 			 const struct compare_cell *cell, struct grid *g, struct notes *notes)
 {
 	size_t c = fc[i].first;
-	char a[48], b[48];
+	char a[48], b[160];
 
 	if (cell->state != CELL_OK) {
 		grid_set(g, c, "%s [%zu]", compare_state_name(cell->state),
@@ -210,6 +218,18 @@ static void cell_columns(const struct compare_table *t, const struct file_cols *
 				 cell->separation_method);
 		else
 			grid_set(g, c++, "%s", cell->separation_method ? cell->separation_method : "—");
+	}
+	if (fc[i].exits) {
+		grid_set(g, c++, "%s", cell->exits ? compare_fmt_num(cell->exits->per_op, a, sizeof(a))
+					       : "—");
+		grid_set(g, c++, "%s", compare_exit_reasons(cell->exits, 3, b, sizeof(b)));
+	}
+	if (fc[i].exit_share) {
+		if (cell->exits && !isnan(cell->exits->time_share))
+			grid_set(g, c++, "%s%%", compare_fmt_num(100 * cell->exits->time_share, a,
+								sizeof(a)));
+		else
+			grid_set(g, c++, "—");
 	}
 }
 
@@ -244,13 +264,14 @@ int compare_write_table(const struct compare_table *t, FILE *out, bool markdown)
 		for (size_t i = 1; i < t->file_count; i++) {
 			const struct compare_geomean *gm = &t->geomeans[grp * t->file_count + i];
 
+			size_t ratio_col = fc[i].first + 2 + fc[i].instructions + fc[i].ipc;
+
 			if (gm->rows)
-				grid_set(&g, fc[i].first + fc[i].count - 2 - fc[i].separation,
-					 "%sx (%zu row%s)", compare_fmt_num(gm->ratio, a, sizeof(a)), gm->rows,
+				grid_set(&g, ratio_col, "%sx (%zu row%s)",
+					 compare_fmt_num(gm->ratio, a, sizeof(a)), gm->rows,
 					 gm->rows == 1 ? "" : "s");
 			else
-				grid_set(&g, fc[i].first + fc[i].count - 2 - fc[i].separation,
-					 "— (no rows)");
+				grid_set(&g, ratio_col, "— (no rows)");
 		}
 	}
 	grid_print(&g, out, markdown);
@@ -266,6 +287,12 @@ int compare_write_table(const struct compare_table *t, FILE *out, bool markdown)
 			f->label, f->clock_kind,
 			rio_ticks_are_instructions(f) ? "guest instructions" : "TSC cycles",
 			src && !isnan(f->tsc_hz) ? src : "nowhere (no real clock: not annotated or no tsc_hz)");
+	}
+	for (size_t i = 0; i < t->file_count; i++) {
+		char note[512];
+
+		if (compare_exits_note(t, i, note, sizeof(note))[0])
+			fprintf(out, "%s%s\n", markdown ? "- " : "", note);
 	}
 	if (notes.count)
 		fprintf(out, "\n");
