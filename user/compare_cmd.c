@@ -18,17 +18,17 @@ enum { OPT_FORMAT = 256, OPT_PLOT, OPT_ALPHA, OPT_OUTPUT, OPT_WIDE, OPT_METRIC, 
 /* The one list of compare's options: getopt_long's array, the usage and `vmprobe help compare` come from it. */
 const struct cli_opt compare_options[] = {
 	{ "format", required_argument, OPT_FORMAT, "F",
-	  "table (default), markdown, csv or json; markdown, csv and json keep every column" },
+	  "table (default), markdown, csv or json; markdown, csv and json keep every column", { 0 } },
 	{ "metric", required_argument, OPT_METRIC, "M",
-	  "what the table's cells show: time (default), cycles, instructions or exits" },
+	  "what the table's cells show: time (default), cycles, instructions or exits", { 0 } },
 	{ "wide", no_argument, OPT_WIDE, NULL,
-	  "every column of every file (time, ticks, IPC, p, outside share, exits)" },
+	  "every column of every file (time, ticks, IPC, p, outside share, exits)", { 0 } },
 	{ "plot", required_argument, OPT_PLOT, "DIR",
-	  "a heatmap and bar charts into DIR (SVG and PNG, through gnuplot)" },
-	{ "alpha", required_argument, OPT_ALPHA, "A", "significance level, 0 < A < 1 (default 0.05)" },
-	{ "output", required_argument, OPT_OUTPUT, "FILE", "write there instead of standard output" },
-	{ "help", no_argument, OPT_HELP, NULL, "this text" },
-	{ NULL, 0, 0, NULL, NULL },
+	  "a heatmap and bar charts into DIR (SVG and PNG, through gnuplot)", { 0 } },
+	{ "alpha", required_argument, OPT_ALPHA, "A", "significance level, 0 < A < 1 (default %g)", { COMPARE_DEFAULT_ALPHA } },
+	{ "output", required_argument, OPT_OUTPUT, "FILE", "write there instead of standard output", { 0 } },
+	{ "help", no_argument, OPT_HELP, NULL, "this text", { 0 } },
+	{ NULL, 0, 0, NULL, NULL, { 0 } },
 };
 
 void compare_usage(FILE *out)
@@ -102,7 +102,7 @@ static int check_distinct(char **paths, int n)
 				     si.st_dev == sj.st_dev && si.st_ino == sj.st_ino);
 
 			if (same) {
-				fprintf(stderr, "vmprobe compare: %s: given twice (also as %s)\n",
+				util_error("compare", "%s: given twice (also as %s)",
 					paths[i], paths[j]);
 				return -1;
 			}
@@ -137,8 +137,8 @@ int cmd_compare(int argc, char **argv)
 			else if (!strcmp(optarg, "json"))
 				fmt = OUT_JSON;
 			else {
-				fprintf(stderr, "vmprobe compare: --format %s: not one of table, markdown, "
-					"csv, json\n", optarg);
+				util_error("compare", "--format %s: not one of table, markdown, "
+					"csv, json", optarg);
 				return COMPARE_EXIT_USAGE;
 			}
 			break;
@@ -149,8 +149,8 @@ int cmd_compare(int argc, char **argv)
 			while (k < 4 && strcmp(optarg, names[k]))
 				k++;
 			if (k == 4) {
-				fprintf(stderr, "vmprobe compare: --metric %s: not one of time, cycles, "
-					"instructions, exits\n", optarg);
+				util_error("compare", "--metric %s: not one of time, cycles, "
+					"instructions, exits", optarg);
 				return COMPARE_EXIT_USAGE;
 			}
 			view.metric = (enum compare_metric)k;
@@ -166,8 +166,8 @@ int cmd_compare(int argc, char **argv)
 			errno = 0;
 			alpha = strtod(optarg, &end);
 			if (errno || end == optarg || *end || !(alpha > 0 && alpha < 1)) {
-				fprintf(stderr, "vmprobe compare: --alpha %s: not a number between 0 and 1 "
-					"(exclusive)\n", optarg);
+				util_error("compare", "--alpha %s: not a number between 0 and 1 "
+					"(exclusive)", optarg);
 				return COMPARE_EXIT_USAGE;
 			}
 			break;
@@ -179,18 +179,18 @@ int cmd_compare(int argc, char **argv)
 			compare_usage(stdout);
 			return 0;
 		case ':':
-			fprintf(stderr, "vmprobe compare: %s needs a value\n", argv[optind - 1]);
+			util_error("compare", "%s needs a value", argv[optind - 1]);
 			compare_usage(stderr);
 			return COMPARE_EXIT_USAGE;
 		default:
-			fprintf(stderr, "vmprobe compare: unknown option %s\n", argv[optind - 1]);
+			util_error("compare", "unknown option %s", argv[optind - 1]);
 			compare_usage(stderr);
 			return COMPARE_EXIT_USAGE;
 		}
 	}
 	nfiles = argc - optind;
 	if (nfiles < 1) {
-		fprintf(stderr, "vmprobe compare: no result files given\n");
+		util_error("compare", "no result files given");
 		compare_usage(stderr);
 		return COMPARE_EXIT_USAGE;
 	}
@@ -199,29 +199,28 @@ int cmd_compare(int argc, char **argv)
 
 	files = calloc((size_t)nfiles, sizeof(*files));
 	if (!files) {
-		fprintf(stderr, "vmprobe compare: out of memory\n");
+		util_error("compare", "out of memory");
 		return COMPARE_EXIT_INPUT;
 	}
 	for (; loaded < nfiles; loaded++)
 		if (rio_load(argv[optind + loaded], &files[loaded], err, sizeof(err))) {
-			fprintf(stderr, "vmprobe compare: %s\n", err);
+			util_error("compare", "%s", err);
 			rc = COMPARE_EXIT_INPUT;
 			goto out;
 		}
 	if (compare_build(files, (size_t)nfiles, alpha, &table, err, sizeof(err))) {
-		fprintf(stderr, "vmprobe compare: %s\n", err);
+		util_error("compare", "%s", err);
 		rc = COMPARE_EXIT_INPUT;
 		goto out;
 	}
 
 	FILE *out = stdout;
-	char *tmp = NULL;
+	char *text = NULL;
+	size_t text_len = 0;
 
-	/* --output: write beside the target, then rename, so a failure leaves no half file. */
-	if (output && (asprintf(&tmp, "%s.tmp.%d", output, (int)getpid()) < 0 ||
-		       !(out = fopen(tmp, "w")))) {
-		fprintf(stderr, "vmprobe compare: %s: cannot write: %s\n", output, strerror(errno));
-		free(tmp);
+	/* --output: the whole text first, then written atomically (no half file on failure). */
+	if (output && !(out = open_memstream(&text, &text_len))) {
+		util_error("compare", "%s: cannot write: %s", output, strerror(errno));
 		rc = COMPARE_EXIT_OUTPUT;
 		goto out_table;
 	}
@@ -233,28 +232,27 @@ int cmd_compare(int argc, char **argv)
 		for (int i = 0; i < nfiles; i++)
 			any |= compare_file_has_exits(&table, (size_t)i);
 		if (!any)
-			fprintf(stderr, "vmprobe compare: --metric exits: no file has VM exit counts "
-				"(a KVM host counts them: run-vmm kvm, kvm-nested)\n");
+			util_error("compare", "--metric exits: no file has VM exit counts "
+				   "(a KVM host counts them: run-vmm kvm, kvm-nested)");
 	}
 	int wrc = write_output(&table, fmt, wide, &view, out);
 
 	if (output) {
 		wrc |= fclose(out);
-		if (!wrc && rename(tmp, output))
-			wrc = -1;
-		if (wrc)
-			unlink(tmp);
-		free(tmp);
-	} else {
-		wrc |= fflush(out);
-	}
-	if (wrc) {
-		fprintf(stderr, "vmprobe compare: writing %s failed: %s\n",
-			output ? output : "standard output", strerror(errno));
+		if (!wrc && util_write_file_atomic(output, text, text_len, 0666, err, sizeof(err))) {
+			util_error("compare", "%s", err);
+			rc = COMPARE_EXIT_OUTPUT;
+		} else if (wrc) {
+			util_error("compare", "%s: out of memory", output);
+			rc = COMPARE_EXIT_OUTPUT;
+		}
+		free(text);
+	} else if (wrc | fflush(out)) {
+		util_error("compare", "writing standard output failed: %s", strerror(errno));
 		rc = COMPARE_EXIT_OUTPUT;
 	}
 	if (plot_dir && compare_plot(&table, plot_dir, err, sizeof(err))) {
-		fprintf(stderr, "vmprobe compare: --plot: %s\n", err);
+		util_error("compare", "--plot: %s", err);
 		rc = COMPARE_EXIT_OUTPUT;
 	}
 out_table:

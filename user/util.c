@@ -81,18 +81,24 @@ int util_write_file_atomic(const char *path, const void *data, size_t len, mode_
 		close(fd);
 		return 0;
 	}
-	/* A unique name beside the target: same file system (rename is atomic), no clash between writers. */
+	/* A unique name beside the target: same file system (rename is atomic), no clash
+	   between two writers, and a leftover is recognisable as PATH.tmp.* */
 	if (asprintf(&tmp, "%s.tmp.XXXXXX", path) < 0) {
 		snprintf(err, errlen, "%s: out of memory", path);
 		return -1;
 	}
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
-		snprintf(err, errlen, "%s: cannot create a file beside it: %s", path, strerror(errno));
+		snprintf(err, errlen, "%s: cannot write: %s (creating a file beside it)", path,
+			 strerror(errno));
 		free(tmp);
 		return -1;
 	}
-	{
+	/* Rewriting keeps the file's mode; a new file gets MODE less the umask, as open() would. */
+	if (stat(path, &st) == 0) {
+		if (fchmod(fd, st.st_mode & 07777))
+			goto fail;
+	} else {
 		mode_t mask = umask(0);
 
 		umask(mask);
@@ -168,7 +174,12 @@ void cli_print_options(FILE *f, const struct cli_opt *opts)
 	for (const struct cli_opt *o = opts; o->name; o++) {
 		int len = (int)(strlen(o->name) + (o->arg ? strlen(o->arg) + 1 : 0));
 
-		fprintf(f, "  --%s%s%s%*s  %s\n", o->name, o->arg ? " " : "", o->arg ? o->arg : "",
-			(int)w - len, "", o->help);
+		fprintf(f, "  --%s%s%s%*s  ", o->name, o->arg ? " " : "", o->arg ? o->arg : "",
+			(int)w - len, "");
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+		fprintf(f, o->help, o->dflt[0], o->dflt[1]);	/* help strings are ours, constant */
+#pragma GCC diagnostic pop
+		fputc('\n', f);
 	}
 }

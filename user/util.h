@@ -27,8 +27,8 @@ pid_t util_waitpid(pid_t pid, int *status, int options);
  * Replaces PATH with DATA: written to a temporary file beside it, synced,
  * then renamed over PATH, so a reader sees the old file or the new one,
  * never half of one. A device or FIFO (which cannot be renamed over) is
- * written directly. MODE for a new file (umask applies). 0, or -1 with err
- * ("PATH: why").
+ * written directly. An existing file keeps its mode; a new one gets MODE
+ * less the umask. 0, or -1 with err ("PATH: why").
  */
 int util_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode,
 			   char *err, size_t errlen);
@@ -46,7 +46,8 @@ struct cli_opt {
 	int has_arg;		/* no_argument or required_argument */
 	int val;		/* what getopt_long returns */
 	const char *arg;	/* the value's name in the usage ("SEC"), NULL without */
-	const char *help;	/* one line; "%s" not expanded */
+	const char *help;	/* one line; up to two "%g", filled from dflt (the defaults' one place) */
+	double dflt[2];
 };
 
 /* Fills OUT (room for the table's entries + 1) with getopt_long's array for OPTS (NULL-ended). */
