@@ -11,10 +11,6 @@ LDLIBS_STATIC := -static -Wl,--start-group -ljson-c -lpfm -lm -lpthread -Wl,--en
 
 BUILD := build
 
-# KDIR: the running kernel's build tree, else the newest Debian linux-headers-*-amd64.
-KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
-        $(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64))))
-
 LIB_SRCS   := $(filter-out user/main.c,$(wildcard user/*.c)) $(wildcard user/bench/*.c)
 LIB_OBJS   := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
 TOOL_SRCS  := $(wildcard user/tools/*.c)
@@ -27,7 +23,7 @@ HEADERS    := $(wildcard include/uapi/*.h user/*.h user/bench/*.h tests/guest/*.
 
 VMMS ?= host qemu uml
 
-.PHONY: all user kmod tests deps check compare clean print-kdir
+.PHONY: all user tests deps check compare clean
 
 all: user kmod
 
@@ -61,14 +57,8 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libvmprobe.a $(HEADERS)
 
 tests: $(UNIT_BINS)
 
-kmod:
-	@if [ -z "$(KDIR)" ] || [ ! -d "$(KDIR)" ]; then \
-	  echo "kmod: no kernel build tree (install linux-headers-amd64 or set KDIR=...)" >&2; exit 1; fi
-	@echo "kmod: building against KDIR=$(KDIR)"
-	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod modules
-
-print-kdir:
-	@echo $(KDIR)
+# kmod (vmprobe.ko per kernel release), print-kmods, dkms-source.
+include mk/kmod.mk
 
 deps:
 	scripts/deps
@@ -83,4 +73,3 @@ compare: deps
 
 clean:
 	rm -rf $(BUILD)
-	-[ -n "$(KDIR)" ] && [ -d "$(KDIR)" ] && $(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean
