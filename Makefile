@@ -59,6 +59,8 @@ tests: $(UNIT_BINS)
 
 # kmod (vmprobe.ko per kernel release), print-kmods, dkms-source.
 include mk/kmod.mk
+# install, uninstall, deb.
+include mk/install.mk
 
 deps:
 	scripts/deps
