@@ -156,23 +156,38 @@ fi
 
 # --- plots ---
 if command -v gnuplot > /dev/null; then
-	run plot compare "${three[@]}" --plot "$tmp/plots"
+	run plot compare "${four[@]}" --plot "$tmp/plots"
 	r=0
-	for g in micro macro; do
-		[ "$(head -c 8 "$tmp/plots/compare-$g.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] || r=1
-		grep -q '<svg' "$tmp/plots/compare-$g.svg" || r=1
-		grep -q "logscale y" "$tmp/plots/compare-$g.gp" || r=1
+	# The fixtures' rows: getpid, null-syscall (syscall), stat, read-1024, open (io), macro rows.
+	for g in heatmap syscall io macro; do
+		[ "$(head -c 8 "$tmp/plots/compare-$g.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] || { echo "# no PNG for $g"; r=1; }
+		grep -q '<svg' "$tmp/plots/compare-$g.svg" || { echo "# no SVG for $g"; r=1; }
 	done
-	ok "$([ "$(rc plot)" = 0 ] && [ $r = 0 ]; echo $?)" "--plot: PNG and SVG per group, log scale"
-	ok "$(grep -q "^getpid	102	100	104	154	150	158$" "$tmp/plots/compare-micro.dat" &&
-		grep -q "^read-1024	?	?	?	3100	" "$tmp/plots/compare-micro.dat" &&
-		grep -q "not shown (no real-time figure in this group): qemu-icount" "$tmp/plots/compare-micro.gp"; echo $?)" \
-		"--plot: data are medians with CI, skipped rows missing, icount named as not shown"
+	for g in syscall io macro; do grep -q "logscale y" "$tmp/plots/compare-$g.gp" || r=1; done
+	# "open" is no panel's: it goes to "other"; no fixture row is in-kernel.
+	[ ! -e "$tmp/plots/compare-kernel.png" ] && [ -s "$tmp/plots/compare-other.png" ] || r=1
+	ok "$([ "$(rc plot)" = 0 ] && [ $r = 0 ]; echo $?)" "--plot: heatmap and one bar chart per panel with rows (PNG, SVG, log scale)"
+	ok "$(grep -q "^getpid	102	100	104	154	150	158	107	105	109$" "$tmp/plots/compare-syscall.dat" &&
+		grep -q "^read-1024	?	?	?	3100	" "$tmp/plots/compare-io.dat" &&
+		grep -q "^matmul-10	" "$tmp/plots/compare-macro.dat" && ! grep -q "^getpid" "$tmp/plots/compare-io.dat" &&
+		grep -q "not shown (no real-time figure in this panel): qemu-icount" "$tmp/plots/compare-syscall.gp"; echo $?)" \
+		"--plot: panels hold their rows, medians with CI, skipped rows missing, icount named as not shown"
+	# Heatmap data: x file, y row, log10 ratio, the ratio as printed; grey cells apart.
+	ok "$(grep -q "^0	0	0.1789.*	1.510x$" "$tmp/plots/compare-heatmap.dat" &&
+		grep -q "^2	2	0.0408.*	1.099x$" "$tmp/plots/compare-heatmap.dat" &&
+		grep -q "^2	3	missing$" "$tmp/plots/compare-heatmap-na.dat" &&
+		grep -q "^0	7	skipped$" "$tmp/plots/compare-heatmap-na.dat" &&
+		grep -q "^0	5	0	1.000x (ns)$" "$tmp/plots/compare-heatmap.dat" &&
+		grep -q "^1	0	no ratio$" "$tmp/plots/compare-heatmap-na.dat" &&
+		grep -q "set ytics .*'getpid  102.0ns' 0" "$tmp/plots/compare-heatmap.gp" &&
+		grep -q "terminal pngcairo size 1600," "$tmp/plots/compare-heatmap.gp"; echo $?)" \
+		"--plot heatmap: log ratios, ratios printed, missing cells named, base time in the row labels, 1600 px wide"
 	touch "$tmp/afile"
 	run plotbad compare "${three[@]}" --plot "$tmp/afile"
 	expect_fail plotbad 4 "not a directory" "--plot onto a file: status 4"
 else
 	skip "gnuplot not installed: --plot not checked"
+	skip "gnuplot not installed"
 	skip "gnuplot not installed"
 	skip "gnuplot not installed"
 fi
@@ -247,13 +262,15 @@ if command -v jq > /dev/null && command -v gnuplot > /dev/null; then
 	scaled bochs 40 90 > "$tmp/res/bochs.json"
 	scaled kvm 1.3 1.02 > "$tmp/res/kvm.json"
 	echo "not a result" > "$tmp/res/notes.json"
+	mkdir -p "$tmp/res/plots" && touch "$tmp/res/plots/compare-stale.png"
 	scripts/gen-results-readme --results "$tmp/res" --vmprobe "$vmprobe" 2> "$tmp/gen.err"
 	r=$?
 	md=$tmp/res/README.md
 	ok "$([ $r = 0 ] && grep -q '^| getpid | micro | 102 | 1.3x\* | 1.51x\* | n/a | 40x\* |$' "$md" &&
 		grep -q '^| read-1024 | micro | skipped | skipped | n/a | missing | skipped |$' "$md" &&
 		grep -q '^| geomean | micro |  | 1.3x (3) | 1.42x (3) | n/a | 40x (3) |$' "$md" &&
-		grep -q '(plots/compare-micro.svg)' "$md" && [ -s "$tmp/res/plots/compare-macro.png" ] &&
+		grep -q '(plots/compare-heatmap.png)' "$md" && grep -q '(plots/compare-syscall.png)' "$md" &&
+		[ -s "$tmp/res/plots/compare-macro.png" ] && [ ! -e "$tmp/res/plots/compare-stale.png" ] &&
 		! grep -q "$tmp" "$md"; echo $?)" \
 		"gen-results-readme: summary from the data, plots, no absolute paths"
 	ok "$(sed -n '/### 1\./,/### 2\./p' "$md" | grep -q 'Verdict: \*\*supported\*\* (5 of 5 rows)' &&

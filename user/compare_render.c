@@ -23,6 +23,27 @@ const char *compare_fmt_num(double v, char *buf, size_t len)
 	return buf;
 }
 
+const char *compare_fmt_time(double ns, char *buf, size_t len)
+{
+	static const struct { double scale; const char *unit; } units[] = {
+		{ 1e9, "s" }, { 1e6, "ms" }, { 1e3, "us" }, { 1, "ns" },
+	};
+	const size_t n = sizeof(units) / sizeof(units[0]);
+	char num[48];
+
+	if (isnan(ns)) {
+		snprintf(buf, len, "—");
+		return buf;
+	}
+	for (size_t k = 0; k < n; k++)
+		if (fabs(ns) >= units[k].scale || k == n - 1) {
+			snprintf(buf, len, "%s%s", compare_fmt_num(ns / units[k].scale, num, sizeof(num)),
+				 units[k].unit);
+			break;
+		}
+	return buf;
+}
+
 const char *compare_state_name(enum compare_state s)
 {
 	static const char *const names[] = { "ok", "skipped", "failed", "missing" };

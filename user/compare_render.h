@@ -10,6 +10,8 @@
 
 /* Four significant digits, no exponent in the range timings live in; "—" for NAN. */
 const char *compare_fmt_num(double v, char *buf, size_t len);
+/* "179.4ns", "1.292us", "57.62ms", "4.131s": four significant digits and a unit; "—" for NAN. */
+const char *compare_fmt_time(double ns, char *buf, size_t len);
 /* "ok", "skipped", "failed", "missing". */
 const char *compare_state_name(enum compare_state s);
 /* Whether any row of FILE has a figure in the double at OFFSET of struct compare_cell. */

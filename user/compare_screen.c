@@ -72,25 +72,6 @@ static size_t width_of(const char *s)
 	return w;
 }
 
-/* "179.4ns", "1.292us", "57.62ms", "4.131s": four significant digits and a unit. */
-static const char *fmt_time(double ns, char *buf, size_t len)
-{
-	static const struct { double scale; const char *unit; } units[] = {
-		{ 1e9, "s" }, { 1e6, "ms" }, { 1e3, "us" }, { 1, "ns" },
-	};
-	char num[48];
-
-	if (isnan(ns))
-		return snprintf(buf, len, "—"), buf;
-	for (size_t k = 0; k < sizeof(units) / sizeof(units[0]); k++)
-		if (fabs(ns) >= units[k].scale || k == sizeof(units) / sizeof(units[0]) - 1) {
-			snprintf(buf, len, "%s%s", compare_fmt_num(ns / units[k].scale, num, sizeof(num)),
-				 units[k].unit);
-			break;
-		}
-	return buf;
-}
-
 /* The figure of METRIC for a cell, NAN when it has none. */
 static double metric_value(const struct compare_table *t, size_t file, const struct compare_cell *c,
 			   enum compare_metric m)
@@ -125,7 +106,7 @@ static const char *fmt_abs(double v, enum compare_metric m, char *buf, size_t le
 	char num[48];
 
 	if (m == METRIC_TIME)
-		return fmt_time(v, buf, len);
+		return compare_fmt_time(v, buf, len);
 	snprintf(buf, len, "%s %s", compare_fmt_num(v, num, sizeof(num)), metric_unit(m));
 	return buf;
 }
