@@ -11,6 +11,7 @@ cd "$(dirname "$0")/.." || exit 1
 . tests/lib/tap.sh
 
 version=$(cat VERSION)
+diag() { local l; while IFS= read -r l; do echo "# $2$l"; done <<< "$1"; }
 root=$tmp/root
 make -s install DESTDIR="$root" PREFIX=/usr > "$tmp/install.log" 2>&1
 r=$?
@@ -37,9 +38,9 @@ ok "$(grep -q "^PACKAGE_VERSION=\"$version\"" "$root/usr/src/vmprobe-$version/dk
 man1=$root/usr/share/man/man1/vmprobe.1
 if command -v groff > /dev/null; then
 	warn=$(groff -ww -man -Tutf8 "$man1" 2>&1 > /dev/null)
-	[ -z "$warn" ] || echo "$warn" | sed 's/^/# /'
+	[ -z "$warn" ] || diag "$warn"
 	mw=$(MANWIDTH=80 man --warnings -l "$man1" 2>&1 > /dev/null)
-	[ -z "$mw" ] || echo "$mw" | sed 's/^/# /'
+	[ -z "$mw" ] || diag "$mw"
 	ok "$([ -z "$warn" ] && [ -z "$mw" ] && grep -q "^\.TH VMPROBE 1 .* \"vmprobe $version\"" "$man1"; echo $?)" \
 		"vmprobe.1 renders with groff -ww and man --warnings without a warning"
 	text=$(MANWIDTH=200 man -l "$man1" 2> /dev/null)
@@ -60,7 +61,7 @@ done
 for w in "EXIT STATUS" "RESULT FILE" "CLOCK KINDS" "EXAMPLES" "bochs-ips" "instructions" "130"; do
 	grep -q -- "$w" <<< "$text" || { echo "# manual lacks $w"; r=1; }
 done
-ok "$r" "the manual documents every subcommand ($(echo $subs)) and every option, exit status, result format, clock kinds, examples"
+ok "$r" "the manual documents every subcommand (${subs//$'\n'/ }) and every option, exit status, result format, clock kinds, examples"
 
 # bash completion, driven as bash would, with the installed vmprobe first in PATH.
 complete_words() { # WORDS...: prints COMPREPLY for the last word
@@ -86,7 +87,7 @@ fi
 make -s uninstall DESTDIR="$root" PREFIX=/usr > "$tmp/uninstall.log" 2>&1
 r=$?
 left=$(find "$root" -type f)
-[ -z "$left" ] || echo "$left" | sed 's/^/# left: /'
+[ -z "$left" ] || diag "$left" "left: "
 ok "$([ $r = 0 ] && [ -z "$left" ] && [ ! -e "$root/usr/lib/vmprobe" ] && [ ! -e "$root/usr/src/vmprobe-$version" ]; echo $?)" \
 	"make uninstall: no file left"
 ok "$(make -s -n install DESTDIR=/x > "$tmp/dry.out" 2>&1; grep -q ' /x/usr/local/bin/vmprobe$' "$tmp/dry.out"; echo $?)" \

@@ -54,7 +54,7 @@ dpkg-deb -e "$dkms" "$tmp/ctl"
 ok "$([ "$(field "$dkms" Architecture)" = all ] && field "$dkms" Depends | grep -q '^dkms' &&
 	grep -qx 'DKMS_NAME=vmprobe' "$tmp/ctl/postinst" && grep -qx "DKMS_VERSION=$version" "$tmp/ctl/postinst" &&
 	grep -q '/usr/lib/dkms/common.postinst' "$tmp/ctl/postinst" &&
-	grep -qx "DKMS_VERSION=$version" "$tmp/ctl/prerm" && grep -q 'dkms remove -m $DKMS_NAME -v $DKMS_VERSION' "$tmp/ctl/prerm" &&
+	grep -qx "DKMS_VERSION=$version" "$tmp/ctl/prerm" && grep -qF "dkms remove -m \$DKMS_NAME -v \$DKMS_VERSION" "$tmp/ctl/prerm" &&
 	grep -q "^PACKAGE_VERSION=\"$version\"" <(dpkg-deb --fsys-tarfile "$dkms" | tar -xOf - "./usr/src/vmprobe-$version/dkms.conf"); echo $?)" \
 	"vmprobe-dkms: arch all, depends on dkms, postinst builds through DKMS, prerm removes, dkms.conf versioned"
 
