@@ -16,6 +16,7 @@
 #include "hostinfo.h"
 #include "kmodif.h"
 #include "options.h"
+#include "progress.h"
 #include "result.h"
 #include "tsc.h"
 
@@ -196,6 +197,7 @@ static int cmd_measure(struct options *o, int argc, char **argv)
 		"budget %.0f s for %zu rows\n", hi->vmm, clk.hz / 1e9, tsc_hz_source_name(clk.source),
 		h->overhead_ticks, o->time_budget_s, o->nrows);
 
+	progress_start(o->time_budget_s);
 	interrupted = harness_run_rows(h, o->rows, o->nrows, rows, &done);
 	if (!interrupted)
 		harness_finish(h, rows, done);
