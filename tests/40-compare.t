@@ -57,6 +57,12 @@ ok "$([ "$(rc narrow)" = 0 ] && [ "$(maxw "$tmp/narrow.out")" -le 40 ] &&
 	grep -q '^getpid  *102\.0ns  *1\.510x\*$' "$tmp/narrow.out" &&
 	grep -q '^matmul-10  *5\.000%$' "$tmp/narrow.out"; echo $?)" \
 	"COLUMNS=40: wrapped into blocks, no line longer than 40, numbers whole"
+# Too narrow for the names: shortened in the middle, a size at the end kept whole.
+sed 's/"bubble-1000"/"bubblesort-with-a-long-name-1000"/' "$fx/host.json" > "$tmp/long.json"
+COLUMNS=24 run tiny compare "$tmp/long.json"
+ok "$([ "$(rc tiny)" = 0 ] && [ "$(maxw "$tmp/tiny.out")" -le 24 ] &&
+	grep -q '^bubbleso…1000  *46\.00us$' "$tmp/tiny.out"; echo $?)" \
+	"a name too long for the width: abbreviated in the middle, its size kept"
 COLUMNS=x run notty compare "${four[@]}"
 ok "$([ "$(rc notty)" = 0 ] && [ "$(maxw "$tmp/notty.out")" -le 80 ]; echo $?)" \
 	"COLUMNS not a number and not a terminal: 80 columns"

@@ -259,16 +259,26 @@ static void print_cell(FILE *out, const struct scell *c, size_t w, bool left, bo
 		fprintf(out, "%*s", (int)pad, "");
 }
 
-/* NAME shortened to W columns with a final "…" (names are ASCII; the ellipsis is one column). */
+/*
+ * NAME shortened to W columns with "…" (names are ASCII; the ellipsis is one
+ * column). A size at the end ("read-file-1048576") is kept whole and the
+ * middle goes instead: "read-f…1048576", never a cut number.
+ */
 static void print_name(FILE *out, const char *name, size_t w)
 {
 	size_t len = width_of(name);
+	const char *dash = strrchr(name, '-');
+	size_t tail = dash && dash[1] && strspn(dash + 1, "0123456789") == strlen(dash + 1)
+		      ? strlen(dash + 1) : 0;
 
 	if (len <= w) {
 		fprintf(out, "%s%*s", name, (int)(w - len), "");
 		return;
 	}
-	fprintf(out, "%.*s…", (int)(w - 1), name);
+	if (tail && tail + 4 <= w)
+		fprintf(out, "%.*s…%s", (int)(w - 1 - tail), name, name + len - tail);
+	else
+		fprintf(out, "%.*s…", (int)(w - 1), name);
 }
 
 /* Words of TEXT on lines of at most WIDTH columns, continuation lines indented by INDENT. */
