@@ -380,7 +380,8 @@ int compare_write_screen(const struct compare_table *t, FILE *out, const struct 
 			if (width_of(g.cell[r * g.cols + c].text) > w[c])
 				w[c] = width_of(g.cell[r * g.cols + c].text);
 
-	/* Names shrink to leave room for at least one figure column, never below 12 columns. */
+	/* Names shrink to leave room for the widest figure column, never below 4 columns
+	   (below that the line may pass the width: a figure is never cut). */
 	name_w = w[0];
 	{
 		size_t widest = 0;
@@ -388,7 +389,7 @@ int compare_write_screen(const struct compare_table *t, FILE *out, const struct 
 		for (size_t c = 1; c < g.cols; c++)
 			widest = w[c] > widest ? w[c] : widest;
 		if (name_w + 2 + widest > width)
-			name_w = width > widest + 2 + 12 ? width - widest - 2 : 12;
+			name_w = width > widest + 2 + 4 ? width - widest - 2 : 4;
 		if (name_w > w[0])
 			name_w = w[0];
 	}
