@@ -58,10 +58,14 @@ for s in $subs; do
 		grep -q -- "$o" <<< "$text" || { echo "# manual lacks $s $o"; r=1; }
 	done
 done
+# The numeric defaults the program states (from its constants) are the manual's too.
+while IFS= read -r d; do
+	grep -q -- "$d" <<< "$text" || { echo "# manual lacks \"$d\" (vmprobe help says it)"; r=1; }
+done < <(for s in $subs; do "$vmprobe" help "$s"; done | grep -o 'default [0-9][0-9.]*' | sort -u)
 for w in "EXIT STATUS" "RESULT FILE" "CLOCK KINDS" "EXAMPLES" "bochs-ips" "instructions" "130"; do
 	grep -q -- "$w" <<< "$text" || { echo "# manual lacks $w"; r=1; }
 done
-ok "$r" "the manual documents every subcommand (${subs//$'\n'/ }) and every option, exit status, result format, clock kinds, examples"
+ok "$r" "the manual documents every subcommand (${subs//$'\n'/ }) and every option with its numeric default, exit status, result format, clock kinds, examples"
 
 # bash completion, driven as bash would, with the installed vmprobe first in PATH.
 complete_words() { # WORDS...: prints COMPREPLY for the last word
