@@ -238,6 +238,8 @@ static int cmd_measure(struct options *o, int argc, char **argv)
 	return status;
 }
 
+static void usage_of_name(const char *name, FILE *f);
+
 /* info, list, run and all share one parser (options.c); it knows which options each takes. */
 static int cmd_measuring(int argc, char **argv)
 {
@@ -247,7 +249,7 @@ static int cmd_measuring(int argc, char **argv)
 
 	ret = options_parse(argc, argv, &opts, err, sizeof(err));
 	if (ret == OPTIONS_HELP) {
-		options_usage(stdout);
+		usage_of_name(argc > 1 ? argv[1] : "", stdout);
 		return 0;
 	}
 	if (ret) {
@@ -285,26 +287,32 @@ static const struct cli_opt no_options[] = {
 	{ NULL, 0, 0, NULL, NULL, { 0 } },
 };
 
+#define RUN_EPILOGUE \
+	"NAME is a benchmark (all its sizes) or a row such as matmul-100.\n" \
+	"exit status: 0 ok, 1 a row failed or an output could not be written, 2 usage,\n" \
+	"             130 interrupted (partial results written)\n"
+
 /* Every subcommand: its name, what runs it (given argv from the subcommand on), its options. */
 static const struct subcommand {
 	const char *name, *args, *summary;
 	int (*run)(int argc, char **argv);
 	const struct cli_opt *options;
 	void (*usage)(FILE *f);		/* its own, longer usage; NULL: made from the table */
+	const char *epilogue;		/* printed after the options (NULL: none) */
 } subcommands[] = {
 	{ "info", "[--json FILE]", "what this machine is: VMM, CPU, clock, module", cmd_measuring,
-	  info_options, NULL },
+	  info_options, NULL, NULL },
 	{ "list", "", "the benchmarks, their sizes, and whether each can run here", cmd_measuring,
-	  no_options, NULL },
+	  no_options, NULL, NULL },
 	{ "run", "NAME... [options]", "run the benchmarks or rows named", cmd_measuring,
-	  run_options, NULL },
+	  run_options, NULL, RUN_EPILOGUE },
 	{ "all", "[options]", "run every benchmark at its default sizes", cmd_measuring,
-	  run_options, NULL },
+	  run_options, NULL, RUN_EPILOGUE },
 	{ "compare", "BASE.json [OTHER.json...] [options]", "result files side by side",
-	  cmd_compare_argv, compare_options, compare_usage },
+	  cmd_compare_argv, compare_options, compare_usage, NULL },
 	{ "annotate", "RESULT.json --host-marks MARKS [--tolerance PCT]",
 	  "add the host's clock to a result file", cmd_annotate_argv, annotate_options,
-	  annotate_usage },
+	  annotate_usage, NULL },
 };
 #define SUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))
 
@@ -324,6 +332,20 @@ static void usage_of(const struct subcommand *sc, FILE *f)
 	}
 	fprintf(f, "usage: vmprobe %s %s\n  %s\n", sc->name, sc->args, sc->summary);
 	cli_print_options(f, sc->options);
+	if (sc->epilogue)
+		fputs(sc->epilogue, f);
+}
+
+static void usage_all(FILE *f);
+
+static void usage_of_name(const char *name, FILE *f)
+{
+	const struct subcommand *sc = find_subcommand(name);
+
+	if (sc)
+		usage_of(sc, f);
+	else
+		usage_all(f);
 }
 
 static void usage_all(FILE *f)

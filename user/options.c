@@ -57,9 +57,7 @@ void options_usage(FILE *f)
 		"       vmprobe help [SUBCOMMAND] | --version\n"
 		"options of run/all:\n");
 	cli_print_options(f, run_options);
-	fprintf(f, "NAME is a benchmark (all its sizes) or a row such as matmul-100.\n"
-		"exit status: 0 ok, 1 a row failed or an output could not be written, 2 usage,\n"
-		"             130 interrupted (partial results written)\n");
+	fprintf(f, "NAME is a benchmark (all its sizes) or a row such as matmul-100.\n");
 }
 
 const char *clock_kind_name(enum clock_kind k)
