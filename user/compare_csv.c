@@ -32,11 +32,11 @@ static void csv_text(FILE *out, const char *s)
 	csv_quoted(out, s);
 }
 
+/* A number field after the first, in the one CSV number format (util.c). */
 static void csv_num(FILE *out, double v)
 {
 	fputc(',', out);
-	if (!isnan(v))
-		fprintf(out, "%.17g", v);
+	util_csv_num(out, v);
 }
 
 static const char *const csv_fields[] = {
@@ -53,8 +53,10 @@ static void csv_reasons(FILE *out, const struct rio_exits *e)
 	size_t len = 0;
 	FILE *m = open_memstream(&s, &len);
 
-	for (size_t k = 0; m && e && k < e->reason_count; k++)
-		fprintf(m, "%s%s=%.17g", k ? ";" : "", e->reasons[k].name, e->reasons[k].per_op);
+	for (size_t k = 0; m && e && k < e->reason_count; k++) {
+		fprintf(m, "%s%s=", k ? ";" : "", e->reasons[k].name);
+		util_csv_num(m, e->reasons[k].per_op);
+	}
 	if (m && !fclose(m))
 		csv_text(out, s);	/* quoted if a reason name holds a comma or quote */
 	else
