@@ -50,7 +50,7 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/vmprobe $(DESTDIR)$(MAN1DIR)/vmprobe.1 \
 	  $(DESTDIR)$(BASHCOMPDIR)/vmprobe \
 	  $(addprefix $(DESTDIR)$(PKGLIBDIR)/,$(notdir $(INSTALL_HELPERS)))
-	-rmdir $(DESTDIR)$(PKGLIBDIR) 2> /dev/null
+	if [ -d $(DESTDIR)$(PKGLIBDIR) ]; then rmdir --ignore-fail-on-non-empty $(DESTDIR)$(PKGLIBDIR); fi
 	rm -rf $(DESTDIR)$(DKMS_SRCDIR)
 
 # make deb: build/deb/vmprobe_VERSION_amd64.deb (the tools, the manual, the
