@@ -447,6 +447,12 @@ int compare_write_screen(const struct compare_table *t, FILE *out, const struct 
 	if (absolute_shown)
 		print_wrapped(out, "A figure with a unit after it is absolute: the base has none for "
 			      "that row.", width, 2);
+	for (size_t i = 0; i < t->file_count; i++)
+		if (compare_file_has_exits(t, i)) {
+			print_wrapped(out, "exits/op: VM exits per op with the most frequent reason "
+				      "(--wide: the top three, --format csv or json: all).", width, 2);
+			break;
+		}
 	if (any_geomean)
 		print_wrapped(out, "geomean: geometric mean of the ratios over the rows ok in both "
 			      "files (--wide gives their number).", width, 2);
