@@ -3,7 +3,9 @@
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Iinclude -Iuser -D_GNU_SOURCE
+VERSION := $(shell cat VERSION)
+CFLAGS  += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Iinclude -Iuser -D_GNU_SOURCE \
+           -DVMPROBE_VERSION='"$(VERSION)"'
 LDLIBS_DYN    := -ljson-c -lpfm -lm -lpthread
 LDLIBS_STATIC := -static -Wl,--start-group -ljson-c -lpfm -lm -lpthread -Wl,--end-group
 
@@ -17,7 +19,7 @@ UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 GUEST_SRCS := $(wildcard tests/guest/*.c)
 GUEST_BINS := $(patsubst tests/guest/%.c,$(BUILD)/guest/%,$(GUEST_SRCS))
-HEADERS    := $(wildcard include/uapi/*.h user/*.h user/bench/*.h tests/guest/*.h tests/unit/*.h)
+HEADERS    := $(wildcard include/uapi/*.h user/*.h user/bench/*.h tests/guest/*.h tests/unit/*.h) VERSION
 
 VMMS ?= host qemu uml
 
@@ -57,6 +59,8 @@ tests: $(UNIT_BINS)
 
 # kmod (vmprobe.ko per kernel release), print-kmods, dkms-source.
 include mk/kmod.mk
+# install, uninstall, deb.
+include mk/install.mk
 
 deps:
 	scripts/deps

@@ -17,9 +17,11 @@ expect_fail() {
 	ok "$r" "$4"
 }
 three=("$fx/host.json" "$fx/qemu.json" "$fx/qemu-icount.json")
+# The widest line of a file, in characters ("—" is one).
+maxw() { perl -CSD -lne '$m = length if length > ($m // 0); END { print $m // 0 }' "$1"; }
 
 # --- formats ---
-run table compare "${three[@]}"
+run table compare "${three[@]}" --wide
 ok "$([ "$(rc table)" = 0 ] && grep -q '^getpid .* 1\.510x .* yes p=0\.007937' "$tmp/table.out" &&
 	grep -q '^geomean micro .*1\.424x (3 rows)' "$tmp/table.out" &&
 	grep -q 'n/a (too few repetitions)' "$tmp/table.out" &&
@@ -31,6 +33,78 @@ ok "$(grep -q 'qemu-icount instr' "$tmp/table.out" && ! grep -q 'qemu-icount cyc
 	"table: icount ticks labelled instr, emulation cost column (154/50)"
 ok "$(awk '/^(read-1024|bubble-1000|ctx-switch-2|open) /' "$tmp/table.out" | grep -qE '[0-9]x|p=' ; [ $? = 1 ]; echo $?)" \
 	"table: rows the base lacks show no ratio or p"
+
+# --- the default view: one column per file, fitted to COLUMNS ---
+four=("$fx/host.json" "$fx/qemu.json" "$fx/qemu-icount.json" "$fx/kvm.json")
+COLUMNS=120 run screen compare "${four[@]}"
+ok "$([ "$(rc screen)" = 0 ] && [ "$(maxw "$tmp/screen.out")" -le 120 ] &&
+	grep -q '^benchmark  *host time  *qemu ratio  *qemu-icount ratio  *kvm ratio  *kvm exits/op  *kvm exit time$' "$tmp/screen.out" &&
+	grep -q '^getpid  *102\.0ns  *1\.510x\*  *—\[1\]  *1\.049x\*  *2\.000e-04 MSR  *—$' "$tmp/screen.out" &&
+	grep -q '^\[1\] qemu-icount: no real time (instruction clock)$' "$tmp/screen.out" &&
+	grep -q '^null-syscall  *55\.00ns  *1\.909x?  *—\[1\]  *19\.09x?  *1\.000 CPUID' "$tmp/screen.out" &&
+	grep -q '^matmul-10 .* 0\.01000 NPF  *5\.000%$' "$tmp/screen.out" &&
+	grep -q '^read-1024  *skip\[3\]  *3\.100us ' "$tmp/screen.out" &&
+	grep -q '^geomean micro  *1\.424x ' "$tmp/screen.out" &&
+	! grep -q $'\033' "$tmp/screen.out"; echo $?)" \
+	"default view: base time, ratios with marks, absolute figure with unit where the base has none, exits, no colour off a tty"
+ok "$(grep -q 'kvm: VM exits counted by the host (fixture: kvm stats + kvm_exit hist), per op;' "$tmp/screen.out" &&
+	tr '\n' ' ' < "$tmp/screen.out" | tr -s ' ' | grep -q '"exit time" is the share of the row.s time spent in exits, where measured'; echo $?)" \
+	"default view: exit counts and exit time labelled apart, their source named"
+# Narrow: columns go to further blocks; every figure whole, names repeated, nothing past the width.
+COLUMNS=40 run narrow compare "${four[@]}"
+ok "$([ "$(rc narrow)" = 0 ] && [ "$(maxw "$tmp/narrow.out")" -le 40 ] &&
+	[ "$(grep -c '^getpid ' "$tmp/narrow.out")" -ge 3 ] &&
+	grep -q '^getpid  *102\.0ns  *1\.510x\*$' "$tmp/narrow.out" &&
+	grep -q '^matmul-10  *5\.000%$' "$tmp/narrow.out"; echo $?)" \
+	"COLUMNS=40: wrapped into blocks, no line longer than 40, numbers whole"
+# Too narrow for the names: shortened in the middle, a size at the end kept whole.
+sed 's/"bubble-1000"/"bubblesort-with-a-long-name-1000"/' "$fx/host.json" > "$tmp/long.json"
+COLUMNS=24 run tiny compare "$tmp/long.json"
+ok "$([ "$(rc tiny)" = 0 ] && [ "$(maxw "$tmp/tiny.out")" -le 24 ] &&
+	grep -q '^bubbleso…1000  *46\.00us$' "$tmp/tiny.out"; echo $?)" \
+	"a name too long for the width: abbreviated in the middle, its size kept"
+COLUMNS=x run notty compare "${four[@]}"
+ok "$([ "$(rc notty)" = 0 ] && [ "$(maxw "$tmp/notty.out")" -le 80 ]; echo $?)" \
+	"COLUMNS not a number and not a terminal: 80 columns"
+# The real four result files of the README fit 120 columns.
+if [ -f results/bochs.json ] && [ -f results/xen.json ]; then
+	COLUMNS=120 run real4 compare results/host.json results/qemu.json results/xen.json results/bochs.json
+	ok "$([ "$(rc real4)" = 0 ] && [ "$(maxw "$tmp/real4.out")" -le 120 ] &&
+		[ "$(grep -c '^getpid ' "$tmp/real4.out")" = 1 ]; echo $?)" \
+		"results/ host, qemu, xen, bochs: one block within 120 columns"
+else
+	skip "results/xen.json or bochs.json absent"
+fi
+run mexits compare "$fx/host.json" "$fx/kvm.json" --metric exits
+ok "$([ "$(rc mexits)" = 0 ] && grep -q '^benchmark  *host exits/op  *kvm exits/op  *kvm exit time$' "$tmp/mexits.out" &&
+	grep -q '^null-syscall  *—  *1\.000 CPUID  *—$' "$tmp/mexits.out"; echo $?)" \
+	"--metric exits: exits per op and top reason per file"
+run mexits0 compare "$fx/host.json" "$fx/qemu.json" --metric exits
+ok "$([ "$(rc mexits0)" = 0 ] && grep -q 'no file has VM exit counts' "$tmp/mexits0.err"; echo $?)" \
+	"--metric exits without exit counts: said on stderr"
+run mcyc compare "$fx/host.json" "$fx/qemu.json" "$fx/qemu-icount.json" --metric cycles
+ok "$([ "$(rc mcyc)" = 0 ] && grep -q '^getpid  *204\.0 cyc  *0\.7549x  *—$' "$tmp/mcyc.out"; echo $?)" \
+	"--metric cycles: TSC cycles of the base, ratios; none for an instruction clock"
+run minstr compare "$fx/host.json" "$fx/qemu.json" "$fx/qemu-icount.json" --metric instructions
+ok "$([ "$(rc minstr)" = 0 ] && grep -q '^getpid  *400\.0 instr  *1\.250x  *0\.1250x$' "$tmp/minstr.out"; echo $?)" \
+	"--metric instructions: PMU count, else the instruction clock's ticks"
+run mbad compare "$fx/host.json" --metric watts
+expect_fail mbad 2 "--metric watts" "unknown --metric: status 2"
+if command -v script > /dev/null; then
+	# A pseudo-terminal: colour on significant ratios, and NO_COLOR turns it off.
+	script -qec "env COLUMNS=100 $vmprobe compare ${four[*]}" /dev/null > "$tmp/tty.out" 2>&1
+	script -qec "env COLUMNS=100 NO_COLOR=1 $vmprobe compare ${four[*]}" /dev/null > "$tmp/ttync.out" 2>&1
+	ok "$(grep -q $'\033\[31m1\.510x\*\033\[0m' "$tmp/tty.out" && ! grep -q $'\033\[3' "$tmp/ttync.out" &&
+		grep -q '1\.510x\*' "$tmp/ttync.out"; echo $?)" \
+		"colour on a terminal only, NO_COLOR respected"
+else
+	skip "script(1) not installed: colour on a terminal not checked"
+fi
+run wide compare "${four[@]}" --wide
+ok "$([ "$(rc wide)" = 0 ] && grep -q 'kvm exit reasons/op' "$tmp/wide.out" &&
+	grep -q '^matmul-10 .* NPF 0\.006000, IOIO 0\.003000, INTR 0\.001000  *5\.000%  ' "$tmp/wide.out" &&
+	grep -q 'qemu signif\.' "$tmp/wide.out"; echo $?)" \
+	"--wide: every column, exits with the top three reasons and the time share"
 
 run md compare "${three[@]}" --format markdown
 ok "$([ "$(rc md)" = 0 ] && head -1 "$tmp/md.out" | grep -q '^| benchmark ' &&
@@ -65,25 +139,55 @@ ok "$([ "$(rc outfile)" = 0 ] && [ ! -s "$tmp/outfile.out" ] && cmp -s "$tmp/out
 run outbad compare "${three[@]}" --output "$tmp/no/such/dir/x"
 expect_fail outbad 4 "$tmp/no/such/dir/x: cannot write" "--output into a missing directory: status 4"
 
-run alpha compare "$fx/host.json" "$fx/qemu.json" --alpha 0.001
+run alpha compare "$fx/host.json" "$fx/qemu.json" --alpha 0.001 --wide
 ok "$([ "$(rc alpha)" = 0 ] && grep -q '^getpid .* 1\.510x  *n/a (too few repetitions)' "$tmp/alpha.out" &&
 	! grep -q 'p=' "$tmp/alpha.out"; echo $?)" \
 	"--alpha 0.001: 5 against 5 (least p 0.0079) and 6 against 6 (0.0022) cannot reach it"
 
+run csvx compare "$fx/host.json" "$fx/kvm.json" --format csv
+ok "$([ "$(rc csvx)" = 0 ] && head -1 "$tmp/csvx.out" | grep -q ',kvm.exits_per_op,kvm.exit_reasons,kvm.exits_time_share,kvm.exits_source' &&
+	grep -q ',0.01,NPF=0.0060000000000000001;IOIO=0.0030000000000000001;INTR=0.001,0.050000000000000003,fixture: kvm stats + kvm_exit hist' "$tmp/csvx.out" &&
+	[ "$(awk -F, '{ print NF }' "$tmp/csvx.out" | sort -u | wc -l)" = 1 ]; echo $?)" \
+	"csv: exits per op, every reason, time share and source"
+if command -v jq > /dev/null; then
+	run jsonx compare "$fx/host.json" "$fx/kvm.json" --format json
+	ok "$([ "$(rc jsonx)" = 0 ] &&
+		[ "$(jq -r '.rows[] | select(.name == "null-syscall") | .cells.kvm.exits.reasons.CPUID' "$tmp/jsonx.out")" = 1 ] &&
+		[ "$(jq -r '.rows[] | select(.name == "getpid") | .cells.kvm.exits.time_share' "$tmp/jsonx.out")" = null ] &&
+		[ "$(jq -r '.rows[] | select(.name == "matmul-10") | .cells.kvm.exits.time_share' "$tmp/jsonx.out")" = 0.05 ]; echo $?)" \
+		"json: exits with reasons; time_share null where not measured"
+else
+	skip "jq not installed: JSON exits not checked"
+fi
+
 # --- plots ---
 if command -v gnuplot > /dev/null; then
-	run plot compare "${three[@]}" --plot "$tmp/plots"
+	run plot compare "${four[@]}" --plot "$tmp/plots"
 	r=0
-	for g in micro macro; do
-		[ "$(head -c 8 "$tmp/plots/compare-$g.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] || r=1
-		grep -q '<svg' "$tmp/plots/compare-$g.svg" || r=1
-		grep -q "logscale y" "$tmp/plots/compare-$g.gp" || r=1
+	# The fixtures' rows: getpid, null-syscall (syscall), stat, read-1024, open (io), macro rows.
+	for g in heatmap syscall io macro; do
+		[ "$(head -c 8 "$tmp/plots/compare-$g.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] || { echo "# no PNG for $g"; r=1; }
+		grep -q '<svg' "$tmp/plots/compare-$g.svg" || { echo "# no SVG for $g"; r=1; }
 	done
-	ok "$([ "$(rc plot)" = 0 ] && [ $r = 0 ]; echo $?)" "--plot: PNG and SVG per group, log scale"
-	ok "$(grep -q "^getpid	102	100	104	154	150	158$" "$tmp/plots/compare-micro.dat" &&
-		grep -q "^read-1024	?	?	?	3100	" "$tmp/plots/compare-micro.dat" &&
-		grep -q "not shown (no real-time figure in this group): qemu-icount" "$tmp/plots/compare-micro.gp"; echo $?)" \
-		"--plot: data are medians with CI, skipped rows missing, icount named as not shown"
+	for g in syscall io macro; do grep -q "logscale y" "$tmp/plots/compare-$g.gp" || r=1; done
+	# "open" is no panel's: it goes to "other"; no fixture row is in-kernel.
+	[ ! -e "$tmp/plots/compare-kernel.png" ] && [ -s "$tmp/plots/compare-other.png" ] || r=1
+	ok "$([ "$(rc plot)" = 0 ] && [ $r = 0 ]; echo $?)" "--plot: heatmap and one bar chart per panel with rows (PNG, SVG, log scale)"
+	ok "$(grep -q "^getpid	102	100	104	154	150	158	107	105	109$" "$tmp/plots/compare-syscall.dat" &&
+		grep -q "^read-1024	?	?	?	3100	" "$tmp/plots/compare-io.dat" &&
+		grep -q "^matmul-10	" "$tmp/plots/compare-macro.dat" && ! grep -q "^getpid" "$tmp/plots/compare-io.dat" &&
+		grep -q "not shown (no real-time figure in this panel): qemu-icount" "$tmp/plots/compare-syscall.gp"; echo $?)" \
+		"--plot: panels hold their rows, medians with CI, skipped rows missing, icount named as not shown"
+	# Heatmap data: x file, y row, log10 ratio, the ratio as printed; grey cells apart.
+	ok "$(grep -q "^0	0	0.1789.*	1.510x$" "$tmp/plots/compare-heatmap.dat" &&
+		grep -q "^2	2	0.0408.*	1.099x$" "$tmp/plots/compare-heatmap.dat" &&
+		grep -q "^2	3	missing$" "$tmp/plots/compare-heatmap-na.dat" &&
+		grep -q "^0	7	skipped$" "$tmp/plots/compare-heatmap-na.dat" &&
+		grep -q "^0	5	0	1.000x (ns)$" "$tmp/plots/compare-heatmap.dat" &&
+		grep -q "^1	0	no ratio$" "$tmp/plots/compare-heatmap-na.dat" &&
+		grep -q "set ytics .*'getpid  102.0ns' 0" "$tmp/plots/compare-heatmap.gp" &&
+		grep -q "terminal pngcairo size 1600," "$tmp/plots/compare-heatmap.gp"; echo $?)" \
+		"--plot heatmap: log ratios, ratios printed, missing cells named, base time in the row labels, 1600 px wide"
 	touch "$tmp/afile"
 	run plotbad compare "${three[@]}" --plot "$tmp/afile"
 	expect_fail plotbad 4 "not a directory" "--plot onto a file: status 4"
@@ -91,12 +195,14 @@ else
 	skip "gnuplot not installed: --plot not checked"
 	skip "gnuplot not installed"
 	skip "gnuplot not installed"
+	skip "gnuplot not installed"
 fi
 
 # --- bad input: status 3 and the file named, or usage status 2 ---
 for f in bad-version bad-format bad-no-benchmarks bad-no-label bad-empty-samples bad-sample-string \
 	bad-status bad-skip-no-reason bad-dup-bench bad-no-median bad-group bad-truncated \
-	bad-trailing bad-empty bad-array; do
+	bad-trailing bad-empty bad-array bad-exits-negative bad-exits-no-source bad-exits-reason \
+	bad-exits-share; do
 	run "$f" compare "$fx/host.json" "$fx/$f.json"
 	expect_fail "$f" 3 "vmprobe compare: $fx/$f.json: " "$f.json: status 3, message names the file"
 done
@@ -139,7 +245,7 @@ run ann annotate "$tmp/icount.json" --host-marks "$tmp/icount.marks"
 ok "$([ "$(rc ann)" = 0 ] && grep -q '"host_wall_ns":150000000' "$tmp/icount.json" &&
 	grep -q '"virtual_time":true' "$tmp/icount.json" && grep -q 'host/guest 1.5000: virtual time' "$tmp/ann.err"; echo $?)" \
 	"annotate: host_wall_ns per row, ratio 1.5 judged virtual time"
-run annc compare "$fx/host.json" "$tmp/icount.json"
+run annc compare "$fx/host.json" "$tmp/icount.json" --wide
 ok "$([ "$(rc annc)" = 0 ] && grep -q '^getpid .* 75\.00 .* 50\.00 .* 0\.7353x' "$tmp/annc.out" &&
 	grep -q 'qemu-icount: clock instructions, ticks count guest instructions, time from host-clock' "$tmp/annc.out"; echo $?)" \
 	"compare after annotate: icount time from the host clock (50 instr x 1.5 = 75 ns)"
@@ -162,13 +268,15 @@ if command -v jq > /dev/null && command -v gnuplot > /dev/null; then
 	scaled bochs 40 90 > "$tmp/res/bochs.json"
 	scaled kvm 1.3 1.02 > "$tmp/res/kvm.json"
 	echo "not a result" > "$tmp/res/notes.json"
+	mkdir -p "$tmp/res/plots" && touch "$tmp/res/plots/compare-stale.png"
 	scripts/gen-results-readme --results "$tmp/res" --vmprobe "$vmprobe" 2> "$tmp/gen.err"
 	r=$?
 	md=$tmp/res/README.md
 	ok "$([ $r = 0 ] && grep -q '^| getpid | micro | 102 | 1.3x\* | 1.51x\* | n/a | 40x\* |$' "$md" &&
 		grep -q '^| read-1024 | micro | skipped | skipped | n/a | missing | skipped |$' "$md" &&
 		grep -q '^| geomean | micro |  | 1.3x (3) | 1.42x (3) | n/a | 40x (3) |$' "$md" &&
-		grep -q '(plots/compare-micro.svg)' "$md" && [ -s "$tmp/res/plots/compare-macro.png" ] &&
+		grep -q '(plots/compare-heatmap.png)' "$md" && grep -q '(plots/compare-syscall.png)' "$md" &&
+		[ -s "$tmp/res/plots/compare-macro.png" ] && [ ! -e "$tmp/res/plots/compare-stale.png" ] &&
 		! grep -q "$tmp" "$md"; echo $?)" \
 		"gen-results-readme: summary from the data, plots, no absolute paths"
 	ok "$(sed -n '/### 1\./,/### 2\./p' "$md" | grep -q 'Verdict: \*\*supported\*\* (5 of 5 rows)' &&

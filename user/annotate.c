@@ -174,65 +174,20 @@ out:
 	return rc;
 }
 
-/* Write ROOT to PATH through a temporary file in the same directory, keeping PATH's mode. */
+/* Write ROOT to PATH whole or not at all, keeping PATH's mode (util_write_file_atomic). */
 static int write_atomically(struct json_object *root, const char *path, char *err, size_t errlen)
 {
-	char *tmp = NULL, *dir_copy = strdup(path);
-	struct stat st;
-	const char *text;
-	size_t len;
-	int fd = -1, rc = -1;
+	const char *text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+								 JSON_C_TO_STRING_NOSLASHESCAPE);
+	char *buf = NULL;
+	int len, rc;
 
-	if (!dir_copy || asprintf(&tmp, "%s/.%s.XXXXXX", dirname(dir_copy),
-				  strrchr(path, '/') ? strrchr(path, '/') + 1 : path) < 0) {
+	if (!text || (len = asprintf(&buf, "%s\n", text)) < 0) {
 		snprintf(err, errlen, "out of memory");
-		tmp = NULL;
-		goto out;
+		return -1;
 	}
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		snprintf(err, errlen, "%s: cannot create a temporary file beside it: %s", path,
-			 strerror(errno));
-		goto out;
-	}
-	if (stat(path, &st) == 0)
-		fchmod(fd, st.st_mode & 07777);
-	text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
-						    JSON_C_TO_STRING_NOSLASHESCAPE);
-	len = strlen(text);
-	for (size_t done = 0; done < len;) {
-		ssize_t n = write(fd, text + done, len - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			snprintf(err, errlen, "%s: write failed: %s", tmp, strerror(errno));
-			goto out;
-		}
-		done += (size_t)n;
-	}
-	if (write(fd, "\n", 1) != 1 || fsync(fd)) {
-		snprintf(err, errlen, "%s: write failed: %s", tmp, strerror(errno));
-		goto out;
-	}
-	if (close(fd)) {
-		fd = -1;
-		snprintf(err, errlen, "%s: write failed: %s", tmp, strerror(errno));
-		goto out;
-	}
-	fd = -1;
-	if (rename(tmp, path)) {
-		snprintf(err, errlen, "%s: cannot replace: %s", path, strerror(errno));
-		goto out;
-	}
-	rc = 0;
-out:
-	if (fd >= 0)
-		close(fd);
-	if (rc && tmp)
-		unlink(tmp);
-	free(tmp);
-	free(dir_copy);
+	rc = util_write_file_atomic(path, buf, (size_t)len, 0666, err, errlen);
+	free(buf);
 	return rc;
 }
 
@@ -300,8 +255,8 @@ static int annotate_json(struct json_object *root, const struct rio_result *resu
 		json_object_object_add(hc, "guest_ns", json_object_new_double(guest));
 		json_object_object_add(hc, "ratio", json_object_new_double(ratio));
 		json_object_object_add(hc, "virtual_time", json_object_new_boolean(virtual_time));
-		fprintf(stderr, "vmprobe annotate: %zu rows marked, %zu compared: host %.6f s, guest "
-			"%.6f s, host/guest %.4f: %s (tolerance %g%%)\n", marks->count, compared,
+		util_error("annotate", "%zu rows marked, %zu compared: host %.6f s, guest "
+			"%.6f s, host/guest %.4f: %s (tolerance %g%%)", marks->count, compared,
 			wall_compared / 1e9, guest / 1e9, ratio,
 			virtual_time ? "virtual time, host clock used for time" : "real time",
 			tolerance_pct);
@@ -314,8 +269,8 @@ static int annotate_json(struct json_object *root, const struct rio_result *resu
 		json_object_object_add(hc, "note", json_object_new_string(
 			"no marked row has elapsed_ns or elapsed_s (the guest's own elapsed time): "
 			"clocks not compared"));
-		fprintf(stderr, "vmprobe annotate: warning: no marked row of %s has its elapsed time "
-			"(elapsed_ns or elapsed_s); host_wall_ns added, clocks not compared\n",
+		util_error("annotate", "warning: no marked row of %s has its elapsed time "
+			"(elapsed_ns or elapsed_s); host_wall_ns added, clocks not compared",
 			result->path);
 	}
 	if (marks->open_at_end)
@@ -336,28 +291,33 @@ static int check_complete(const struct host_marks *marks, const struct rio_resul
 	return -1;
 }
 
-static void usage(FILE *out)
+/* The one list of annotate's options: getopt_long's array and the usage come from it. */
+const struct cli_opt annotate_options[] = {
+	{ "host-marks", required_argument, 'm', "MARKS",
+	  "the host's marker lines: STAMP_NS @@vmprobe begin|end NAME SEQ (required)", { 0 } },
+	{ "tolerance", required_argument, 't', "PCT",
+	  "host and guest time may differ this much before the run counts as virtual time "
+	  "(default %g)", { ANNOTATE_DEFAULT_TOLERANCE_PCT } },
+	{ "help", no_argument, 'h', NULL, "this text", { 0 } },
+	{ NULL, 0, 0, NULL, NULL, { 0 } },
+};
+
+void annotate_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: vmprobe annotate RESULT.json --host-marks MARKS [--tolerance PCT]\n"
 		"  Adds host_wall_ns per benchmark and \"host_clock\" to RESULT.json (rewritten\n"
-		"  in place, atomically). MARKS lines: STAMP_NS @@vmprobe begin|end NAME SEQ.\n"
-		"  --tolerance PCT  host and guest time may differ this much before the run\n"
-		"                   counts as virtual time (default %g)\n"
+		"  in place, atomically).\n");
+	cli_print_options(out, annotate_options);
+	fprintf(out,
 		"exit status: 0 ok, %d usage, %d the result or marks file is invalid (file untouched),\n"
 		"             %d rewriting the file failed (file untouched)\n",
-		ANNOTATE_DEFAULT_TOLERANCE_PCT, COMPARE_EXIT_USAGE, COMPARE_EXIT_INPUT,
-		COMPARE_EXIT_OUTPUT);
+		COMPARE_EXIT_USAGE, COMPARE_EXIT_INPUT, COMPARE_EXIT_OUTPUT);
 }
 
 int cmd_annotate(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "host-marks", required_argument, NULL, 'm' },
-		{ "tolerance", required_argument, NULL, 't' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct option longopts[sizeof(annotate_options) / sizeof(annotate_options[0])];
 	const char *marks_path = NULL, *path;
 	double tolerance = ANNOTATE_DEFAULT_TOLERANCE_PCT;
 	struct host_marks marks = { 0 };
@@ -366,6 +326,7 @@ int cmd_annotate(int argc, char **argv)
 	char err[RIO_ERR_LEN], *end;
 	int opt, rc = COMPARE_EXIT_INPUT;
 
+	cli_longopts(annotate_options, longopts);
 	optind = 0;
 	while ((opt = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (opt) {
@@ -376,28 +337,28 @@ int cmd_annotate(int argc, char **argv)
 			errno = 0;
 			tolerance = strtod(optarg, &end);
 			if (errno || end == optarg || *end || !(tolerance >= 0 && tolerance < 1e6)) {
-				fprintf(stderr, "vmprobe annotate: --tolerance %s: not a percentage >= 0\n",
+				util_error("annotate", "--tolerance %s: not a percentage >= 0",
 					optarg);
 				return COMPARE_EXIT_USAGE;
 			}
 			break;
 		case 'h':
-			usage(stdout);
+			annotate_usage(stdout);
 			return 0;
 		case ':':
-			fprintf(stderr, "vmprobe annotate: %s needs a value\n", argv[optind - 1]);
-			usage(stderr);
+			util_error("annotate", "%s needs a value", argv[optind - 1]);
+			annotate_usage(stderr);
 			return COMPARE_EXIT_USAGE;
 		default:
-			fprintf(stderr, "vmprobe annotate: unknown option %s\n", argv[optind - 1]);
-			usage(stderr);
+			util_error("annotate", "unknown option %s", argv[optind - 1]);
+			annotate_usage(stderr);
 			return COMPARE_EXIT_USAGE;
 		}
 	}
 	if (argc - optind != 1 || !marks_path) {
-		fprintf(stderr, "vmprobe annotate: %s\n", !marks_path ? "--host-marks FILE is required"
+		util_error("annotate", "%s", !marks_path ? "--host-marks FILE is required"
 						       : "give exactly one RESULT.json");
-		usage(stderr);
+		annotate_usage(stderr);
 		return COMPARE_EXIT_USAGE;
 	}
 	path = argv[optind];
@@ -407,11 +368,11 @@ int cmd_annotate(int argc, char **argv)
 	    annotate_parse_marks(marks_path, &marks, err, sizeof(err)) ||
 	    check_complete(&marks, &result, marks_path, err, sizeof(err)) ||
 	    annotate_json(root, &result, &marks, tolerance, marks_path, err, sizeof(err))) {
-		fprintf(stderr, "vmprobe annotate: %s (%s left untouched)\n", err, path);
+		util_error("annotate", "%s (%s left untouched)", err, path);
 		goto out;
 	}
 	if (write_atomically(root, path, err, sizeof(err))) {
-		fprintf(stderr, "vmprobe annotate: %s (%s left untouched)\n", err, path);
+		util_error("annotate", "%s (%s left untouched)", err, path);
 		rc = COMPARE_EXIT_OUTPUT;
 		goto out;
 	}

@@ -14,6 +14,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+
+#include "util.h"
 
 #define ANNOTATE_DEFAULT_TOLERANCE_PCT 10.0
 
@@ -42,5 +45,9 @@ void annotate_free_marks(struct host_marks *m);
 
 /* argv[0] is "annotate". Returns the process exit status (compare.h's COMPARE_EXIT_*). */
 int cmd_annotate(int argc, char **argv);
+
+/* annotate's options, NULL-ended, and its usage made from them. */
+extern const struct cli_opt annotate_options[];
+void annotate_usage(FILE *out);
 
 #endif /* VMPROBE_ANNOTATE_H */

@@ -13,6 +13,7 @@
 
 #include "resultio.h"
 #include "signif.h"
+#include "util.h"
 
 /* Exit status of compare and annotate besides 0 (ok). */
 #define COMPARE_EXIT_USAGE	2	/* bad options or arguments */
@@ -40,6 +41,7 @@ struct compare_cell {
 	const char *signif_note;	/* why not tested */
 	double outside_share;
 	const char *separation_method;	/* NULL when the file gives none */
+	const struct rio_exits *exits;	/* VM exits the host counted; NULL when none */
 };
 
 struct compare_row {
@@ -69,6 +71,10 @@ struct compare_table {
 
 /* "cycles" or "instr": what a file's ticks count. */
 const char *compare_ticks_unit(const struct rio_result *r);
+/* Where a file's real time comes from: "host-clock", "tsc", "guest-clock", or NULL. */
+const char *compare_time_source(const struct rio_result *r);
+/* Index of GROUP in compare_group_names, or -1. */
+int compare_group_index(const char *group);
 
 /*
  * Builds the comparison of files[0..n) (files[0] the base). Returns 0, or
@@ -79,15 +85,31 @@ int compare_build(struct rio_result *files, size_t n, double alpha, struct compa
 		  char *err, size_t errlen);
 void compare_free(struct compare_table *t);
 
-/* Renderers; 0 ok, -1 on a write error. */
+/* What the cells of the screen view show (--metric). */
+enum compare_metric { METRIC_TIME, METRIC_CYCLES, METRIC_INSTRUCTIONS, METRIC_EXITS };
+
+struct compare_view {
+	enum compare_metric metric;
+	int width;			/* columns to fit (COLUMNS, else the terminal's, else 80) */
+	bool colour;			/* ANSI colour: a terminal and NO_COLOR unset */
+};
+
+/* The default view, fitted to v->width (compare_screen.c); 0 ok, -1 on a write error. */
+int compare_write_screen(const struct compare_table *t, FILE *out, const struct compare_view *v);
+
+/* Renderers (compare_text.c, compare_csv.c, compare_json.c); 0 ok, -1 on a write error. */
 int compare_write_table(const struct compare_table *t, FILE *out, bool markdown);
 int compare_write_csv(const struct compare_table *t, FILE *out);
 int compare_write_json(const struct compare_table *t, FILE *out);
 
-/* gnuplot bar charts (SVG and PNG) per group into DIR. 0 ok, -1 with err. */
+/* gnuplot charts (SVG and PNG) into DIR (compare_plot.c). 0 ok, -1 with err. */
 int compare_plot(const struct compare_table *t, const char *dir, char *err, size_t errlen);
 
-/* argv[0] is "compare". Returns the process exit status. */
+/* compare's options (the usage, `vmprobe help compare` and the man page's list come from it). */
+extern const struct cli_opt compare_options[];
+void compare_usage(FILE *out);
+
+/* argv[0] is "compare" (compare_cmd.c). Returns the process exit status. */
 int cmd_compare(int argc, char **argv);
 
 #endif /* VMPROBE_COMPARE_H */

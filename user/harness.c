@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "progress.h"
 #include "kmodif.h"
 
 #define OVERHEAD_SAMPLES	4001
@@ -862,7 +863,7 @@ int harness_run_rows(struct harness *h, const struct bench_row *rows, size_t n,
 		h->marker_seq++;
 		marker(h, "begin", rows[i].name);
 		if (h->cfg.progress)
-			fprintf(stderr, "[%zu/%zu] %s ...", i + 1, n, rows[i].name);
+			progress_row_begin(i, n, rows[i].name);
 		h->stretch_s = fmax(share, left - (double)(n - i - 1) * reserve);
 		stopped = harness_run_row(h, &rows[i], share, r);
 		h->stretch_s = 0;
@@ -873,7 +874,7 @@ int harness_run_rows(struct harness *h, const struct bench_row *rows, size_t n,
 			 * one; a complete pair would name a row it cannot find.
 			 */
 			if (h->cfg.progress)
-				fprintf(stderr, " interrupted\n");
+				progress_row_end(" interrupted");
 			row_result_free(r);
 			return 1;
 		}
@@ -882,12 +883,12 @@ int harness_run_rows(struct harness *h, const struct bench_row *rows, size_t n,
 		if (!h->cfg.progress)
 			continue;
 		if (r->status == ROW_OK)
-			fprintf(stderr, " %.1f ns median (%zu x %llu ops, %.2f s)%s%s\n",
-				r->ticks.median / hz * 1e9, r->nsamples,
-				(unsigned long long)r->ops_per_sample, r->elapsed_s,
-				r->reason[0] ? "; " : "", r->reason);
+			progress_row_end(" %.1f ns median (%zu x %llu ops, %.2f s)%s%s",
+					 r->ticks.median / hz * 1e9, r->nsamples,
+					 (unsigned long long)r->ops_per_sample, r->elapsed_s,
+					 r->reason[0] ? "; " : "", r->reason);
 		else
-			fprintf(stderr, " %s: %s\n", row_status_name(r->status), r->reason);
+			progress_row_end(" %s: %s", row_status_name(r->status), r->reason);
 	}
 	return 0;
 }

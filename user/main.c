@@ -16,6 +16,7 @@
 #include "hostinfo.h"
 #include "kmodif.h"
 #include "options.h"
+#include "progress.h"
 #include "result.h"
 #include "tsc.h"
 
@@ -196,6 +197,7 @@ static int cmd_measure(struct options *o, int argc, char **argv)
 		"budget %.0f s for %zu rows\n", hi->vmm, clk.hz / 1e9, tsc_hz_source_name(clk.source),
 		h->overhead_ticks, o->time_budget_s, o->nrows);
 
+	progress_start(o->time_budget_s);
 	interrupted = harness_run_rows(h, o->rows, o->nrows, rows, &done);
 	if (!interrupted)
 		harness_finish(h, rows, done);
@@ -236,24 +238,22 @@ static int cmd_measure(struct options *o, int argc, char **argv)
 	return status;
 }
 
-int main(int argc, char **argv)
+static void usage_of_name(const char *name, FILE *f);
+
+/* info, list, run and all share one parser (options.c); it knows which options each takes. */
+static int cmd_measuring(int argc, char **argv)
 {
 	static struct options opts;
 	char err[512];
 	int ret;
 
-	if (argc >= 2 && !strcmp(argv[1], "compare"))
-		return cmd_compare(argc - 1, argv + 1);
-	if (argc >= 2 && !strcmp(argv[1], "annotate"))
-		return cmd_annotate(argc - 1, argv + 1);
-
 	ret = options_parse(argc, argv, &opts, err, sizeof(err));
 	if (ret == OPTIONS_HELP) {
-		options_usage(stdout);
+		usage_of_name(argc > 1 ? argv[1] : "", stdout);
 		return 0;
 	}
 	if (ret) {
-		fprintf(stderr, "vmprobe: %s\nTry 'vmprobe --help'.\n", err);
+		fprintf(stderr, "vmprobe: %s\nTry 'vmprobe help %s'.\n", err, argc > 1 ? argv[1] : "");
 		return EXIT_USAGE;
 	}
 	tsc_init();
@@ -265,4 +265,146 @@ int main(int argc, char **argv)
 	default:
 		return cmd_measure(&opts, argc, argv);
 	}
+}
+
+static int cmd_compare_argv(int argc, char **argv)
+{
+	return cmd_compare(argc - 1, argv + 1);
+}
+
+static int cmd_annotate_argv(int argc, char **argv)
+{
+	return cmd_annotate(argc - 1, argv + 1);
+}
+
+static const struct cli_opt info_options[] = {
+	{ "json", required_argument, 0, "FILE", "write the host facts there as JSON", { 0 } },
+	{ "help", no_argument, 0, NULL, "this text", { 0 } },
+	{ NULL, 0, 0, NULL, NULL, { 0 } },
+};
+static const struct cli_opt no_options[] = {
+	{ "help", no_argument, 0, NULL, "this text", { 0 } },
+	{ NULL, 0, 0, NULL, NULL, { 0 } },
+};
+
+#define RUN_EPILOGUE \
+	"NAME is a benchmark (all its sizes) or a row such as matmul-100.\n" \
+	"exit status: 0 ok, 1 a row failed or an output could not be written, 2 usage,\n" \
+	"             130 interrupted (partial results written)\n"
+
+/* Every subcommand: its name, what runs it (given argv from the subcommand on), its options. */
+static const struct subcommand {
+	const char *name, *args, *summary;
+	int (*run)(int argc, char **argv);
+	const struct cli_opt *options;
+	void (*usage)(FILE *f);		/* its own, longer usage; NULL: made from the table */
+	const char *epilogue;		/* printed after the options (NULL: none) */
+} subcommands[] = {
+	{ "info", "[--json FILE]", "what this machine is: VMM, CPU, clock, module", cmd_measuring,
+	  info_options, NULL, NULL },
+	{ "list", "", "the benchmarks, their sizes, and whether each can run here", cmd_measuring,
+	  no_options, NULL, NULL },
+	{ "run", "NAME... [options]", "run the benchmarks or rows named", cmd_measuring,
+	  run_options, NULL, RUN_EPILOGUE },
+	{ "all", "[options]", "run every benchmark at its default sizes", cmd_measuring,
+	  run_options, NULL, RUN_EPILOGUE },
+	{ "compare", "BASE.json [OTHER.json...] [options]", "result files side by side",
+	  cmd_compare_argv, compare_options, compare_usage, NULL },
+	{ "annotate", "RESULT.json --host-marks MARKS [--tolerance PCT]",
+	  "add the host's clock to a result file", cmd_annotate_argv, annotate_options,
+	  annotate_usage, NULL },
+};
+#define SUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))
+
+static const struct subcommand *find_subcommand(const char *name)
+{
+	for (size_t i = 0; i < SUBCOMMANDS; i++)
+		if (!strcmp(subcommands[i].name, name))
+			return &subcommands[i];
+	return NULL;
+}
+
+static void usage_of(const struct subcommand *sc, FILE *f)
+{
+	if (sc->usage) {
+		sc->usage(f);
+		return;
+	}
+	fprintf(f, "usage: vmprobe %s %s\n  %s\n", sc->name, sc->args, sc->summary);
+	cli_print_options(f, sc->options);
+	if (sc->epilogue)
+		fputs(sc->epilogue, f);
+}
+
+static void usage_all(FILE *f);
+
+static void usage_of_name(const char *name, FILE *f)
+{
+	const struct subcommand *sc = find_subcommand(name);
+
+	if (sc)
+		usage_of(sc, f);
+	else
+		usage_all(f);
+}
+
+static void usage_all(FILE *f)
+{
+	fprintf(f, "usage: vmprobe SUBCOMMAND [ARGS...]\n");
+	for (size_t i = 0; i < SUBCOMMANDS; i++)
+		fprintf(f, "  %-9s %s\n", subcommands[i].name, subcommands[i].summary);
+	fprintf(f, "  help [SUBCOMMAND]   this text, or the subcommand's\n"
+		"  --version           vmprobe's version\n\n");
+	options_usage(f);
+}
+
+/*
+ * `vmprobe help [SUBCOMMAND]`, and `--list-options SUBCOMMAND` (one long option per line,
+ * "--name" or "--name=" when it takes a value: what the bash completion offers).
+ */
+static int cmd_help(int argc, char **argv)
+{
+	const struct subcommand *sc;
+
+	if (argc < 3) {
+		usage_all(stdout);
+		return 0;
+	}
+	sc = find_subcommand(argv[2]);
+	if (!sc) {
+		fprintf(stderr, "vmprobe help: unknown subcommand '%s' (one of info, list, run, all, "
+			"compare, annotate)\n", argv[2]);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--list-options")) {
+		for (const struct cli_opt *o = sc->options; o->name; o++)
+			printf("--%s\n", o->name);
+		return 0;
+	}
+	usage_of(sc, stdout);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const struct subcommand *sc;
+
+	if (argc < 2) {
+		fprintf(stderr, "vmprobe: no subcommand (info, list, run, all, compare, annotate)\n");
+		usage_all(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("vmprobe %s\n", VMPROBE_VERSION);
+		return 0;
+	}
+	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "--list-options"))
+		return cmd_help(argc, argv);
+	sc = find_subcommand(argv[1]);
+	if (!sc) {
+		fprintf(stderr, "vmprobe: unknown subcommand '%s'\nTry 'vmprobe help'.\n", argv[1]);
+		return EXIT_USAGE;
+	}
+	return sc->run(argc, argv);
 }

@@ -18,22 +18,32 @@ enum {
 	OPT_JSON, OPT_CSV, OPT_LABEL, OPT_CLOCK, OPT_CLOCK_NOTE, OPT_MARKERS, OPT_HELP,
 };
 
-static const struct option long_options[] = {
-	{ "time-budget",	required_argument, NULL, OPT_TIME_BUDGET },
-	{ "repetitions",	required_argument, NULL, OPT_REPETITIONS },
-	{ "cpu",		required_argument, NULL, OPT_CPU },
-	{ "quick",		no_argument,       NULL, OPT_QUICK },
-	{ "events",		required_argument, NULL, OPT_EVENTS },
-	{ "sizes",		required_argument, NULL, OPT_SIZES },
-	{ "json",		required_argument, NULL, OPT_JSON },
-	{ "csv",		required_argument, NULL, OPT_CSV },
-	{ "label",		required_argument, NULL, OPT_LABEL },
-	{ "clock",		required_argument, NULL, OPT_CLOCK },
-	{ "clock-note",		required_argument, NULL, OPT_CLOCK_NOTE },
-	{ "markers",		required_argument, NULL, OPT_MARKERS },
-	{ "help",		no_argument,       NULL, OPT_HELP },
-	{ NULL, 0, NULL, 0 },
+/* The one list of run/all's options (info takes --json only): getopt_long's array, the
+   usage, `vmprobe help run` and the bash completion's list come from it. */
+const struct cli_opt run_options[] = {
+	{ "time-budget", required_argument, OPT_TIME_BUDGET, "SEC",
+	  "the whole run's time in seconds (default %g)", { DEFAULT_TIME_BUDGET_S } },
+	{ "repetitions", required_argument, OPT_REPETITIONS, "N",
+	  "samples per row (default %g, %g with --quick)",
+	  { DEFAULT_REPETITIONS, QUICK_REPETITIONS } },
+	{ "cpu", required_argument, OPT_CPU, "N", "pin to CPU N", { 0 } },
+	{ "quick", no_argument, OPT_QUICK, NULL, "small time goals (tests, smoke runs)", { 0 } },
+	{ "events", required_argument, OPT_EVENTS, "LIST",
+	  "libpfm4 event names, comma-separated (default " COUNTERS_DEFAULT_LIST ")", { 0 } },
+	{ "sizes", required_argument, OPT_SIZES, "NAME=A:B[,..]", "sizes of sized benchmarks", { 0 } },
+	{ "json", required_argument, OPT_JSON, "FILE", "write the result file there (info: the host facts)", { 0 } },
+	{ "csv", required_argument, OPT_CSV, "FILE", "write one CSV line per row there", { 0 } },
+	{ "label", required_argument, OPT_LABEL, "NAME", "the VMM's name in results (default: detected)", { 0 } },
+	{ "clock", required_argument, OPT_CLOCK, "KIND",
+	  "what the TSC counts: tsc (default), instructions or bochs-ips", { 0 } },
+	{ "clock-note", required_argument, OPT_CLOCK_NOTE, "TEXT", "how the clock was set up", { 0 } },
+	{ "markers", required_argument, OPT_MARKERS, "FILE",
+	  "begin/end line per row there (for a host-side clock)", { 0 } },
+	{ "help", no_argument, OPT_HELP, NULL, "this text", { 0 } },
+	{ NULL, 0, 0, NULL, NULL, { 0 } },
 };
+
+static struct option long_options[sizeof(run_options) / sizeof(run_options[0])];
 
 void options_usage(FILE *f)
 {
@@ -42,22 +52,12 @@ void options_usage(FILE *f)
 		"       vmprobe list\n"
 		"       vmprobe run NAME... [options]\n"
 		"       vmprobe all [options]\n"
-		"       vmprobe compare BASE.json OTHER.json... [--format F] [--plot DIR] [--alpha A]\n"
+		"       vmprobe compare BASE.json [OTHER.json...] [options]   (vmprobe help compare)\n"
 		"       vmprobe annotate RESULT.json --host-marks FILE [--tolerance PCT]\n"
-		"options of run/all:\n"
-		"  --time-budget SEC     the whole run's time (default %.0f)\n"
-		"  --repetitions N       samples per row (default %d, %d with --quick)\n"
-		"  --cpu N               pin to CPU N\n"
-		"  --quick               small time goals (tests, smoke runs)\n"
-		"  --events LIST         libpfm4 event names (default " COUNTERS_DEFAULT_LIST ")\n"
-		"  --sizes NAME=A:B[,..] sizes of sized benchmarks\n"
-		"  --json FILE, --csv FILE   write results there\n"
-		"  --label NAME          the VMM's name in results\n"
-		"  --clock tsc|instructions|bochs-ips   what the TSC counts (default tsc)\n"
-		"  --clock-note TEXT     how the clock was set up\n"
-		"  --markers FILE        begin/end lines per benchmark (host-side clock)\n"
-		"NAME is a benchmark (all its sizes) or a row such as matmul-100.\n",
-		DEFAULT_TIME_BUDGET_S, DEFAULT_REPETITIONS, QUICK_REPETITIONS);
+		"       vmprobe help [SUBCOMMAND] | --version\n"
+		"options of run/all:\n");
+	cli_print_options(f, run_options);
+	fprintf(f, "NAME is a benchmark (all its sizes) or a row such as matmul-100.\n");
 }
 
 const char *clock_kind_name(enum clock_kind k)
@@ -290,6 +290,7 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 	else
 		return fail(err, errlen, "unknown subcommand '%s'", sub);
 
+	cli_longopts(run_options, long_options);
 	optind = 0;	/* full reset: parse argv afresh (glibc) */
 	opterr = 0;
 	while ((opt = getopt_long(argc - 1, argv + 1, ":", long_options, NULL)) != -1) {

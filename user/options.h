@@ -13,6 +13,7 @@
 
 #include "bench.h"
 #include "counters.h"
+#include "util.h"
 
 enum vmprobe_cmd { CMD_NONE, CMD_INFO, CMD_LIST, CMD_RUN, CMD_ALL };
 
@@ -72,6 +73,9 @@ struct options {
 int options_parse(int argc, char **argv, struct options *o, char *err, size_t errlen);
 
 void options_usage(FILE *f);
+
+/* The options of run/all (info: --json, --help), NULL-ended. */
+extern const struct cli_opt run_options[];
 
 const char *clock_kind_name(enum clock_kind k);
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "result.h"
+#include "util.h"
 
 void result_timestamp(char *buf, size_t len)
 {
@@ -198,65 +199,9 @@ json_object *result_json(const struct run_report *rep)
 	return o;
 }
 
-static int write_all(int fd, const char *data, size_t len)
-{
-	while (len) {
-		ssize_t w = write(fd, data, len);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		data += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
 int result_write_file(const char *path, const char *data, size_t len, char *err, size_t errlen)
 {
-	struct stat sb;
-	char tmp[4096];
-	int fd;
-
-	/* A device or FIFO cannot be renamed over: write it directly. */
-	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
-		fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
-		if (fd < 0 || write_all(fd, data, len) || close(fd)) {
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-			if (fd >= 0)
-				close(fd);
-			return -1;
-		}
-		return 0;
-	}
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp)) {
-		snprintf(err, errlen, "%s: file name too long", path);
-		return -1;
-	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-		return -1;
-	}
-	if (write_all(fd, data, len) || fsync(fd)) {
-		snprintf(err, errlen, "writing %s: %s", tmp, strerror(errno));
-		close(fd);
-		unlink(tmp);
-		return -1;
-	}
-	if (close(fd)) {
-		snprintf(err, errlen, "closing %s: %s", tmp, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	if (rename(tmp, path)) {
-		snprintf(err, errlen, "renaming %s to %s: %s", tmp, path, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
+	return util_write_file_atomic(path, data, len, 0666, err, errlen);
 }
 
 int result_write_json(const char *path, json_object *obj, char *err, size_t errlen)
@@ -302,10 +247,8 @@ static void csv_field(FILE *f, const char *s, bool last)
 
 static void csv_num(FILE *f, double v, bool ok)
 {
-	if (ok && isfinite(v))
-		fprintf(f, "%.6g,", v);
-	else
-		fputc(',', f);
+	util_csv_num(f, ok && isfinite(v) ? v : NAN);
+	fputc(',', f);
 }
 
 int result_write_csv(const char *path, const struct run_report *rep, char *err, size_t errlen)

@@ -16,7 +16,9 @@
 #include "hostinfo.h"
 #include "options.h"
 
-#define VMPROBE_VERSION		"0.1.0"
+#ifndef VMPROBE_VERSION			/* the Makefile passes the VERSION file's */
+#define VMPROBE_VERSION		"unknown"
+#endif
 #define RESULT_FORMAT		"vmprobe-result"
 #define RESULT_FORMAT_VERSION	1
 

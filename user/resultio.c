@@ -243,6 +243,67 @@ static int read_counters(struct json_object *obj, const char *where, struct rio_
 	return 0;
 }
 
+static int reason_cmp(const void *a, const void *b)
+{
+	const struct rio_exit_reason *x = a, *y = b;
+
+	if (x->per_op != y->per_op)
+		return x->per_op < y->per_op ? 1 : -1;
+	return strcmp(x->name, y->name);
+}
+
+/* "exits": {"per_op": N, "reasons": {"NAME": N, ...}, "source": "...", "time_share": S}. */
+static int read_exits(struct json_object *obj, const char *where, struct rio_exits *e,
+		      const char *path, char *err, size_t errlen)
+{
+	struct json_object *ex = get_key(obj, "exits"), *reasons;
+	char inner[200];
+	size_t n, i = 0;
+
+	e->per_op = e->time_share = NAN;
+	if (!ex || json_object_is_type(ex, json_type_null))
+		return 0;
+	snprintf(inner, sizeof(inner), "%s.exits", where);
+	if (!json_object_is_type(ex, json_type_object))
+		return fail(err, errlen, path, "%s must be an object", inner);
+	if (need_number(ex, "per_op", inner, &e->per_op, path, err, errlen) ||
+	    need_string(ex, "source", inner, &e->source, path, err, errlen) ||
+	    opt_number(ex, "time_share", inner, &e->time_share, path, err, errlen))
+		return -1;
+	if (e->per_op < 0)
+		return fail(err, errlen, path, "%s: per_op %g is negative", inner, e->per_op);
+	if (!isnan(e->time_share) && (e->time_share < 0 || e->time_share > 1))
+		return fail(err, errlen, path, "%s: time_share %g is outside [0, 1]", inner,
+			    e->time_share);
+	reasons = get_key(ex, "reasons");
+	if (reasons && !json_object_is_type(reasons, json_type_null)) {
+		if (!json_object_is_type(reasons, json_type_object))
+			return fail(err, errlen, path, "%s: \"reasons\" must be an object", inner);
+		n = (size_t)json_object_object_length(reasons);
+		e->reasons = calloc(n ? n : 1, sizeof(*e->reasons));
+		if (!e->reasons)
+			return fail(err, errlen, path, "out of memory");
+		json_object_object_foreach(reasons, rname, rval) {
+			struct rio_exit_reason *r = &e->reasons[i];
+
+			if (!rname[0])
+				return fail(err, errlen, path, "%s.reasons: empty reason name", inner);
+			if (!is_number(rval) || !isfinite(json_object_get_double(rval)) ||
+			    json_object_get_double(rval) < 0)
+				return fail(err, errlen, path, "%s.reasons.%s must be a number >= 0",
+					    inner, rname);
+			r->name = strdup(rname);
+			if (!r->name)
+				return fail(err, errlen, path, "out of memory");
+			r->per_op = json_object_get_double(rval);
+			e->reason_count = ++i;
+		}
+		qsort(e->reasons, e->reason_count, sizeof(*e->reasons), reason_cmp);
+	}
+	e->present = true;
+	return 0;
+}
+
 static int read_bench(struct json_object *obj, size_t index, struct rio_bench *b,
 		      const char *path, char *err, size_t errlen)
 {
@@ -286,7 +347,8 @@ static int read_bench(struct json_object *obj, size_t index, struct rio_bench *b
 		if (read_samples(obj, where, b, path, err, errlen) ||
 		    read_summary(obj, "ticks", where, &b->ticks, true, path, err, errlen) ||
 		    read_summary(obj, "ns", where, &b->ns, false, path, err, errlen) ||
-		    read_counters(obj, where, b, path, err, errlen))
+		    read_counters(obj, where, b, path, err, errlen) ||
+		    read_exits(obj, where, &b->exits, path, err, errlen))
 			return -1;
 	}
 	if (opt_number(obj, "host_wall_ns", where, &b->host_wall_ns, path, err, errlen) ||
@@ -476,6 +538,10 @@ void rio_free(struct rio_result *r)
 			free(b->counters[c].name);
 		free(b->counters);
 		free(b->separation_method);
+		for (size_t k = 0; k < b->exits.reason_count; k++)
+			free(b->exits.reasons[k].name);
+		free(b->exits.reasons);
+		free(b->exits.source);
 	}
 	free(r->benches);
 	free(r->path);

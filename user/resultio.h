@@ -31,6 +31,26 @@ struct rio_counter {
 	double scaling;
 };
 
+/* One VM exit reason and how often it happened per op. */
+struct rio_exit_reason {
+	char *name;
+	double per_op;
+};
+
+/*
+ * "exits": VM exits counted by the host (KVM) between the row's markers,
+ * divided by the row's ops. Optional; present = true when the file has it.
+ */
+struct rio_exits {
+	bool present;
+	double per_op;			/* all exits per op, >= 0 */
+	char *source;			/* how they were counted, as the file says */
+	struct rio_exit_reason *reasons;	/* sorted by per_op, most first */
+	size_t reason_count;
+	double time_share;		/* share of the row's time spent in exits, [0, 1];
+					   NAN when not measured (then counts only) */
+};
+
 struct rio_bench {
 	char *name, *group, *status_text, *reason, *unit;
 	enum rio_status status;
@@ -45,6 +65,7 @@ struct rio_bench {
 	double host_wall_ns;		/* NAN unless annotated */
 	double elapsed_ns;		/* the guest's own elapsed time for the row ("elapsed_ns",
 					   else "elapsed_s" x 1e9); NAN if absent */
+	struct rio_exits exits;
 };
 
 struct rio_host_clock {

@@ -3,22 +3,23 @@ set datafile separator "\t"
 set datafile missing '?'
 set style data histograms
 set style histogram errorbars gap 1 lw 1
-set style fill solid 0.75 border -1
+set style fill solid 0.8 border -1
 set boxwidth 0.9
 set logscale y
+set format y '%.0s%cs'
 set grid ytics mytics
 set xtics rotate by 30 right noenhanced nomirror
 set key outside right top noenhanced
 set bmargin 7
-set ylabel 'median time per op, ns (log scale)'
+set ylabel 'median time per op (log scale)'
 set title 'vmprobe compare: macro benchmarks (error bars: CI of the median)' noenhanced
-set terminal svg size 2168,560 dynamic background '#ffffff' font 'sans,12'
+set terminal svg size 1560,600 dynamic background '#ffffff' font 'sans,12'
 set output 'compare-macro.svg'
-plot 'compare-macro.dat' using 2:3:4:xtic(1) title 'host', 'compare-macro.dat' using 5:6:7 title 'xen', 'compare-macro.dat' using 8:9:10 title 'uml', 'compare-macro.dat' using 11:12:13 title 'qemu', 'compare-macro.dat' using 14:15:16 title 'qemu-icount', 'compare-macro.dat' using 17:18:19 title 'bochs'
+plot 'compare-macro.dat' using ($2*1e-9):($3*1e-9):($4*1e-9):xtic(1) lt 1 title 'host', 'compare-macro.dat' using ($5*1e-9):($6*1e-9):($7*1e-9) lt 2 title 'xen', 'compare-macro.dat' using ($8*1e-9):($9*1e-9):($10*1e-9) lt 3 title 'uml', 'compare-macro.dat' using ($11*1e-9):($12*1e-9):($13*1e-9) lt 4 title 'qemu', 'compare-macro.dat' using ($14*1e-9):($15*1e-9):($16*1e-9) lt 5 title 'qemu-icount', 'compare-macro.dat' using ($17*1e-9):($18*1e-9):($19*1e-9) lt 6 title 'bochs'
 if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {
-  set terminal pngcairo size 2168,560 background '#ffffff' font 'sans,10'
+  set terminal pngcairo size 1560,600 background '#ffffff' font 'sans,12'
 } else {
-  set terminal png size 2168,560
+  set terminal png size 1560,600
 }
 set output 'compare-macro.png'
 replot

@@ -328,6 +328,47 @@ static void renderers(void **state)
 	free(s);
 }
 
+/* VM exits ride along with their cell; the screen view fits the width it is given. */
+static void exits_and_the_screen_view(void **state)
+{
+	static const char *const names[] = { "host.json", "qemu.json", "qemu-icount.json", "kvm.json" };
+	struct loaded l;
+	char err[RIO_ERR_LEN], *buf = NULL, *line, *save = NULL;
+	size_t len = 0, r;
+	FILE *m;
+
+	load(&l, names, 4);
+	assert_int_equal(compare_build(l.files, 4, 0.05, &l.table, err, sizeof(err)), 0);
+	for (r = 0; r < l.table.row_count && strcmp(l.table.rows[r].name, "null-syscall"); r++)
+		;
+	assert_true(r < l.table.row_count);
+	assert_non_null(l.table.rows[r].cells[3].exits);
+	assert_true(l.table.rows[r].cells[3].exits->per_op == 1.0);
+	assert_null(l.table.rows[r].cells[1].exits);	/* qemu counts none */
+
+	for (int width = 30; width <= 130; width += 50) {
+		struct compare_view v = { .metric = METRIC_TIME, .width = width, .colour = false };
+
+		m = open_memstream(&buf, &len);
+		assert_int_equal(compare_write_screen(&l.table, m, &v), 0);
+		fclose(m);
+		assert_non_null(strstr(buf, "1.000 CPUID"));
+		for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			size_t w = 0;
+
+			for (const char *c = line; *c; c++)
+				w += ((unsigned char)*c & 0xc0) != 0x80;
+			if (w > (size_t)width) {
+				print_error("width %d: \"%s\" is %zu wide\n", width, line, w);
+				fail();
+			}
+		}
+		free(buf);
+		buf = NULL;
+	}
+	unload(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -343,6 +384,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(renderers, setup_three, teardown),
 		cmocka_unit_test(host_clock_gives_virtual_time_a_time),
 		cmocka_unit_test(incomparable_sets_refused),
+		cmocka_unit_test(exits_and_the_screen_view),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,6 +6,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/resource.h>
+#include <signal.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -258,29 +261,43 @@ static void write_to_missing_dir_leaves_nothing(void **state)
 }
 
 /*
- * A failed write must not replace an older file at the final name: make
- * path.tmp a directory so the temporary file cannot be created.
+ * A failed write must not replace an older file at the final name, nor
+ * leave its temporary file behind: a file size limit makes the write fail
+ * half-way (root ignores permissions, not RLIMIT_FSIZE).
  */
 static void failed_write_keeps_old_file(void **state)
 {
-	char path[512], tmp[520], err[256] = "", buf[32] = "";
+	char path[512], err[256] = "", buf[32] = "";
+	struct rlimit old_lim, lim;
+	void (*old_handler)(int);
 	FILE *f;
+	DIR *d;
+	struct dirent *de;
 
 	snprintf(path, sizeof(path), "%s/keep.json", tmpdir);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	f = fopen(path, "w");
 	assert_non_null(f);
 	fputs("old", f);
 	fclose(f);
-	assert_int_equal(mkdir(tmp, 0755), 0);
-	assert_int_equal(result_write_file(path, "new", 3, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, ".tmp"));
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old_lim), 0);
+	lim = old_lim;
+	lim.rlim_cur = 2;
+	old_handler = signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	assert_int_equal(result_write_file(path, "new and longer", 14, err, sizeof(err)), -1);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old_lim), 0);
+	signal(SIGXFSZ, old_handler);
+	assert_non_null(strstr(err, "keep.json"));
 	f = fopen(path, "r");
 	assert_non_null(f);
 	assert_non_null(fgets(buf, sizeof(buf), f));
 	fclose(f);
 	assert_string_equal(buf, "old");
-	rmdir(tmp);
+	d = opendir(tmpdir);
+	assert_non_null(d);
+	while ((de = readdir(d)))
+		assert_null(strstr(de->d_name, ".tmp"));
+	closedir(d);
 	unlink(path);
 }
 

@@ -99,6 +99,10 @@ static const struct bad_case bad_cases[] = {
 	{ "bad-trailing.json", "extra data after the top-level object" },
 	{ "bad-empty.json", "empty file" },
 	{ "bad-array.json", "top level is not a JSON object" },
+	{ "bad-exits-negative.json", "(getpid).exits: per_op -1 is negative" },
+	{ "bad-exits-no-source.json", "(null-syscall).exits: missing key \"source\"" },
+	{ "bad-exits-reason.json", "exits.reasons.HLT must be a number >= 0" },
+	{ "bad-exits-share.json", "exits: time_share 1.5 is outside [0, 1]" },
 	{ "does-not-exist.json", "cannot open: No such file or directory" },
 };
 
@@ -163,6 +167,37 @@ static void tolerates_unknown_keys_but_not_wrong_types(void **state)
 	json_object_put(root);
 }
 
+/* VM exits counted by the host: optional, reasons sorted most first, share only where measured. */
+static void exits_read(void **state)
+{
+	struct rio_result r;
+	char err[RIO_ERR_LEN] = "";
+	const struct rio_exits *e;
+
+	assert_int_equal(rio_load(fixture("kvm.json"), &r, err, sizeof(err)), 0);
+	e = &rio_find_bench(&r, "getpid")->exits;
+	assert_true(e->present);
+	assert_true(e->per_op == 0.0002);
+	assert_string_equal(e->source, "fixture: kvm stats + kvm_exit hist");
+	assert_int_equal(e->reason_count, 2);
+	assert_string_equal(e->reasons[0].name, "MSR");
+	assert_true(e->reasons[0].per_op == 0.00015);
+	assert_true(isnan(e->time_share));
+	e = &rio_find_bench(&r, "matmul-10")->exits;
+	assert_int_equal(e->reason_count, 3);
+	assert_string_equal(e->reasons[0].name, "NPF");
+	assert_string_equal(e->reasons[2].name, "INTR");
+	assert_true(e->time_share == 0.05);
+	assert_false(rio_find_bench(&r, "stat")->exits.present);
+	rio_free(&r);
+
+	/* Files without exits (every file before KVM) read as before. */
+	assert_int_equal(rio_load(fixture("host.json"), &r, err, sizeof(err)), 0);
+	for (size_t i = 0; i < r.bench_count; i++)
+		assert_false(r.benches[i].exits.present);
+	rio_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -170,6 +205,7 @@ int main(void)
 		cmocka_unit_test(instruction_clocks),
 		cmocka_unit_test(bad_files_refused_with_reason),
 		cmocka_unit_test(tolerates_unknown_keys_but_not_wrong_types),
+		cmocka_unit_test(exits_read),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "util.h"
 
 int bench_fail(struct bench_state *st, const char *fmt, ...)
 {
@@ -106,8 +107,7 @@ void bench_kill_child(pid_t *pid)
 	if (*pid <= 0)
 		return;
 	kill(*pid, SIGKILL);
-	while (waitpid(*pid, NULL, 0) < 0 && errno == EINTR)
-		;
+	util_waitpid(*pid, NULL, 0);
 	*pid = -1;
 }
 

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "util.h"
 
 struct ctxsw_priv {
 	pid_t child;
@@ -73,20 +74,10 @@ static int other_cpu(const cpu_set_t *allowed, int not)
 	return -1;
 }
 
+/* All LEN bytes or -1 (end of file counts as failure). */
 static int read_full(int fd, void *buf, size_t len)
 {
-	size_t got = 0;
-
-	while (got < len) {
-		ssize_t r = read(fd, (char *)buf + got, len - got);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		got += (size_t)r;
-	}
-	return 0;
+	return util_read_full(fd, buf, len) == (ssize_t)len ? 0 : -1;
 }
 
 /* The child: pin, report its CPU, then echo token + 1 until EOF. */
@@ -135,8 +126,7 @@ static void ctxsw_teardown(struct bench_state *st)
 		int status;
 		pid_t r;
 
-		while ((r = waitpid(p->child, &status, 0)) < 0 && errno == EINTR)
-			;
+		r = util_waitpid(p->child, &status, 0);
 		if (r != p->child)
 			bench_kill_child(&p->child);
 		p->child = -1;

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "util.h"
 
 extern char **environ;
 
@@ -77,8 +78,7 @@ static int reap(struct bench_state *st, pid_t child)
 	int status;
 	pid_t r;
 
-	while ((r = waitpid(child, &status, 0)) < 0 && errno == EINTR)
-		;
+	r = util_waitpid(child, &status, 0);
 	if (r != child)
 		return bench_fail_errno(st, "waitpid %d", (int)child);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)

@@ -21,6 +21,7 @@
 
 #include "common.h"
 #include "pipe_bandwidth.h"
+#include "util.h"
 
 #define STAMP_LEN 8
 
@@ -37,18 +38,7 @@ static void fill_pattern(unsigned char *buf)
 
 static int write_full(int fd, const void *buf, size_t len)
 {
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t w = write(fd, (const char *)buf + done, len - done);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		done += (size_t)w;
-	}
-	return 0;
+	return util_write_all(fd, buf, len);
 }
 
 /* The child: for each op number read from ctl, write PIPE_BW_CHUNKS stamped chunks. */
@@ -100,8 +90,7 @@ static void pipe_bw_teardown(struct bench_state *st)
 	if (p->child > 0) {
 		pid_t r;
 
-		while ((r = waitpid(p->child, NULL, 0)) < 0 && errno == EINTR)
-			;
+		r = util_waitpid(p->child, NULL, 0);
 		if (r != p->child)
 			bench_kill_child(&p->child);
 	}

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0
+/* `vmprobe compare --format csv`: every column of every file (RFC 4180). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compare_render.h"
+
+/* One field, quoted when it must be (RFC 4180). */
+static void csv_quoted(FILE *out, const char *s)
+{
+	if (!s)
+		return;
+	if (!strpbrk(s, ",\"\n\r")) {
+		fputs(s, out);
+		return;
+	}
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', out);
+		fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
+/* A field after the first. */
+static void csv_text(FILE *out, const char *s)
+{
+	fputc(',', out);
+	csv_quoted(out, s);
+}
+
+/* A number field after the first, in the one CSV number format (util.c). */
+static void csv_num(FILE *out, double v)
+{
+	fputc(',', out);
+	util_csv_num(out, v);
+}
+
+static const char *const csv_fields[] = {
+	"status", "reason", "time_ns", "time_ns_ci_low", "time_ns_ci_high", "time_source",
+	"ticks", "ticks_unit", "instructions_per_op", "ipc", "ratio", "ratio_note", "u", "p",
+	"p_method", "significant", "signif_note", "outside_share", "separation_method",
+	"exits_per_op", "exit_reasons", "exits_time_share", "exits_source",
+};
+
+/* Every reason, "NAME=PER_OP;..." most frequent first, numbers in the CSV number format. */
+static void csv_reasons(FILE *out, const struct rio_exits *e)
+{
+	char *s = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&s, &len);
+
+	for (size_t k = 0; m && e && k < e->reason_count; k++) {
+		fprintf(m, "%s%s=", k ? ";" : "", e->reasons[k].name);
+		util_csv_num(m, e->reasons[k].per_op);
+	}
+	if (m && !fclose(m))
+		csv_text(out, s);	/* quoted if a reason name holds a comma or quote */
+	else
+		fputc(',', out);
+	free(s);
+}
+
+int compare_write_csv(const struct compare_table *t, FILE *out)
+{
+	fputs("benchmark,group", out);
+	for (size_t i = 0; i < t->file_count; i++)
+		for (size_t k = 0; k < sizeof(csv_fields) / sizeof(csv_fields[0]); k++) {
+			char *h = NULL;
+
+			if (asprintf(&h, "%s.%s", t->files[i].label, csv_fields[k]) < 0)
+				return -1;
+			csv_text(out, h);
+			free(h);
+		}
+	fputs(t->qemu_file >= 0 ? ",cycles_per_guest_instruction\n" : "\n", out);
+	for (size_t r = 0; r < t->row_count; r++) {
+		const struct compare_row *row = &t->rows[r];
+
+		csv_quoted(out, row->name);
+		csv_text(out, row->group);
+		for (size_t i = 0; i < t->file_count; i++) {
+			const struct compare_cell *c = &row->cells[i];
+			bool ok = c->state == CELL_OK;
+
+			csv_text(out, compare_state_name(c->state));
+			csv_text(out, c->reason);
+			csv_num(out, c->time_ns);
+			csv_num(out, c->time_ci_low);
+			csv_num(out, c->time_ci_high);
+			csv_text(out, c->time_source);
+			csv_num(out, c->ticks);
+			csv_text(out, ok ? compare_ticks_unit(&t->files[i]) : NULL);
+			csv_num(out, c->instructions);
+			csv_num(out, c->ipc);
+			csv_num(out, c->ratio);
+			csv_text(out, c->ratio_note);
+			csv_num(out, c->tested ? c->mwu.u1 : NAN);
+			csv_num(out, c->tested ? c->mwu.p : NAN);
+			csv_text(out, c->tested ? signif_method_name(c->mwu.method) : NULL);
+			csv_text(out, c->tested ? (c->significant ? "yes" : "no") : NULL);
+			csv_text(out, i && ok && !c->tested ? c->signif_note : NULL);
+			csv_num(out, c->outside_share);
+			csv_text(out, c->separation_method);
+			csv_num(out, c->exits ? c->exits->per_op : NAN);
+			csv_reasons(out, c->exits);
+			csv_num(out, c->exits ? c->exits->time_share : NAN);
+			csv_text(out, c->exits ? c->exits->source : NULL);
+		}
+		if (t->qemu_file >= 0)
+			csv_num(out, row->cycles_per_guest_instr);
+		fputc('\n', out);
+	}
+	/* Geomean rows: status "geomean", the ratio in each file's ratio column. */
+	for (int grp = 0; grp < COMPARE_GROUPS && t->file_count > 1; grp++) {
+		fprintf(out, "geomean-%s,%s", compare_group_names[grp], compare_group_names[grp]);
+		for (size_t i = 0; i < t->file_count; i++) {
+			const struct compare_geomean *gm = &t->geomeans[grp * t->file_count + i];
+			size_t nf = sizeof(csv_fields) / sizeof(csv_fields[0]);
+
+			for (size_t k = 0; k < nf; k++) {
+				if (!strcmp(csv_fields[k], "status"))
+					csv_text(out, i ? "geomean" : "base");
+				else if (!strcmp(csv_fields[k], "ratio"))
+					csv_num(out, i ? gm->ratio : NAN);
+				else if (!strcmp(csv_fields[k], "ratio_note") && i)
+					csv_text(out, gm->rows ? NULL : "no rows ok in both");
+				else
+					fputc(',', out);
+			}
+		}
+		if (t->qemu_file >= 0)
+			fputc(',', out);
+		fputc('\n', out);
+	}
+	return ferror(out) ? -1 : 0;
+}

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0
+/* `vmprobe compare --format json`: the table as a "vmprobe-compare" document. */
+#include <math.h>
+#include <stdio.h>
+#include <stdint.h>
+
+#include <json-c/json.h>
+
+#include "compare_render.h"
+
+static struct json_object *num_or_null(double v)
+{
+	return isnan(v) ? NULL : json_object_new_double(v);
+}
+
+static struct json_object *str_or_null(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
+
+static struct json_object *median_ci(double median, double low, double high)
+{
+	struct json_object *o;
+
+	if (isnan(median))
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, "median", json_object_new_double(median));
+	json_object_object_add(o, "ci_low", num_or_null(low));
+	json_object_object_add(o, "ci_high", num_or_null(high));
+	return o;
+}
+
+static struct json_object *cell_json(const struct compare_table *t, size_t i,
+				     const struct compare_cell *c)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "status", json_object_new_string(compare_state_name(c->state)));
+	if (c->state != CELL_OK) {
+		json_object_object_add(o, "reason", str_or_null(c->reason));
+		return o;
+	}
+	json_object_object_add(o, "time_ns", median_ci(c->time_ns, c->time_ci_low, c->time_ci_high));
+	json_object_object_add(o, "time_source", str_or_null(c->time_source));
+	json_object_object_add(o, "ticks", median_ci(c->ticks, c->ticks_ci_low, c->ticks_ci_high));
+	json_object_object_add(o, "ticks_unit", json_object_new_string(compare_ticks_unit(&t->files[i])));
+	json_object_object_add(o, "instructions_per_op", num_or_null(c->instructions));
+	json_object_object_add(o, "ipc", num_or_null(c->ipc));
+	json_object_object_add(o, "ratio", num_or_null(c->ratio));
+	if (i > 0) {
+		if (c->ratio_note)
+			json_object_object_add(o, "ratio_note", json_object_new_string(c->ratio_note));
+		if (c->tested) {
+			struct json_object *m = json_object_new_object();
+
+			json_object_object_add(m, "u", json_object_new_double(c->mwu.u1));
+			json_object_object_add(m, "p", json_object_new_double(c->mwu.p));
+			json_object_object_add(m, "method",
+					       json_object_new_string(signif_method_name(c->mwu.method)));
+			json_object_object_add(m, "n_base", json_object_new_int64((int64_t)c->mwu.n1));
+			json_object_object_add(m, "n", json_object_new_int64((int64_t)c->mwu.n2));
+			json_object_object_add(m, "ties", json_object_new_boolean(c->mwu.ties));
+			json_object_object_add(m, "significant", json_object_new_boolean(c->significant));
+			json_object_object_add(o, "mann_whitney", m);
+		} else {
+			json_object_object_add(o, "mann_whitney", NULL);
+			json_object_object_add(o, "signif_note", str_or_null(c->signif_note));
+		}
+	}
+	if (c->separation_method) {
+		struct json_object *s = json_object_new_object();
+
+		json_object_object_add(s, "method", json_object_new_string(c->separation_method));
+		json_object_object_add(s, "outside_share", num_or_null(c->outside_share));
+		json_object_object_add(o, "separation", s);
+	}
+	if (c->exits) {
+		struct json_object *e = json_object_new_object(), *reasons = json_object_new_object();
+
+		json_object_object_add(e, "per_op", json_object_new_double(c->exits->per_op));
+		for (size_t k = 0; k < c->exits->reason_count; k++)
+			json_object_object_add(reasons, c->exits->reasons[k].name,
+					       json_object_new_double(c->exits->reasons[k].per_op));
+		json_object_object_add(e, "reasons", reasons);
+		json_object_object_add(e, "time_share", num_or_null(c->exits->time_share));
+		json_object_object_add(e, "source", json_object_new_string(c->exits->source));
+		json_object_object_add(o, "exits", e);
+	}
+	return o;
+}
+
+int compare_write_json(const struct compare_table *t, FILE *out)
+{
+	struct json_object *root = json_object_new_object(), *vmms = json_object_new_array();
+	struct json_object *rows = json_object_new_array(), *geo = json_object_new_array();
+	int rc;
+
+	json_object_object_add(root, "format", json_object_new_string("vmprobe-compare"));
+	json_object_object_add(root, "format_version", json_object_new_int(1));
+	json_object_object_add(root, "alpha", json_object_new_double(t->alpha));
+	json_object_object_add(root, "base", json_object_new_string(t->files[0].label));
+	for (size_t i = 0; i < t->file_count; i++) {
+		const struct rio_result *f = &t->files[i];
+		struct json_object *v = json_object_new_object();
+
+		json_object_object_add(v, "label", json_object_new_string(f->label));
+		json_object_object_add(v, "path", json_object_new_string(f->path));
+		json_object_object_add(v, "clock_kind", json_object_new_string(f->clock_kind));
+		json_object_object_add(v, "ticks_unit", json_object_new_string(compare_ticks_unit(f)));
+		json_object_object_add(v, "partial", json_object_new_boolean(f->partial));
+		json_object_object_add(v, "virtual_time",
+				       json_object_new_boolean(f->host_clock.present &&
+							       f->host_clock.virtual_time));
+		json_object_array_add(vmms, v);
+	}
+	json_object_object_add(root, "vmms", vmms);
+	for (size_t r = 0; r < t->row_count; r++) {
+		struct json_object *row = json_object_new_object(), *cells = json_object_new_object();
+
+		json_object_object_add(row, "name", json_object_new_string(t->rows[r].name));
+		json_object_object_add(row, "group", json_object_new_string(t->rows[r].group));
+		for (size_t i = 0; i < t->file_count; i++)
+			json_object_object_add(cells, t->files[i].label,
+					       cell_json(t, i, &t->rows[r].cells[i]));
+		json_object_object_add(row, "cells", cells);
+		if (t->qemu_file >= 0)
+			json_object_object_add(row, "cycles_per_guest_instruction",
+					       num_or_null(t->rows[r].cycles_per_guest_instr));
+		json_object_array_add(rows, row);
+	}
+	json_object_object_add(root, "rows", rows);
+	for (int grp = 0; grp < COMPARE_GROUPS; grp++)
+		for (size_t i = 1; i < t->file_count; i++) {
+			const struct compare_geomean *gm = &t->geomeans[grp * t->file_count + i];
+			struct json_object *o = json_object_new_object();
+
+			json_object_object_add(o, "group", json_object_new_string(compare_group_names[grp]));
+			json_object_object_add(o, "label", json_object_new_string(t->files[i].label));
+			json_object_object_add(o, "ratio", num_or_null(gm->ratio));
+			json_object_object_add(o, "rows", json_object_new_int64((int64_t)gm->rows));
+			json_object_array_add(geo, o);
+		}
+	json_object_object_add(root, "geomeans", geo);
+	rc = fprintf(out, "%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+								  JSON_C_TO_STRING_NOSLASHESCAPE)) < 0;
+	json_object_put(root);
+	return rc || ferror(out) ? -1 : 0;
+}

@@ -1,0 +1,425 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `vmprobe compare --plot DIR`: gnuplot scripts, their data and their SVG
+ * and PNG output. A heatmap of every row against every VMM (colour: the
+ * log of the ratio to the base, the ratio printed in each cell), and bar
+ * charts of median time per op in panels of related rows, each small
+ * enough to read without zooming. The scripts stay in DIR: rerun gnuplot
+ * on one to restyle it.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "compare_render.h"
+
+/* Text inside a gnuplot single-quoted string: '' stands for a quote; no line breaks. */
+static void gp_escaped(FILE *out, const char *s)
+{
+	for (; *s; s++)
+		fputs(*s == '\'' ? "''" : (*s == '\n' || *s == '\r') ? " " : (char[]){ *s, 0 }, out);
+}
+
+static void gp_quoted(FILE *out, const char *s)
+{
+	fputc('\'', out);
+	gp_escaped(out, s);
+	fputc('\'', out);
+}
+
+/* Plottable: a positive real time (log scale). */
+static bool plottable(const struct compare_cell *c)
+{
+	return c->state == CELL_OK && c->time_ns > 0;
+}
+
+static int run_gnuplot(const char *dir, const char *script, char *err, size_t errlen)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid < 0) {
+		snprintf(err, errlen, "cannot start gnuplot: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		if (chdir(dir) == 0)
+			execlp("gnuplot", "gnuplot", script, (char *)NULL);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) < 0) {
+		snprintf(err, errlen, "waiting for gnuplot: %s", strerror(errno));
+		return -1;
+	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
+		snprintf(err, errlen, "gnuplot not found (install gnuplot-nox; scripts/deps does)");
+		return -1;
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		snprintf(err, errlen, "gnuplot failed on %s/%s (its message is above)", dir, script);
+		return -1;
+	}
+	return 0;
+}
+
+
+/* ---- which panel a row belongs to --------------------------------------------- */
+
+/*
+ * Result files know only micro and macro; the panels split the micro rows
+ * by what they exercise, matched on the row name's start. A micro row no
+ * panel claims (a benchmark added later) goes to "other".
+ */
+struct panel {
+	const char *id, *title;
+	const char *const *prefixes;	/* NULL: by group (macro) or the rest (other) */
+};
+
+static const char *const syscall_rows[] = {
+	"getpid", "null-syscall", "clock-gettime", "ioctl-null", "signal", NULL,
+};
+static const char *const io_rows[] = {
+	"stat", "fstat", "open-close", "read-", "write-", "page-fault", "mmap-", NULL,
+};
+static const char *const kernel_rows[] = { "rdtsc", "cpuid", "ktimed-", "gaps", NULL };
+
+static const struct panel panels[] = {
+	{ "syscall", "system calls", syscall_rows },
+	{ "io", "files, I/O and memory", io_rows },
+	{ "kernel", "instructions and in-kernel operations (module)", kernel_rows },
+	{ "macro", "macro benchmarks", NULL },
+	{ "other", "other micro benchmarks", NULL },
+};
+#define PANELS (sizeof(panels) / sizeof(panels[0]))
+
+static size_t panel_of(const struct compare_row *row)
+{
+	if (!strcmp(row->group, "macro"))
+		return 3;
+	for (size_t p = 0; p < 3; p++)
+		for (const char *const *pre = panels[p].prefixes; *pre; pre++)
+			if (!strncmp(row->name, *pre, strlen(*pre)))
+				return p;
+	return 4;
+}
+
+static FILE *open_in(const char *dir, const char *name, char *err, size_t errlen)
+{
+	char *path = NULL;
+	FILE *f = NULL;
+
+	if (asprintf(&path, "%s/%s", dir, name) >= 0)
+		f = fopen(path, "w");
+	if (!f)
+		snprintf(err, errlen, "%s/%s: cannot write: %s", dir, name, strerror(errno));
+	free(path);
+	return f;
+}
+
+static int close_in(FILE *f, const char *dir, const char *name, char *err, size_t errlen)
+{
+	if (ferror(f) | fclose(f)) {
+		snprintf(err, errlen, "%s/%s: write failed: %s", dir, name, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* SVG first (before the plot command), then the same plot again as PNG (pngcairo where gnuplot has it). */
+static void gp_svg(FILE *f, const char *base, int width, int height)
+{
+	fprintf(f, "set terminal svg size %d,%d dynamic background '#ffffff' font 'sans,12'\n"
+		"set output '%s.svg'\n", width, height, base);
+}
+
+static void gp_png(FILE *f, const char *base, int width, int height)
+{
+	fprintf(f, "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
+		"  set terminal pngcairo size %d,%d background '#ffffff' font 'sans,12'\n"
+		"} else {\n  set terminal png size %d,%d\n}\n"
+		"set output '%s.png'\nreplot\nset output\n", width, height, width, height, base);
+}
+
+/* ---- bar charts, one per panel ------------------------------------------------ */
+
+static int plot_panel(const struct compare_table *t, size_t pn, const char *dir,
+		      char *err, size_t errlen)
+{
+	const struct panel *pl = &panels[pn];
+	bool *shown = calloc(t->file_count, sizeof(bool));
+	char data_name[96], script_name[96], base[64];
+	size_t rows = 0, files = 0;
+	FILE *f;
+	int rc = -1;
+
+	if (!shown) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (size_t r = 0; r < t->row_count; r++) {
+		if (panel_of(&t->rows[r]) != pn)
+			continue;
+		rows++;
+		for (size_t i = 0; i < t->file_count; i++)
+			shown[i] |= plottable(&t->rows[r].cells[i]);
+	}
+	for (size_t i = 0; i < t->file_count; i++)
+		files += shown[i];
+	if (!files) {
+		/* Nothing to draw; say so only where the panel has rows at all. */
+		if (rows)
+			fprintf(stderr, "vmprobe compare: no %s row has a real time in any file; "
+				"no compare-%s plot\n", pl->title, pl->id);
+		free(shown);
+		return 0;
+	}
+	snprintf(base, sizeof(base), "compare-%s", pl->id);
+	snprintf(data_name, sizeof(data_name), "%s.dat", base);
+	snprintf(script_name, sizeof(script_name), "%s.gp", base);
+
+	/* Data: name, then median, CI low, CI high per shown file; '?' where there is none. */
+	if (!(f = open_in(dir, data_name, err, errlen)))
+		goto out;
+	for (size_t r = 0; r < t->row_count; r++) {
+		if (panel_of(&t->rows[r]) != pn)
+			continue;
+		fputs(t->rows[r].name, f);
+		for (size_t i = 0; i < t->file_count; i++) {
+			const struct compare_cell *c = &t->rows[r].cells[i];
+
+			if (!shown[i])
+				continue;
+			if (!plottable(c)) {
+				fputs("\t?\t?\t?", f);
+				continue;
+			}
+			fprintf(f, "\t%.9g\t%.9g\t%.9g", c->time_ns,
+				c->time_ci_low > 0 ? c->time_ci_low : c->time_ns,
+				c->time_ci_high > 0 ? c->time_ci_high : c->time_ns);
+		}
+		fputc('\n', f);
+	}
+	if (close_in(f, dir, data_name, err, errlen))
+		goto out;
+
+	if (!(f = open_in(dir, script_name, err, errlen)))
+		goto out;
+	/* Wide enough for every bar to be seen, never wider than a screen. */
+	int width = (int)(240 + rows * (24 + 16 * files));
+
+	width = width < 900 ? 900 : width > 1600 ? 1600 : width;
+	fprintf(f, "# Generated by vmprobe compare; rerun with: gnuplot %s\n", script_name);
+	fprintf(f, "set datafile separator \"\\t\"\nset datafile missing '?'\n"
+		"set style data histograms\nset style histogram errorbars gap 1 lw 1\n"
+		"set style fill solid 0.8 border -1\nset boxwidth 0.9\nset logscale y\n"
+		"set format y '%%.0s%%cs'\nset grid ytics mytics\n"
+		"set xtics rotate by 30 right noenhanced nomirror\n"
+		"set key outside right top noenhanced\nset bmargin 7\n"
+		"set ylabel 'median time per op (log scale)'\n");
+	fprintf(f, "set title 'vmprobe compare: %s (error bars: CI of the median)' noenhanced\n",
+		pl->title);
+	if (files < t->file_count) {
+		/* Say who is missing, rather than let a reader think they were forgotten. */
+		fprintf(f, "set label 1 at screen 0.01,0.03 noenhanced font ',10' 'not shown (no real-time figure in this panel):");
+		for (size_t i = 0; i < t->file_count; i++)
+			if (!shown[i]) {
+				fputc(' ', f);
+				gp_escaped(f, t->files[i].label);
+			}
+		fprintf(f, "'\n");
+	}
+	gp_svg(f, base, width, 600);
+	fprintf(f, "plot ");
+	for (size_t i = 0, col = 2; i < t->file_count; i++) {
+		if (!shown[i])
+			continue;
+		/* lt by file, not by position: a VMM keeps its colour in every panel. */
+		fprintf(f, "%s'%s' using ($%zu*1e-9):($%zu*1e-9):($%zu*1e-9)%s lt %zu title ",
+			col > 2 ? ", " : "", data_name, col, col + 1, col + 2,
+			col == 2 ? ":xtic(1)" : "", i + 1);
+		gp_quoted(f, t->files[i].label);
+		col += 3;
+	}
+	fprintf(f, "\n");
+	gp_png(f, base, width, 600);
+	if (close_in(f, dir, script_name, err, errlen))
+		goto out;
+	rc = run_gnuplot(dir, script_name, err, errlen);
+out:
+	free(shown);
+	return rc;
+}
+
+/* ---- the heatmap -------------------------------------------------------------- */
+
+/* Gnuplot's text for a ratio: four significant digits, as in the table. */
+static void gp_ratio(FILE *f, double r)
+{
+	char num[48];
+
+	fprintf(f, "%sx", compare_fmt_num(r, num, sizeof(num)));
+}
+
+static int plot_heatmap(const struct compare_table *t, const char *dir, char *err, size_t errlen)
+{
+	static const char data_name[] = "compare-heatmap.dat", na_name[] = "compare-heatmap-na.dat",
+			  script_name[] = "compare-heatmap.gp";
+	size_t cols = t->file_count - 1, cells = 0, na = 0, macro_from = t->row_count;
+	double most = 0;
+	FILE *f, *g;
+	char num[48];
+
+	if (cols == 0)
+		return 0;	/* only the base: no ratio to show */
+	if (!(f = open_in(dir, data_name, err, errlen)))
+		return -1;
+	if (!(g = open_in(dir, na_name, err, errlen))) {
+		fclose(f);
+		return -1;
+	}
+	/* Micro rows first, then macro (a file may add a micro row after the base's macro rows). */
+	size_t *order = malloc((t->row_count ? t->row_count : 1) * sizeof(size_t)), k = 0;
+
+	if (!order) {
+		fclose(f);
+		fclose(g);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (int macro = 0; macro < 2; macro++)
+		for (size_t r = 0; r < t->row_count; r++)
+			if ((strcmp(t->rows[r].group, "macro") == 0) == macro) {
+				if (macro && macro_from == t->row_count)
+					macro_from = k;
+				order[k++] = r;
+			}
+	/* x = file (from 0, the base left out), y = the row's place; the value is log10 of
+	   the ratio, the label the ratio itself. */
+	for (size_t y = 0; y < t->row_count; y++) {
+		size_t r = order[y];
+
+		for (size_t i = 1; i < t->file_count; i++) {
+			const struct compare_cell *c = &t->rows[r].cells[i];
+
+			if (c->ratio > 0 && isfinite(c->ratio)) {
+				double lr = log10(c->ratio);
+
+				fprintf(f, "%zu\t%zu\t%.9g\t", i - 1, y, lr);
+				gp_ratio(f, c->ratio);
+				fprintf(f, "%s\n", c->tested && !c->significant ? " (ns)" : "");
+				most = fabs(lr) > most ? fabs(lr) : most;
+				cells++;
+			} else {
+				fprintf(g, "%zu\t%zu\t%s\n", i - 1, y,
+					c->state == CELL_OK ? "no ratio" : compare_state_name(c->state));
+				na++;
+			}
+		}
+	}
+	if (close_in(f, dir, data_name, err, errlen) | close_in(g, dir, na_name, err, errlen))
+		goto fail;
+	if (!cells) {
+		fprintf(stderr, "vmprobe compare: no row has a ratio to the base; no heatmap\n");
+		free(order);
+		return 0;
+	}
+
+	if (!(f = open_in(dir, script_name, err, errlen)))
+		goto fail;
+	/* A symmetric colour range (white: the base's time), to the next half decade of the
+	   largest ratio so that the colours use the whole scale; tics at whole decades. */
+	double range = ceil(2 * most) / 2;
+	int decades;
+
+	range = range < 1 ? 1 : range;
+	decades = (int)floor(range);
+	int height = (int)(170 + 26 * t->row_count);
+
+	fprintf(f, "# Generated by vmprobe compare; rerun with: gnuplot %s\n", script_name);
+	fprintf(f, "set datafile separator \"\\t\"\n"
+		"set title 'vmprobe compare: median time per op relative to %s (%s = 1x)' noenhanced\n",
+		t->files[0].label, t->files[0].label);
+	fprintf(f, "set label 1 at screen 0.01,0.012 noenhanced font ',10' "
+		"'number: the ratio; (ns): not significant at alpha %g; grey: no ratio (not run, "
+		"skipped, or no base figure)'\n", t->alpha);
+	fprintf(f, "set xrange [-0.5:%zu.5]\nset yrange [%zu.5:-0.5]\n", cols - 1, t->row_count - 1);
+	fprintf(f, "set x2tics scale 0 noenhanced font ',13' (");
+	for (size_t i = 1; i < t->file_count; i++) {
+		fprintf(f, "%s", i > 1 ? ", " : "");
+		gp_quoted(f, t->files[i].label);
+		fprintf(f, " %zu", i - 1);
+	}
+	fprintf(f, ")\nunset xtics\nset x2range [-0.5:%zu.5]\n", cols - 1);
+	/* Row labels carry the base's own figure, so a ratio can be read back into time. */
+	fprintf(f, "set ytics scale 0 noenhanced font ',12' (");
+	for (size_t y = 0; y < t->row_count; y++) {
+		const struct compare_cell *b = &t->rows[order[y]].cells[0];
+		char label[160];
+
+		snprintf(label, sizeof(label), "%s  %s", t->rows[order[y]].name,
+			 b->state == CELL_OK && !isnan(b->time_ns) ?
+			 compare_fmt_time(b->time_ns, num, sizeof(num)) : "(no base)");
+		fprintf(f, "%s", y ? ", " : "");
+		gp_quoted(f, label);
+		fprintf(f, " %zu", y);
+	}
+	fprintf(f, ")\n");
+	fprintf(f, "set cbrange [-%g:%g]\nset cbtics (", range, range);
+	for (int d = -decades; d <= decades; d++)
+		fprintf(f, "%s'%gx' %d", d > -decades ? ", " : "", pow(10, d), d);
+	fprintf(f, ")\nset cblabel 'ratio to %s (log scale): blue faster, red slower' noenhanced\n",
+		t->files[0].label);
+	fprintf(f, "set palette defined (0 '#2166ac', 0.25 '#92c5de', 0.5 '#f7f7f7', "
+		"0.75 '#f4a582', 1 '#b2182b')\n");
+	fprintf(f, "set lmargin 30\nset bmargin 3\nset tmargin 5\nset border 0\nunset key\n");
+	if (macro_from > 0 && macro_from < t->row_count)
+		fprintf(f, "set arrow 1 from -0.5,%zu.5 to %zu.5,%zu.5 nohead front lw 3 lc rgb '#000000'\n",
+			macro_from - 1, cols - 1, macro_from - 1);
+	/* Dark cells get white numbers. */
+	fprintf(f, "dark(v) = abs(v) > %g\n", 0.55 * range);
+	gp_svg(f, "compare-heatmap", 1600, height);
+	fprintf(f, "plot '%s' using 1:2:(0.5):(0.5):3 with boxxyerror fc palette fs solid 1.0 "
+		"border lc rgb '#ffffff', \\\n"
+		"     '' using 1:2:(dark($3) ? '' : stringcolumn(4)) with labels font ',12' tc rgb '#000000', \\\n"
+		"     '' using 1:2:(dark($3) ? stringcolumn(4) : '') with labels font ',12' tc rgb '#ffffff'",
+		data_name);
+	if (na)
+		fprintf(f, ", \\\n     '%s' using 1:2:(0.5):(0.5) with boxxyerror fc rgb '#e0e0e0' "
+			"fs solid 1.0 border lc rgb '#ffffff', \\\n"
+			"     '' using 1:2:3 with labels font ',11' tc rgb '#707070'", na_name);
+	fprintf(f, "\n");
+	gp_png(f, "compare-heatmap", 1600, height);
+	free(order);
+	if (close_in(f, dir, script_name, err, errlen))
+		return -1;
+	return run_gnuplot(dir, script_name, err, errlen);
+fail:
+	free(order);
+	return -1;
+}
+
+int compare_plot(const struct compare_table *t, const char *dir, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (mkdir(dir, 0777) && errno != EEXIST) {
+		snprintf(err, errlen, "%s: cannot create: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (stat(dir, &st) || !S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a directory", dir);
+		return -1;
+	}
+	if (plot_heatmap(t, dir, err, errlen))
+		return -1;
+	for (size_t p = 0; p < PANELS; p++)
+		if (plot_panel(t, p, dir, err, errlen))
+			return -1;
+	return 0;
+}

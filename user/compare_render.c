@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Formatting shared by the compare renderers (text, CSV, JSON, plots). */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "compare_render.h"
+
+/* Four significant digits, no exponent in the range timings live in. */
+const char *compare_fmt_num(double v, char *buf, size_t len)
+{
+	double mag = fabs(v);
+
+	if (isnan(v))
+		snprintf(buf, len, "—");
+	else if (mag != 0 && (mag < 1e-3 || mag >= 1e12))
+		snprintf(buf, len, "%.3e", v);
+	else {
+		int decimals = mag == 0 ? 0 : 3 - (int)floor(log10(mag));
+
+		snprintf(buf, len, "%.*f", decimals < 0 ? 0 : decimals, v);
+	}
+	return buf;
+}
+
+const char *compare_fmt_time(double ns, char *buf, size_t len)
+{
+	static const struct { double scale; const char *unit; } units[] = {
+		{ 1e9, "s" }, { 1e6, "ms" }, { 1e3, "us" }, { 1, "ns" },
+	};
+	const size_t n = sizeof(units) / sizeof(units[0]);
+	char num[48];
+
+	if (isnan(ns)) {
+		snprintf(buf, len, "—");
+		return buf;
+	}
+	for (size_t k = 0; k < n; k++)
+		if (fabs(ns) >= units[k].scale || k == n - 1) {
+			snprintf(buf, len, "%s%s", compare_fmt_num(ns / units[k].scale, num, sizeof(num)),
+				 units[k].unit);
+			break;
+		}
+	return buf;
+}
+
+const char *compare_state_name(enum compare_state s)
+{
+	static const char *const names[] = { "ok", "skipped", "failed", "missing" };
+
+	return names[s];
+}
+
+bool compare_file_has(const struct compare_table *t, size_t file, size_t offset)
+{
+	for (size_t r = 0; r < t->row_count; r++) {
+		const double *v = (const double *)((const char *)&t->rows[r].cells[file] + offset);
+
+		if (!isnan(*v))
+			return true;
+	}
+	return false;
+}
+
+bool compare_file_has_separation(const struct compare_table *t, size_t file)
+{
+	for (size_t r = 0; r < t->row_count; r++)
+		if (t->rows[r].cells[file].separation_method)
+			return true;
+	return false;
+}
+
+bool compare_file_has_exits(const struct compare_table *t, size_t file)
+{
+	for (size_t r = 0; r < t->row_count; r++)
+		if (t->rows[r].cells[file].exits)
+			return true;
+	return false;
+}
+
+bool compare_file_has_exit_share(const struct compare_table *t, size_t file)
+{
+	for (size_t r = 0; r < t->row_count; r++) {
+		const struct rio_exits *e = t->rows[r].cells[file].exits;
+
+		if (e && !isnan(e->time_share))
+			return true;
+	}
+	return false;
+}
+
+const char *compare_exit_reasons(const struct rio_exits *e, size_t max, char *buf, size_t len)
+{
+	size_t used = 0;
+	char num[48];
+
+	buf[0] = '\0';
+	for (size_t k = 0; e && k < e->reason_count && k < max && used < len; k++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s %s", k ? ", " : "",
+					 e->reasons[k].name,
+					 compare_fmt_num(e->reasons[k].per_op, num, sizeof(num)));
+	if (!buf[0])
+		snprintf(buf, len, "—");
+	return buf;
+}
+
+const char *compare_exits_note(const struct compare_table *t, size_t file, char *buf, size_t len)
+{
+	const char *source = NULL;
+
+	buf[0] = '\0';
+	for (size_t r = 0; r < t->row_count && !source; r++)
+		if (t->rows[r].cells[file].exits)
+			source = t->rows[r].cells[file].exits->source;
+	if (!source)
+		return buf;
+	/* Counts and time are different quantities: say which one each figure is. */
+	snprintf(buf, len, "%s: VM exits counted by the host (%s), per op; %s", t->files[file].label,
+		 source, compare_file_has_exit_share(t, file)
+		 ? "\"exit time\" is the share of the row's time spent in exits, where measured (— where not)"
+		 : "the time spent in exits was not measured: exit figures are counts only");
+	return buf;
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Internal to the compare renderers (compare_{render,text,csv,json,plot}.c). */
+#ifndef VMPROBE_COMPARE_RENDER_H
+#define VMPROBE_COMPARE_RENDER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "compare.h"
+
+/* Four significant digits, no exponent in the range timings live in; "—" for NAN. */
+const char *compare_fmt_num(double v, char *buf, size_t len);
+/* "179.4ns", "1.292us", "57.62ms", "4.131s": four significant digits and a unit; "—" for NAN. */
+const char *compare_fmt_time(double ns, char *buf, size_t len);
+/* "ok", "skipped", "failed", "missing". */
+const char *compare_state_name(enum compare_state s);
+/* Whether any row of FILE has a figure in the double at OFFSET of struct compare_cell. */
+bool compare_file_has(const struct compare_table *t, size_t file, size_t offset);
+bool compare_file_has_separation(const struct compare_table *t, size_t file);
+
+/* Whether any row of FILE has VM exit counts; whether any has the time share of its exits. */
+bool compare_file_has_exits(const struct compare_table *t, size_t file);
+bool compare_file_has_exit_share(const struct compare_table *t, size_t file);
+/* The MAX most frequent exit reasons, "CPUID 1.000, HLT 0.0100"; "—" when none. */
+const char *compare_exit_reasons(const struct rio_exits *e, size_t max, char *buf, size_t len);
+/*
+ * The sentence that says what FILE's exit figures are: counts per op from
+ * SOURCE, and whether the time spent in exits was measured. Empty when the
+ * file has no exits.
+ */
+const char *compare_exits_note(const struct compare_table *t, size_t file, char *buf, size_t len);
+
+#endif /* VMPROBE_COMPARE_RENDER_H */

@@ -1,0 +1,486 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `vmprobe compare`'s default view: one column per VMM, sized to the
+ * terminal. The base column holds its absolute figure, the others their
+ * ratio to it with a one-character significance mark. Columns that do not
+ * fit the width go to a further block (the benchmark names repeated), so a
+ * number is never cut; long names are abbreviated with "…".
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compare_render.h"
+
+enum tint { TINT_NONE, TINT_SLOWER, TINT_FASTER };
+
+struct scell {
+	char *text;
+	enum tint tint;
+};
+
+struct sgrid {
+	struct scell *cell;
+	size_t rows, cols, cap;
+};
+
+static int srow(struct sgrid *g)
+{
+	if (g->rows == g->cap) {
+		size_t cap = g->cap ? 2 * g->cap : 32;
+		struct scell *grown = realloc(g->cell, cap * g->cols * sizeof(*grown));
+
+		if (!grown)
+			return -1;
+		g->cell = grown;
+		g->cap = cap;
+	}
+	memset(&g->cell[g->rows * g->cols], 0, g->cols * sizeof(*g->cell));
+	g->rows++;
+	return 0;
+}
+
+static void sset(struct sgrid *g, size_t col, enum tint tint, const char *fmt, ...)
+{
+	struct scell *c = &g->cell[(g->rows - 1) * g->cols + col];
+	va_list ap;
+
+	free(c->text);
+	va_start(ap, fmt);
+	if (vasprintf(&c->text, fmt, ap) < 0)
+		c->text = NULL;
+	va_end(ap);
+	c->tint = tint;
+}
+
+static void sfree(struct sgrid *g)
+{
+	for (size_t i = 0; i < g->rows * g->cols; i++)
+		free(g->cell[i].text);
+	free(g->cell);
+}
+
+/* Display width: UTF-8 lead bytes only, so "—" and "…" count one. */
+static size_t width_of(const char *s)
+{
+	size_t w = 0;
+
+	for (; s && *s; s++)
+		w += ((unsigned char)*s & 0xc0) != 0x80;
+	return w;
+}
+
+/* The figure of METRIC for a cell, NAN when it has none. */
+static double metric_value(const struct compare_table *t, size_t file, const struct compare_cell *c,
+			   enum compare_metric m)
+{
+	if (c->state != CELL_OK)
+		return NAN;
+	switch (m) {
+	case METRIC_TIME:
+		return c->time_ns;
+	case METRIC_CYCLES:
+		return rio_ticks_are_instructions(&t->files[file]) ? NAN : c->ticks;
+	case METRIC_INSTRUCTIONS:
+		/* The PMU's count, else an instruction clock's ticks (icount, Bochs), which are one. */
+		if (!isnan(c->instructions))
+			return c->instructions;
+		return rio_ticks_are_instructions(&t->files[file]) ? c->ticks : NAN;
+	case METRIC_EXITS:
+		return c->exits ? c->exits->per_op : NAN;
+	}
+	return NAN;
+}
+
+static const char *metric_unit(enum compare_metric m)
+{
+	static const char *const units[] = { "", "cyc", "instr", "exits" };
+
+	return units[m];
+}
+
+static const char *fmt_abs(double v, enum compare_metric m, char *buf, size_t len)
+{
+	char num[48];
+
+	if (m == METRIC_TIME)
+		return compare_fmt_time(v, buf, len);
+	snprintf(buf, len, "%s %s", compare_fmt_num(v, num, sizeof(num)), metric_unit(m));
+	return buf;
+}
+
+/* Footnotes: each distinct "label: reason" gets one number. */
+struct snotes {
+	char **text;
+	size_t count;
+};
+
+static size_t snote(struct snotes *n, const char *label, const char *reason)
+{
+	char *s = NULL, **grown;
+
+	if (asprintf(&s, "%s: %s", label, reason ? reason : "no reason given") < 0)
+		return 0;
+	for (size_t i = 0; i < n->count; i++)
+		if (!strcmp(n->text[i], s)) {
+			free(s);
+			return i + 1;
+		}
+	grown = realloc(n->text, (n->count + 1) * sizeof(char *));
+	if (!grown) {
+		free(s);
+		return 0;
+	}
+	n->text = grown;
+	n->text[n->count++] = s;
+	return n->count;
+}
+
+/* Columns: 0 the benchmark, 1..files one per file, then exit columns of files that have exits. */
+struct splan {
+	size_t *exit_col, *share_col;	/* per file; 0 when the file has none */
+	size_t cols;
+};
+
+static int plan(const struct compare_table *t, const struct compare_view *v, struct splan *p)
+{
+	size_t next = 1 + t->file_count;
+
+	p->exit_col = calloc(t->file_count, sizeof(size_t));
+	p->share_col = calloc(t->file_count, sizeof(size_t));
+	if (!p->exit_col || !p->share_col)
+		return -1;
+	for (size_t i = 0; i < t->file_count; i++) {
+		/* With --metric exits the file's own column already holds its exits. */
+		if (v->metric != METRIC_EXITS && compare_file_has_exits(t, i))
+			p->exit_col[i] = next++;
+		if (compare_file_has_exit_share(t, i))
+			p->share_col[i] = next++;
+	}
+	p->cols = next;
+	return 0;
+}
+
+static void header(const struct compare_table *t, const struct compare_view *v,
+		   const struct splan *p, struct sgrid *g)
+{
+	static const char *const what[] = { "time", "cycles", "instr", "exits/op" };
+
+	sset(g, 0, TINT_NONE, "benchmark");
+	for (size_t i = 0; i < t->file_count; i++) {
+		const char *label = t->files[i].label;
+
+		if (i == 0 || v->metric == METRIC_EXITS)
+			sset(g, 1 + i, TINT_NONE, "%s %s", label, what[v->metric]);
+		else
+			sset(g, 1 + i, TINT_NONE, "%s ratio", label);
+		if (p->exit_col[i])
+			sset(g, p->exit_col[i], TINT_NONE, "%s exits/op", label);
+		if (p->share_col[i])
+			sset(g, p->share_col[i], TINT_NONE, "%s exit time", label);
+	}
+}
+
+/* "1.000 CPUID": exits per op and the most frequent reason. */
+static void exits_cell(struct sgrid *g, size_t col, const struct rio_exits *e)
+{
+	char num[48];
+
+	if (!e)
+		sset(g, col, TINT_NONE, "—");
+	else if (e->reason_count && e->reasons[0].per_op > 0)
+		sset(g, col, TINT_NONE, "%s %s", compare_fmt_num(e->per_op, num, sizeof(num)),
+		     e->reasons[0].name);
+	else
+		sset(g, col, TINT_NONE, "%s", compare_fmt_num(e->per_op, num, sizeof(num)));
+}
+
+static void file_cell(const struct compare_table *t, const struct compare_view *v, size_t r,
+		      size_t i, struct sgrid *g, struct snotes *notes, bool *absolute_shown)
+{
+	const struct compare_cell *c = &t->rows[r].cells[i], *base = &t->rows[r].cells[0];
+	double val = metric_value(t, i, c, v->metric), bval = metric_value(t, 0, base, v->metric);
+	char a[64], num[48];
+
+	if (c->state != CELL_OK) {
+		static const char *const shown[] = { "ok", "skip", "fail", "—" };
+
+		sset(g, 1 + i, TINT_NONE, "%s[%zu]", shown[c->state],
+		     snote(notes, t->files[i].label, c->reason));
+		return;
+	}
+	if (v->metric == METRIC_EXITS) {
+		exits_cell(g, 1 + i, c->exits);
+		return;
+	}
+	if (i == 0) {
+		sset(g, 1, TINT_NONE, "%s", isnan(val) ? "—" : fmt_abs(val, v->metric, a, sizeof(a)));
+		return;
+	}
+	if (v->metric == METRIC_TIME && !isnan(c->ratio)) {
+		enum tint tint = !c->significant ? TINT_NONE :
+				 c->ratio > 1 ? TINT_SLOWER : c->ratio < 1 ? TINT_FASTER : TINT_NONE;
+
+		sset(g, 1 + i, tint, "%sx%s", compare_fmt_num(c->ratio, num, sizeof(num)),
+		     c->tested ? (c->significant ? "*" : " ") : "?");
+		return;
+	}
+	if (v->metric != METRIC_TIME && val >= 0 && bval > 0) {
+		sset(g, 1 + i, TINT_NONE, "%sx ", compare_fmt_num(val / bval, num, sizeof(num)));
+		return;
+	}
+	if (!isnan(val)) {
+		/* No ratio (the base has no figure): the absolute figure, with its unit. */
+		sset(g, 1 + i, TINT_NONE, "%s ", fmt_abs(val, v->metric, a, sizeof(a)));
+		*absolute_shown = true;
+		return;
+	}
+	if (v->metric == METRIC_TIME && c->ratio_note)
+		sset(g, 1 + i, TINT_NONE, "—[%zu]", snote(notes, t->files[i].label, c->ratio_note));
+	else
+		sset(g, 1 + i, TINT_NONE, "— ");
+}
+
+static void print_cell(FILE *out, const struct scell *c, size_t w, bool left, bool colour)
+{
+	const char *s = c->text ? c->text : "";
+	size_t pad = w > width_of(s) ? w - width_of(s) : 0;
+	const char *on = c->tint == TINT_SLOWER ? "\033[31m" : c->tint == TINT_FASTER ? "\033[32m" : NULL;
+
+	if (!left)
+		fprintf(out, "%*s", (int)pad, "");
+	if (colour && on)
+		fprintf(out, "%s%s\033[0m", on, s);
+	else
+		fputs(s, out);
+	if (left)
+		fprintf(out, "%*s", (int)pad, "");
+}
+
+/*
+ * NAME shortened to W columns with "…" (names are ASCII; the ellipsis is one
+ * column). A size at the end ("read-file-1048576") is kept whole and the
+ * middle goes instead: "read-f…1048576", never a cut number.
+ */
+static void print_name(FILE *out, const char *name, size_t w)
+{
+	size_t len = width_of(name);
+	const char *dash = strrchr(name, '-');
+	size_t tail = dash && dash[1] && strspn(dash + 1, "0123456789") == strlen(dash + 1)
+		      ? strlen(dash + 1) : 0;
+
+	if (len <= w) {
+		fprintf(out, "%s%*s", name, (int)(w - len), "");
+		return;
+	}
+	if (tail && tail + 4 <= w)
+		fprintf(out, "%.*s…%s", (int)(w - 1 - tail), name, name + len - tail);
+	else
+		fprintf(out, "%.*s…", (int)(w - 1), name);
+}
+
+/* Words of TEXT on lines of at most WIDTH columns, continuation lines indented by INDENT. */
+static void print_wrapped(FILE *out, const char *text, size_t width, size_t indent)
+{
+	size_t col = 0;
+
+	while (*text) {
+		size_t len = strcspn(text, " "), w = 0;
+
+		for (size_t k = 0; k < len; k++)
+			w += ((unsigned char)text[k] & 0xc0) != 0x80;
+		if (col && col + 1 + w > width) {
+			fprintf(out, "\n%*s", (int)indent, "");
+			col = indent;
+		} else if (col) {
+			fputc(' ', out);
+			col++;
+		}
+		/* A word longer than a line (a path) is split at the width: words hold no figures. */
+		while (col + w > width && width > col + 1) {
+			size_t room = width - col, k = 0, cols = 0;
+
+			while (k < len && (cols < room || ((unsigned char)text[k] & 0xc0) == 0x80))
+				cols += ((unsigned char)text[k++] & 0xc0) != 0x80;
+			fwrite(text, 1, k, out);
+			fprintf(out, "\n%*s", (int)indent, "");
+			col = indent;
+			text += k;
+			len -= k;
+			w -= cols;
+		}
+		fwrite(text, 1, len, out);
+		col += w;
+		text += len;
+		while (*text == ' ')
+			text++;
+	}
+	fputc('\n', out);
+}
+
+int compare_write_screen(const struct compare_table *t, FILE *out, const struct compare_view *v)
+{
+	struct splan p = { 0 };
+	struct sgrid g = { 0 };
+	struct snotes notes = { 0 };
+	size_t *w = NULL, name_w, width = v->width > 20 ? (size_t)v->width : 20;
+	bool absolute_shown = false, any_geomean = false;
+	char buf[640];
+	int rc = -1;
+
+	if (plan(t, v, &p))
+		goto out;
+	g.cols = p.cols;
+	if (srow(&g))
+		goto out;
+	header(t, v, &p, &g);
+	for (size_t r = 0; r < t->row_count; r++) {
+		if (srow(&g))
+			goto out;
+		sset(&g, 0, TINT_NONE, "%s", t->rows[r].name);
+		for (size_t i = 0; i < t->file_count; i++) {
+			const struct compare_cell *c = &t->rows[r].cells[i];
+			char num[48];
+			bool share = c->state == CELL_OK && c->exits && !isnan(c->exits->time_share);
+
+			file_cell(t, v, r, i, &g, &notes, &absolute_shown);
+			if (p.exit_col[i])
+				exits_cell(&g, p.exit_col[i], c->state == CELL_OK ? c->exits : NULL);
+			if (p.share_col[i])
+				sset(&g, p.share_col[i], TINT_NONE, "%s%s",
+				     share ? compare_fmt_num(100 * c->exits->time_share, num, sizeof(num))
+					   : "—", share ? "%" : "");
+		}
+	}
+	/* Geometric means exist for time ratios only. */
+	for (int grp = 0; v->metric == METRIC_TIME && grp < COMPARE_GROUPS && t->file_count > 1;
+	     grp++) {
+		if (srow(&g))
+			goto out;
+		sset(&g, 0, TINT_NONE, "geomean %s", compare_group_names[grp]);
+		for (size_t i = 1; i < t->file_count; i++) {
+			const struct compare_geomean *gm = &t->geomeans[grp * t->file_count + i];
+			char num[48];
+
+			if (gm->rows)
+				sset(&g, 1 + i, TINT_NONE, "%sx ", compare_fmt_num(gm->ratio, num, sizeof(num)));
+			else
+				sset(&g, 1 + i, TINT_NONE, "— ");
+			any_geomean = true;
+		}
+	}
+
+	w = calloc(g.cols, sizeof(size_t));
+	if (!w)
+		goto out;
+	for (size_t r = 0; r < g.rows; r++)
+		for (size_t c = 0; c < g.cols; c++)
+			if (width_of(g.cell[r * g.cols + c].text) > w[c])
+				w[c] = width_of(g.cell[r * g.cols + c].text);
+
+	/* Names shrink to leave room for the widest figure column, never below 4 columns
+	   (below that the line may pass the width: a figure is never cut). */
+	name_w = w[0];
+	{
+		size_t widest = 0;
+
+		for (size_t c = 1; c < g.cols; c++)
+			widest = w[c] > widest ? w[c] : widest;
+		if (name_w + 2 + widest > width)
+			name_w = width > widest + 2 + 4 ? width - widest - 2 : 4;
+		if (name_w > w[0])
+			name_w = w[0];
+	}
+
+	/* Blocks of figure columns that fit the width, each led by the names. */
+	for (size_t first = 1; first < g.cols;) {
+		size_t last = first, used = name_w + 2 + w[first];
+
+		while (last + 1 < g.cols && used + 2 + w[last + 1] <= width)
+			used += 2 + w[++last];
+		if (first > 1)
+			fputc('\n', out);
+		for (size_t r = 0; r < g.rows; r++) {
+			char *line = NULL;
+			size_t len = 0;
+			FILE *m = open_memstream(&line, &len);
+
+			if (!m)
+				goto out;
+			print_name(m, g.cell[r * g.cols].text ? g.cell[r * g.cols].text : "", name_w);
+			for (size_t c = first; c <= last; c++) {
+				fputs("  ", m);
+				print_cell(m, &g.cell[r * g.cols + c], w[c], false, v->colour && r > 0);
+			}
+			if (fclose(m)) {
+				free(line);
+				goto out;
+			}
+			while (len && line[len - 1] == ' ')	/* no trailing blanks */
+				len--;
+			fprintf(out, "%.*s\n", (int)len, line);
+			free(line);
+		}
+		first = last + 1;
+	}
+
+	fputc('\n', out);
+	if (v->metric == METRIC_EXITS) {
+		snprintf(buf, sizeof(buf), "Cells: VM exits per op counted by the host, with the most "
+			 "frequent reason; — where the file has no exit counts.");
+	} else {
+		static const char *const what[] = { "median time per op", "median TSC cycles per op",
+						    "instructions per op", "" };
+
+		snprintf(buf, sizeof(buf), "Cells: %s of the base (%s, %s); for the others, their "
+			 "ratio to it%s", what[v->metric], t->files[0].label, t->files[0].path,
+			 v->metric == METRIC_TIME ? "; * differs from the base (two-sided Mann-Whitney "
+			 "U over the samples, alpha " : ".");
+		if (v->metric == METRIC_TIME)
+			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%g), ? not tested "
+				 "(too few repetitions)%s.", t->alpha,
+				 v->colour ? "; red slower, green faster" : "");
+	}
+	print_wrapped(out, buf, width, 2);
+	if (absolute_shown)
+		print_wrapped(out, "A figure with a unit after it is absolute: the base has none for "
+			      "that row.", width, 2);
+	for (size_t i = 0; i < t->file_count; i++)
+		if (compare_file_has_exits(t, i)) {
+			print_wrapped(out, "exits/op: VM exits per op with the most frequent reason "
+				      "(--wide: the top three, --format csv or json: all).", width, 2);
+			break;
+		}
+	if (any_geomean)
+		print_wrapped(out, "geomean: geometric mean of the ratios over the rows ok in both "
+			      "files (--wide gives their number).", width, 2);
+	for (size_t i = 0; i < t->file_count; i++) {
+		const struct rio_result *f = &t->files[i];
+		const char *src = compare_time_source(f);
+
+		snprintf(buf, sizeof(buf), "%s: clock %s, ticks count %s, time from %s", f->label,
+			 f->clock_kind, rio_ticks_are_instructions(f) ? "guest instructions" : "TSC cycles",
+			 src && !isnan(f->tsc_hz) ? src : "nowhere (no real clock)");
+		print_wrapped(out, buf, width, 2);
+		if (compare_exits_note(t, i, buf, sizeof(buf))[0])
+			print_wrapped(out, buf, width, 2);
+	}
+	if (notes.count)
+		fputc('\n', out);
+	for (size_t k = 0; k < notes.count; k++) {
+		snprintf(buf, sizeof(buf), "[%zu] %s", k + 1, notes.text[k]);
+		print_wrapped(out, buf, width, 4);
+	}
+	rc = ferror(out) ? -1 : 0;
+out:
+	for (size_t k = 0; k < notes.count; k++)
+		free(notes.text[k]);
+	free(notes.text);
+	free(w);
+	sfree(&g);
+	free(p.exit_col);
+	free(p.share_col);
+	return rc;
+}
