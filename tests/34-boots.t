@@ -3,13 +3,14 @@
 # N fresh runs, each annotated with its own marks, merged into one result
 # file (boot 1, then "more_boots"), per-boot logs kept, nothing left behind;
 # a single run clears the boot logs of an earlier --boots run; compare takes
-# the boots as replicates. Bad --boots: status 2.
+# the boots as replicates. Bad --boots: status 2. Last, two real QEMU boots
+# of a one-line guest script: two kernels, each one's output kept.
 # Perl expressions for json() are single-quoted on purpose.
 # shellcheck disable=SC2016
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib/tap.sh
-echo "1..9"
+echo "1..10"
 
 scripts/run-vmm host --boots 0 > /dev/null 2> "$tmp/zero.err"; status=$?
 ok "$([ "$status" = 2 ] && grep -q "boots wants a whole number of boots > 0, not '0'" "$tmp/zero.err"; echo $?)" \
@@ -19,7 +20,7 @@ ok "$([ "$status" = 2 ] && grep -q "boots needs a number" "$tmp/none.err"; echo 
 	"--boots without a number: status 2"
 
 if [ ! -x build/vmprobe-static ] || [ ! -x build/vmprobe-stamp ]; then
-	for _ in 3 4 5 6 7 8 9; do skip "build/vmprobe-static or vmprobe-stamp not built (make user)"; done
+	for _ in 3 4 5 6 7 8 9 10; do skip "build/vmprobe-static or vmprobe-stamp not built (make user)"; done
 	exit 0
 fi
 out=$tmp/out
@@ -61,3 +62,18 @@ run one compare "$out/host.json" "$tmp/again.json" --format json
 ok "$([ "$(rc one)" = 0 ] &&
 	[ "$(json "$tmp/one.out" '(grep { $_->{name} eq "getpid" } @{$d->{rows}})[0]{cells}{again}{test}')" = within-boot ]; echo $?)" \
 	"compare: 1 boot against 2 is labelled within-boot"
+
+# Real guests: two QEMU boots of a one-line guest script (about 10 s each under TCG) are two kernels.
+printf '#!/bin/sh\necho "boot_id $(cat /proc/sys/kernel/random/boot_id)"\n' > "$tmp/bootid.sh"
+TMPDIR=$tmp nice scripts/run-vmm qemu --boots 2 --no-module --timeout 300 --out "$tmp/q" \
+	--guest-script "$tmp/bootid.sh" > "$tmp/q.log" 2>&1; status=$?
+if [ "$status" = 77 ]; then
+	skip "qemu cannot run here: $(tail -n 1 "$tmp/q.log")"
+else
+	[ "$status" = 0 ] || sed 's/^/# /' "$tmp/q.log"
+	one=$(sed -n 's/^boot_id //p' "$tmp/q/qemu.guest.out" 2> /dev/null)
+	two=$(sed -n 's/^boot_id //p' "$tmp/q/qemu.boot2.guest.out" 2> /dev/null)
+	ok "$([ "$status" = 0 ] && [ -n "$one" ] && [ -n "$two" ] && [ "$one" != "$two" ] &&
+		[ -s "$tmp/q/qemu.boot2.console.log" ] && [ ! -e "$tmp/q/qemu.json" ]; echo $?)" \
+		"qemu --boots 2 with a guest script: two kernels (different boot ids), each one's output and log kept"
+fi
