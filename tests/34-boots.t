@@ -10,7 +10,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib/tap.sh
-echo "1..10"
+echo "1..11"
 
 scripts/run-vmm host --boots 0 > /dev/null 2> "$tmp/zero.err"; status=$?
 ok "$([ "$status" = 2 ] && grep -q "boots wants a whole number of boots > 0, not '0'" "$tmp/zero.err"; echo $?)" \
@@ -20,7 +20,7 @@ ok "$([ "$status" = 2 ] && grep -q "boots needs a number" "$tmp/none.err"; echo 
 	"--boots without a number: status 2"
 
 if [ ! -x build/vmprobe-static ] || [ ! -x build/vmprobe-stamp ]; then
-	for _ in 3 4 5 6 7 8 9 10; do skip "build/vmprobe-static or vmprobe-stamp not built (make user)"; done
+	for _ in 3 4 5 6 7 8 9 10 11; do skip "build/vmprobe-static or vmprobe-stamp not built (make user)"; done
 	exit 0
 fi
 out=$tmp/out
@@ -62,6 +62,18 @@ run one compare "$out/host.json" "$tmp/again.json" --format json
 ok "$([ "$(rc one)" = 0 ] &&
 	[ "$(json "$tmp/one.out" '(grep { $_->{name} eq "getpid" } @{$d->{rows}})[0]{cells}{again}{test}')" = within-boot ]; echo $?)" \
 	"compare: 1 boot against 2 is labelled within-boot"
+
+# Stopped during boot 2 (SIGTERM, as a cancelled job): status 130, the running boot stopped, no scratch left.
+TMPDIR=$tmp nice scripts/run-vmm host --boots 3 --out "$tmp/stop" -- --quick --time-budget 6 > "$tmp/stop.log" 2>&1 &
+pid=$!
+for _ in $(seq 100); do [ -e "$tmp/stop/host.marks" ] && break; sleep 0.2; done	# boot 1 is in
+sleep 1
+kill -TERM "$pid"
+wait "$pid"; status=$?
+sleep 1
+ok "$([ "$status" = 130 ] && grep -q 'interrupted' "$tmp/stop.log" && [ ! -e "$tmp/stop/host.json" ] &&
+	[ -z "$(find "$tmp/stop" -mindepth 1 -name '.*')" ] && ! pgrep -f "$tmp/vmprobe-host" > /dev/null; echo $?)" \
+	"SIGTERM during boot 2: status 130, no result file, no scratch, no vmprobe left running"
 
 # Real guests: two QEMU boots of a one-line guest script (about 10 s each under TCG) are two kernels.
 printf '#!/bin/sh\necho "boot_id $(cat /proc/sys/kernel/random/boot_id)"\n' > "$tmp/bootid.sh"
