@@ -272,6 +272,12 @@ COLUMNS=100 run b3screen compare "${boots3[@]}"
 ok "$([ "$(rc b3screen)" = 0 ] && grep -q '^getpid  *101\.0ns  *3\.020x\*$' "$tmp/b3screen.out" &&
 	grep -q '^null-syscall  *110\.0ns  *1\.045x$' "$tmp/b3screen.out" && grep -q '^cpuid †' "$tmp/b3screen.out"; echo $?)" \
 	"default view: * from the Holm-corrected boots test, † on the trapped row"
+# Boot 1 annotated (host clock), boot 2 not: no time for the file rather than boot 1's alone.
+jq -s '.[0] + {more_boots: [.[1] | .label = "qemu-icount-vt"]}' "$fx/qemu-icount-vt.json" "$fx/qemu-icount.json" > "$tmp/halfvt.json"
+run halfvt compare "$fx/host.json" "$tmp/halfvt.json" --wide
+ok "$([ "$(rc halfvt)" = 0 ] && grep -q '^getpid .* — \[1\] ' "$tmp/halfvt.out" &&
+	grep -q '^\[1\] qemu-icount-vt: a boot of this file has no real time (not annotated?)$' "$tmp/halfvt.out"; echo $?)" \
+	"a boot without real time: the file has no time for the row, and says why"
 for bad in label nested not-array; do
 	run "bb-$bad" compare "$fx/bad-boots-$bad.json" "$fx/qemu.json"
 done

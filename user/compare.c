@@ -252,6 +252,12 @@ static int fill_cell(const struct rio_result *f, const char *name, size_t row, s
 			return -1;
 		}
 		c->boots = ticks.count;
+		if (ticks.count >= 2 && ns.unknown) {
+			/* Boot 1's time alone would pass for all boots' figure. */
+			c->time_ns = c->time_ci_low = c->time_ci_high = NAN;
+			c->time_source = NULL;
+			c->ratio_note = "a boot of this file has no real time (not annotated?)";
+		}
 		if (ticks.count >= 2 &&
 		    (cluster_figure(&ticks, seed_for(row, file, 1), &c->ticks, &c->ticks_ci_low,
 				    &c->ticks_ci_high) ||
@@ -317,6 +323,11 @@ static int test_values(struct compare_cell *c, enum compare_test test, const dou
 			goto out;
 		c->p = c->mwu.p;
 	}
+	if (!(c->p >= 0 && c->p <= 1)) {	/* not a probability: say so rather than test */
+		c->signif_note = "n/a (no p from the test)";
+		rc = 0;
+		goto out;
+	}
 	c->test = test;
 	c->tested = true;
 	c->signif_note = NULL;
@@ -350,7 +361,10 @@ static int compare_to_base(const struct compare_table *t, const char *name, size
 		return 0;
 	}
 	if (isnan(c->time_ns) || isnan(base->time_ns)) {
-		c->ratio_note = c->signif_note = "no real time (instruction clock)";
+		c->ratio_note = c->signif_note =
+			isnan(c->time_ns) && c->ratio_note ? c->ratio_note :
+			isnan(base->time_ns) && base->ratio_note ? "a boot of the base has no real time" :
+			"no real time (instruction clock)";
 		return 0;
 	}
 	if (!(base->time_ns > 0)) {
