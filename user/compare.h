@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * `vmprobe compare`: result files side by side, one row per benchmark, one
- * column group per VMM, ratios to the first file (the base) with the
- * Mann-Whitney U test over the samples, geometric means per group.
+ * column group per VMM, ratios to the first file (the base), a test per
+ * cell (Welch's t on the log per-boot medians when both files hold >= 2
+ * boots, else Mann-Whitney U over the samples, labelled within-boot),
+ * Holm-corrected over the table, a Hodges-Lehmann shift with its interval,
+ * and geometric means over the rows every file has, with a bootstrap CI.
  */
 #ifndef VMPROBE_COMPARE_H
 #define VMPROBE_COMPARE_H
@@ -24,6 +27,20 @@
 
 enum compare_state { CELL_OK, CELL_SKIPPED, CELL_FAILED, CELL_MISSING };
 
+/*
+ * What a cell's difference from the base was tested with. BOOTS: Welch's t
+ * on the log of the per-boot medians (boots are the replicates; samples of
+ * one boot share its process, its page layout, its host load). SAMPLES:
+ * Mann-Whitney U over the samples, boots pooled, when a side has 1 boot:
+ * the samples are not independent replicates, so it is labelled
+ * within-boot and says less than it seems to.
+ */
+enum compare_test { TEST_NONE, TEST_SAMPLES, TEST_BOOTS };
+
+/* Hierarchical bootstrap replicates for every CI of this table (fixed seed: same output every run). */
+#define COMPARE_BOOTSTRAP 2000
+#define COMPARE_CI_LEVEL 0.95
+
 /* One benchmark in one file. Unknown figures are NAN; *_note says why a figure is absent. */
 struct compare_cell {
 	enum compare_state state;
@@ -35,10 +52,18 @@ struct compare_cell {
 	double ipc;			/* instructions / counters.cycles */
 	double ratio;			/* time_ns / base time_ns */
 	const char *ratio_note;
-	bool tested;			/* mwu holds a test against the base */
-	struct mwu_result mwu;
-	bool significant;		/* tested and mwu.p < alpha */
+	size_t boots;			/* boots of this file with the row ok (>= 1 when ok) */
+	bool tested;			/* test is not TEST_NONE */
+	enum compare_test test;
+	struct mwu_result mwu;		/* TEST_SAMPLES */
+	struct welch_result welch;	/* TEST_BOOTS (on log times) */
+	double p;			/* the test's two-sided p */
+	double p_holm;			/* p, Holm-adjusted over every test in the table */
+	bool significant;		/* tested and p_holm < alpha */
 	const char *signif_note;	/* why not tested */
+	bool has_shift;
+	struct hl_result shift;		/* Hodges-Lehmann shift as a ratio to the base (exp of
+					   the log shift) on the tested values, Moses' interval */
 	double outside_share;
 	const char *separation_method;	/* NULL when the file gives none */
 	const struct rio_exits *exits;	/* VM exits the host counted; NULL when none */
@@ -48,12 +73,20 @@ struct compare_row {
 	const char *name, *group;	/* borrowed from the files */
 	struct compare_cell *cells;	/* one per file */
 	double cycles_per_guest_instr;	/* qemu ticks / qemu-icount ticks; NAN */
+	/*
+	 * The base itself traps this row (compare_base_traps): its ratios say
+	 * more about the base's hypervisor than about the others; left out of
+	 * the geometric means. NULL when not.
+	 */
+	const char *base_traps;
 };
 
 /* Geometric mean of the ratios of one file to the base over one group. */
 struct compare_geomean {
-	double ratio;			/* NAN when no row is ok in both */
-	size_t rows;
+	double ratio;			/* NAN when no row is ok in every file */
+	size_t rows;			/* rows used: ok with a ratio in every file, not base-trapped */
+	size_t trapped;			/* rows left out because the base traps them */
+	double ci_low, ci_high;		/* hierarchical bootstrap percentile CI (COMPARE_CI_LEVEL) */
 };
 
 #define COMPARE_GROUPS 2		/* micro, macro */
@@ -67,7 +100,26 @@ struct compare_table {
 	size_t row_count;
 	int qemu_file, icount_file;	/* indices for the emulation cost, or -1 */
 	struct compare_geomean *geomeans;	/* [group * file_count + file] */
+	size_t tests;			/* the Holm family: cells tested */
+	size_t min_reps;		/* samples per side the U test needs to reach alpha at all */
 };
+
+/*
+ * Why the base traps row NAME, or NULL. The stated rule: the base ran under
+ * a hypervisor (its host.vmm is there and not "none") and either the row
+ * is an instruction that always exits under hardware virtualisation
+ * (CPUID, port I/O: cpuid, ktimed-cpuid0/1, ktimed-pio) or the base's own
+ * row counted at least one VM exit per op.
+ */
+const char *compare_base_traps(const struct rio_result *base, const char *name);
+/* "boots" / "within-boot" / NULL: what the cell's test stands on, for labels. */
+const char *compare_test_name(enum compare_test t);
+/* The one sentence every renderer prints on how cells were tested (into buf; returns buf). */
+const char *compare_test_legend(const struct compare_table *t, char *buf, size_t len);
+/* "LABEL: N boots", or that a 1-boot file is tested within its boot only (into buf). */
+const char *compare_boots_note(const struct compare_table *t, size_t file, char *buf, size_t len);
+/* A tested cell's verdict for a table column: "yes p=0.0012 (boots) 3.41x [3.38, 3.45]". */
+const char *compare_fmt_verdict(const struct compare_cell *c, char *buf, size_t len);
 
 /* "cycles" or "instr": what a file's ticks count. */
 const char *compare_ticks_unit(const struct rio_result *r);

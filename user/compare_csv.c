@@ -44,6 +44,8 @@ static const char *const csv_fields[] = {
 	"ticks", "ticks_unit", "instructions_per_op", "ipc", "ratio", "ratio_note", "u", "p",
 	"p_method", "significant", "signif_note", "outside_share", "separation_method",
 	"exits_per_op", "exit_reasons", "exits_time_share", "exits_source",
+	"boots", "test", "p_holm", "shift", "shift_ci_low", "shift_ci_high", "shift_coverage",
+	"base_traps",
 };
 
 /* Every reason, "NAME=PER_OP;..." most frequent first, numbers in the CSV number format. */
@@ -98,9 +100,10 @@ int compare_write_csv(const struct compare_table *t, FILE *out)
 			csv_num(out, c->ipc);
 			csv_num(out, c->ratio);
 			csv_text(out, c->ratio_note);
-			csv_num(out, c->tested ? c->mwu.u1 : NAN);
-			csv_num(out, c->tested ? c->mwu.p : NAN);
-			csv_text(out, c->tested ? signif_method_name(c->mwu.method) : NULL);
+			csv_num(out, c->test == TEST_SAMPLES ? c->mwu.u1 : NAN);
+			csv_num(out, c->tested ? c->p : NAN);
+			csv_text(out, c->test == TEST_SAMPLES ? signif_method_name(c->mwu.method)
+							       : c->test == TEST_BOOTS ? "welch" : NULL);
 			csv_text(out, c->tested ? (c->significant ? "yes" : "no") : NULL);
 			csv_text(out, i && ok && !c->tested ? c->signif_note : NULL);
 			csv_num(out, c->outside_share);
@@ -109,6 +112,17 @@ int compare_write_csv(const struct compare_table *t, FILE *out)
 			csv_reasons(out, c->exits);
 			csv_num(out, c->exits ? c->exits->time_share : NAN);
 			csv_text(out, c->exits ? c->exits->source : NULL);
+			if (ok)
+				fprintf(out, ",%zu", c->boots);
+			else
+				fputc(',', out);
+			csv_text(out, compare_test_name(c->test));
+			csv_num(out, c->tested ? c->p_holm : NAN);
+			csv_num(out, c->has_shift ? c->shift.shift : NAN);
+			csv_num(out, c->has_shift ? c->shift.ci_low : NAN);
+			csv_num(out, c->has_shift ? c->shift.ci_high : NAN);
+			csv_num(out, c->has_shift ? c->shift.coverage : NAN);
+			csv_text(out, i ? NULL : row->base_traps);
 		}
 		if (t->qemu_file >= 0)
 			csv_num(out, row->cycles_per_guest_instr);
@@ -127,7 +141,11 @@ int compare_write_csv(const struct compare_table *t, FILE *out)
 				else if (!strcmp(csv_fields[k], "ratio"))
 					csv_num(out, i ? gm->ratio : NAN);
 				else if (!strcmp(csv_fields[k], "ratio_note") && i)
-					csv_text(out, gm->rows ? NULL : "no rows ok in both");
+					csv_text(out, gm->rows ? NULL : "no rows ok in every file");
+				else if (!strcmp(csv_fields[k], "time_ns_ci_low") && i)
+					csv_num(out, gm->ci_low);	/* the ratio's CI */
+				else if (!strcmp(csv_fields[k], "time_ns_ci_high") && i)
+					csv_num(out, gm->ci_high);
 				else
 					fputc(',', out);
 			}

@@ -51,7 +51,31 @@ static struct json_object *cell_json(const struct compare_table *t, size_t i,
 	if (i > 0) {
 		if (c->ratio_note)
 			json_object_object_add(o, "ratio_note", json_object_new_string(c->ratio_note));
-		if (c->tested) {
+		json_object_object_add(o, "boots", json_object_new_int64((int64_t)c->boots));
+		json_object_object_add(o, "test", str_or_null(compare_test_name(c->test)));
+		json_object_object_add(o, "p", c->tested ? json_object_new_double(c->p) : NULL);
+		json_object_object_add(o, "p_holm", c->tested ? json_object_new_double(c->p_holm) : NULL);
+		json_object_object_add(o, "significant", json_object_new_boolean(c->significant));
+		if (c->has_shift) {
+			struct json_object *h = json_object_new_object();
+
+			json_object_object_add(h, "ratio", json_object_new_double(c->shift.shift));
+			json_object_object_add(h, "ci_low", json_object_new_double(c->shift.ci_low));
+			json_object_object_add(h, "ci_high", json_object_new_double(c->shift.ci_high));
+			json_object_object_add(h, "coverage", json_object_new_double(c->shift.coverage));
+			json_object_object_add(o, "hodges_lehmann", h);
+		}
+		if (c->test == TEST_BOOTS) {
+			struct json_object *w = json_object_new_object();
+
+			json_object_object_add(w, "t", isfinite(c->welch.t) ? json_object_new_double(c->welch.t) : NULL);
+			json_object_object_add(w, "df", json_object_new_double(c->welch.df));
+			json_object_object_add(w, "p", json_object_new_double(c->welch.p));
+			json_object_object_add(w, "boots_base", json_object_new_int64((int64_t)c->welch.n1));
+			json_object_object_add(w, "boots", json_object_new_int64((int64_t)c->welch.n2));
+			json_object_object_add(o, "welch_log_boot_medians", w);
+		}
+		if (c->test == TEST_SAMPLES) {
 			struct json_object *m = json_object_new_object();
 
 			json_object_object_add(m, "u", json_object_new_double(c->mwu.u1));
@@ -99,6 +123,8 @@ int compare_write_json(const struct compare_table *t, FILE *out)
 	json_object_object_add(root, "format", json_object_new_string("vmprobe-compare"));
 	json_object_object_add(root, "format_version", json_object_new_int(1));
 	json_object_object_add(root, "alpha", json_object_new_double(t->alpha));
+	json_object_object_add(root, "holm_tests", json_object_new_int64((int64_t)t->tests));
+	json_object_object_add(root, "min_repetitions", json_object_new_int64((int64_t)t->min_reps));
 	json_object_object_add(root, "base", json_object_new_string(t->files[0].label));
 	for (size_t i = 0; i < t->file_count; i++) {
 		const struct rio_result *f = &t->files[i];
@@ -109,6 +135,7 @@ int compare_write_json(const struct compare_table *t, FILE *out)
 		json_object_object_add(v, "clock_kind", json_object_new_string(f->clock_kind));
 		json_object_object_add(v, "ticks_unit", json_object_new_string(compare_ticks_unit(f)));
 		json_object_object_add(v, "partial", json_object_new_boolean(f->partial));
+		json_object_object_add(v, "boots", json_object_new_int64((int64_t)rio_boot_count(f)));
 		json_object_object_add(v, "virtual_time",
 				       json_object_new_boolean(f->host_clock.present &&
 							       f->host_clock.virtual_time));
@@ -120,6 +147,7 @@ int compare_write_json(const struct compare_table *t, FILE *out)
 
 		json_object_object_add(row, "name", json_object_new_string(t->rows[r].name));
 		json_object_object_add(row, "group", json_object_new_string(t->rows[r].group));
+		json_object_object_add(row, "base_traps", str_or_null(t->rows[r].base_traps));
 		for (size_t i = 0; i < t->file_count; i++)
 			json_object_object_add(cells, t->files[i].label,
 					       cell_json(t, i, &t->rows[r].cells[i]));
@@ -139,6 +167,10 @@ int compare_write_json(const struct compare_table *t, FILE *out)
 			json_object_object_add(o, "label", json_object_new_string(t->files[i].label));
 			json_object_object_add(o, "ratio", num_or_null(gm->ratio));
 			json_object_object_add(o, "rows", json_object_new_int64((int64_t)gm->rows));
+			json_object_object_add(o, "ci_low", num_or_null(gm->ci_low));
+			json_object_object_add(o, "ci_high", num_or_null(gm->ci_high));
+			json_object_object_add(o, "base_trapped_rows_left_out",
+					       json_object_new_int64((int64_t)gm->trapped));
 			json_object_array_add(geo, o);
 		}
 	json_object_object_add(root, "geomeans", geo);

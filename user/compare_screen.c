@@ -327,7 +327,7 @@ int compare_write_screen(const struct compare_table *t, FILE *out, const struct 
 	struct snotes notes = { 0 };
 	size_t *w = NULL, name_w, width = v->width > 20 ? (size_t)v->width : 20;
 	bool absolute_shown = false, any_geomean = false;
-	char buf[640];
+	char buf[1536];
 	int rc = -1;
 
 	if (plan(t, v, &p))
@@ -339,7 +339,7 @@ int compare_write_screen(const struct compare_table *t, FILE *out, const struct 
 	for (size_t r = 0; r < t->row_count; r++) {
 		if (srow(&g))
 			goto out;
-		sset(&g, 0, TINT_NONE, "%s", t->rows[r].name);
+		sset(&g, 0, TINT_NONE, "%s%s", t->rows[r].name, t->rows[r].base_traps ? " †" : "");
 		for (size_t i = 0; i < t->file_count; i++) {
 			const struct compare_cell *c = &t->rows[r].cells[i];
 			char num[48];
@@ -436,12 +436,14 @@ int compare_write_screen(const struct compare_table *t, FILE *out, const struct 
 
 		snprintf(buf, sizeof(buf), "Cells: %s of the base (%s, %s); for the others, their "
 			 "ratio to it%s", what[v->metric], t->files[0].label, t->files[0].path,
-			 v->metric == METRIC_TIME ? "; * differs from the base (two-sided Mann-Whitney "
-			 "U over the samples, alpha " : ".");
-		if (v->metric == METRIC_TIME)
-			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%g), ? not tested "
-				 "(too few repetitions)%s.", t->alpha,
-				 v->colour ? "; red slower, green faster" : "");
+			 v->metric == METRIC_TIME ? "; * differs from the base, ? not tested" : ".");
+		if (v->metric == METRIC_TIME) {
+			char legend[1024];
+
+			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s: %s.",
+				 v->colour ? "; red slower, green faster" : "",
+				 compare_test_legend(t, legend, sizeof(legend)));
+		}
 	}
 	print_wrapped(out, buf, width, 2);
 	if (absolute_shown)
@@ -454,8 +456,11 @@ int compare_write_screen(const struct compare_table *t, FILE *out, const struct 
 			break;
 		}
 	if (any_geomean)
-		print_wrapped(out, "geomean: geometric mean of the ratios over the rows ok in both "
-			      "files (--wide gives their number).", width, 2);
+		print_wrapped(out, "geomean: geometric mean of the ratios over the rows every file "
+			      "has, without the rows the base traps (†) (--wide gives their number "
+			      "and a bootstrap CI).", width, 2);
+	for (size_t i = 0; i < t->file_count && v->metric == METRIC_TIME; i++)
+		print_wrapped(out, compare_boots_note(t, i, buf, sizeof(buf)), width, 2);
 	for (size_t i = 0; i < t->file_count; i++) {
 		const struct rio_result *f = &t->files[i];
 		const char *src = compare_time_source(f);

@@ -207,8 +207,7 @@ static void cell_columns(const struct compare_table *t, const struct file_cols *
 		else
 			grid_set(g, c++, "%sx", compare_fmt_num(cell->ratio, a, sizeof(a)));
 		if (cell->tested)
-			grid_set(g, c++, "%s p=%s", cell->significant ? "yes" : "no",
-				 compare_fmt_num(cell->mwu.p, b, sizeof(b)));
+			grid_set(g, c++, "%s", compare_fmt_verdict(cell, b, sizeof(b)));
 		else
 			grid_set(g, c++, "%s", isnan(cell->ratio) ? "—" : cell->signif_note);
 	}
@@ -251,7 +250,7 @@ int compare_write_table(const struct compare_table *t, FILE *out, bool markdown)
 
 		if (grid_add_row(&g))
 			goto oom;
-		grid_set(&g, 0, "%s", row->name);
+		grid_set(&g, 0, "%s%s", row->name, row->base_traps ? " †" : "");
 		for (size_t i = 0; i < t->file_count; i++)
 			cell_columns(t, fc, i, &row->cells[i], &g, &notes);
 		if (t->qemu_file >= 0)
@@ -266,9 +265,13 @@ int compare_write_table(const struct compare_table *t, FILE *out, bool markdown)
 
 			size_t ratio_col = fc[i].first + 2 + fc[i].instructions + fc[i].ipc;
 
+			char lo[48], hi[48];
+
 			if (gm->rows)
-				grid_set(&g, ratio_col, "%sx (%zu row%s)",
-					 compare_fmt_num(gm->ratio, a, sizeof(a)), gm->rows,
+				grid_set(&g, ratio_col, "%sx [%s, %s] (%zu row%s)",
+					 compare_fmt_num(gm->ratio, a, sizeof(a)),
+					 compare_fmt_num(gm->ci_low, lo, sizeof(lo)),
+					 compare_fmt_num(gm->ci_high, hi, sizeof(hi)), gm->rows,
 					 gm->rows == 1 ? "" : "s");
 			else
 				grid_set(&g, ratio_col, "— (no rows)");
@@ -276,9 +279,19 @@ int compare_write_table(const struct compare_table *t, FILE *out, bool markdown)
 	}
 	grid_print(&g, out, markdown);
 
-	fprintf(out, "\n%sbase: %s (%s); ratio = median time / base median time; signif.: "
-		"two-sided Mann-Whitney U over the samples, alpha %g\n",
-		markdown ? "- " : "", t->files[0].label, t->files[0].path, t->alpha);
+	{
+		char legend[1024];
+
+		fprintf(out, "\n%sbase: %s (%s); ratio = median time / base median time; signif.: "
+			"%s\n", markdown ? "- " : "", t->files[0].label, t->files[0].path,
+			compare_test_legend(t, legend, sizeof(legend)));
+		fprintf(out, "%sgeomean: over the rows every file has, without the rows the base "
+			"traps (†), with a %g%% hierarchical bootstrap CI\n", markdown ? "- " : "",
+			100 * COMPARE_CI_LEVEL);
+		for (size_t i = 0; i < t->file_count; i++)
+			fprintf(out, "%s%s\n", markdown ? "- " : "",
+				compare_boots_note(t, i, legend, sizeof(legend)));
+	}
 	for (size_t i = 0; i < t->file_count; i++) {
 		const struct rio_result *f = &t->files[i];
 		const char *src = compare_time_source(f);

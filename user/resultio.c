@@ -407,6 +407,42 @@ static int read_host_clock(struct json_object *root, struct rio_result *r, const
 	return 0;
 }
 
+/* "more_boots": [RESULT, ...], boots 2..N, each read as a result of its own. */
+static int read_more_boots(struct json_object *root, struct rio_result *r, const char *path,
+			   char *err, size_t errlen)
+{
+	struct json_object *arr = get_key(root, "more_boots");
+	size_t n;
+
+	if (!arr)
+		return 0;
+	if (!json_object_is_type(arr, json_type_array))
+		return fail(err, errlen, path, "\"more_boots\" must be an array");
+	n = json_object_array_length(arr);
+	r->more_boots = calloc(n ? n : 1, sizeof(*r->more_boots));
+	if (!r->more_boots)
+		return fail(err, errlen, path, "out of memory");
+	for (size_t k = 0; k < n; k++) {
+		struct json_object *boot = json_object_array_get_idx(arr, k);
+		struct rio_result *b = &r->more_boots[k];
+		char where[RIO_ERR_LEN];
+
+		snprintf(where, sizeof(where), "%s: more_boots[%zu] (boot %zu)", path, k, k + 2);
+		r->more_boot_count = k + 1;
+		if (boot && json_object_is_type(boot, json_type_object) && get_key(boot, "more_boots"))
+			return fail(err, errlen, where, "a boot holds more boots of its own");
+		if (rio_from_json(boot, where, b, err, errlen))
+			return -1;
+		if (strcmp(b->label, r->label))
+			return fail(err, errlen, where, "label \"%s\" differs from the file's \"%s\"",
+				    b->label, r->label);
+		if (b->clock != r->clock)
+			return fail(err, errlen, where, "clock.kind \"%s\" differs from the file's \"%s\"",
+				    b->clock_kind, r->clock_kind);
+	}
+	return 0;
+}
+
 int rio_from_json(struct json_object *root, const char *path, struct rio_result *r,
 		  char *err, size_t errlen)
 {
@@ -476,6 +512,10 @@ int rio_from_json(struct json_object *root, const char *path, struct rio_result 
 	}
 	if (read_host_clock(root, r, path, err, errlen))
 		goto out;
+	v = get_key(root, "host");
+	if (v && json_object_is_type(v, json_type_object) && get_key(v, "vmm") &&
+	    need_string(v, "vmm", "host", &r->host_vmm, path, err, errlen))
+		goto out;
 
 	benches = get_key(root, "benchmarks");
 	if (!benches || !json_object_is_type(benches, json_type_array)) {
@@ -500,6 +540,8 @@ int rio_from_json(struct json_object *root, const char *path, struct rio_result 
 				goto out;
 			}
 	}
+	if (read_more_boots(root, r, path, err, errlen))
+		goto out;
 	rc = 0;
 out:
 	free(format);
@@ -544,6 +586,10 @@ void rio_free(struct rio_result *r)
 		free(b->exits.source);
 	}
 	free(r->benches);
+	for (size_t k = 0; k < r->more_boot_count; k++)
+		rio_free(&r->more_boots[k]);
+	free(r->more_boots);
+	free(r->host_vmm);
 	free(r->path);
 	free(r->label);
 	free(r->clock_kind);
@@ -564,6 +610,16 @@ const struct rio_counter *rio_find_counter(const struct rio_bench *b, const char
 		if (!strcmp(b->counters[i].name, name))
 			return &b->counters[i];
 	return NULL;
+}
+
+size_t rio_boot_count(const struct rio_result *r)
+{
+	return 1 + r->more_boot_count;
+}
+
+const struct rio_result *rio_boot(const struct rio_result *r, size_t k)
+{
+	return k == 0 ? r : &r->more_boots[k - 1];
 }
 
 bool rio_ticks_are_instructions(const struct rio_result *r)

@@ -83,6 +83,13 @@ struct rio_result {
 	struct rio_host_clock host_clock;
 	struct rio_bench *benches;
 	size_t bench_count;
+	char *host_vmm;			/* host.vmm: "none" on bare metal; NULL when absent */
+	/*
+	 * "more_boots": boots 2..N of a run-vmm --boots N run, each a whole
+	 * result of its own (the file itself is boot 1). None in older files.
+	 */
+	struct rio_result *more_boots;
+	size_t more_boot_count;
 };
 
 /* Parse PATH as JSON. NULL with err filled ("PATH: why") on failure. */
@@ -99,6 +106,10 @@ void rio_free(struct rio_result *r);
 
 const struct rio_bench *rio_find_bench(const struct rio_result *r, const char *name);
 const struct rio_counter *rio_find_counter(const struct rio_bench *b, const char *name);
+
+/* Boots in the file (1 + more_boot_count), and boot K (0: the file itself). */
+size_t rio_boot_count(const struct rio_result *r);
+const struct rio_result *rio_boot(const struct rio_result *r, size_t k);
 
 /* True when the file's ticks count instructions (icount, Bochs ips), not time. */
 bool rio_ticks_are_instructions(const struct rio_result *r);

@@ -4,6 +4,10 @@
  * (by hand and in Python from the fixture samples): ratios of median
  * times across different TSC rates, U and p, geometric means, emulation
  * cost, the states and reasons of rows without figures, and the renderers.
+ * Replication: three boots per file (Welch on log per-boot medians, Holm,
+ * Hodges-Lehmann with Moses' interval, values from tests/unit/test_signif.c's
+ * reference script), one boot against three (within-boot U), the rows the
+ * base traps, geometric means over the rows every file has.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -299,7 +303,8 @@ static void renderers(void **state)
 
 	s = render(t, write_text);
 	assert_non_null(strstr(s, "geomean micro"));
-	assert_non_null(strstr(s, "1.424x (3 rows)"));
+	assert_non_null(strstr(s, "1.424x ["));
+	assert_non_null(strstr(s, "] (3 rows)"));
 	assert_non_null(strstr(s, "qemu cycles/guest instr"));
 	free(s);
 
@@ -369,6 +374,100 @@ static void exits_and_the_screen_view(void **state)
 	unload(&l);
 }
 
+static void boots_are_the_replicates(void **state)
+{
+	static const char *const names[] = { "host-3boots.json", "qemu-3boots.json" };
+	struct loaded l;
+	char err[RIO_ERR_LEN];
+	const struct compare_cell *c;
+	const struct compare_geomean *gm;
+
+	load(&l, names, 2);
+	assert_int_equal(rio_boot_count(&l.files[0]), 3);
+	assert_string_equal(l.files[0].host_vmm, "kvm");
+	assert_int_equal(compare_build(l.files, 2, 0.05, &l.table, err, sizeof(err)), 0);
+	assert_int_equal(l.table.min_reps, 4);
+	assert_int_equal(l.table.tests, 4);	/* getpid, null-syscall, cpuid, matmul-10 */
+
+	/* The figure is the median of the per-boot medians: host 100, 102, 101; qemu 300, 310, 305. */
+	c = &row(&l.table, "getpid")->cells[1];
+	assert_int_equal(c->boots, 3);
+	assert_double_equal(row(&l.table, "getpid")->cells[0].time_ns, 101, 0);
+	assert_double_equal(c->time_ns, 305, 0);
+	assert_true(c->time_ci_low <= 305 && c->time_ci_high >= 305 && c->time_ci_low >= 298);
+	assert_int_equal(c->test, TEST_BOOTS);
+	/* Welch on the logs of the boot medians (Python: Simpson over Student's t density). */
+	assert_double_equal(c->welch.t, 99.94009456653063, 1e-8);
+	assert_double_equal(c->welch.df, 3.287606195176515, 1e-10);
+	assert_double_equal(c->p, 7.692013297007958e-07, 1e-13);
+	assert_double_equal(c->p_holm, 3 * 7.692013297007958e-07, 1e-12);	/* second smallest of 4 */
+	assert_true(c->significant);
+	assert_true(c->has_shift);
+	assert_double_equal(c->shift.shift, 3.01980198019802, 1e-12);
+	assert_double_equal(c->shift.ci_low, 2.941176470588236, 1e-12);
+	assert_double_equal(c->shift.ci_high, 3.1, 1e-12);
+	assert_double_equal(c->shift.coverage, 0.9, 1e-12);	/* 3 against 3 can do no better */
+
+	c = &row(&l.table, "null-syscall")->cells[1];	/* boots overlap: not significant */
+	assert_double_equal(c->p, 0.5728154855192086, 1e-9);
+	assert_double_equal(c->p_holm, c->p, 0);	/* the largest: scaled by 1 */
+	assert_false(c->significant);
+
+	/* matmul-10 failed in qemu's boot 2: two boots left, still a boots test. */
+	c = &row(&l.table, "matmul-10")->cells[1];
+	assert_int_equal(c->boots, 2);
+	assert_int_equal(c->test, TEST_BOOTS);
+	assert_double_equal(c->time_ns, 8050, 0);
+
+	/* The base (under KVM) traps cpuid: flagged, and kept out of the geomean. */
+	assert_non_null(row(&l.table, "cpuid")->base_traps);
+	assert_null(row(&l.table, "getpid")->base_traps);
+	gm = &l.table.geomeans[0 * 2 + 1];
+	assert_int_equal(gm->rows, 2);	/* getpid, null-syscall; stat is not in qemu */
+	assert_int_equal(gm->trapped, 1);
+	assert_double_equal(gm->ratio, sqrt(305.0 / 101 * 115.0 / 110), 1e-12);
+	assert_true(gm->ci_low < gm->ratio && gm->ci_high > gm->ratio);
+	assert_true(gm->ci_low > 1.5 && gm->ci_high < 2.1);
+	unload(&l);
+}
+
+static void one_boot_against_three_is_within_boot(void **state)
+{
+	static const char *const names[] = { "host-3boots.json", "qemu.json" };
+	struct loaded l;
+	char err[RIO_ERR_LEN];
+	const struct compare_cell *c;
+
+	load(&l, names, 2);
+	assert_int_equal(compare_build(l.files, 2, 0.05, &l.table, err, sizeof(err)), 0);
+	c = &row(&l.table, "getpid")->cells[1];
+	assert_int_equal(c->boots, 1);
+	assert_int_equal(c->test, TEST_SAMPLES);
+	assert_string_equal(compare_test_name(c->test), "within-boot");
+	/* 15 host samples (3 boots pooled, 98..104) all below qemu's 5 (150..158 at 1 GHz). */
+	assert_int_equal(c->mwu.n1, 15);
+	assert_int_equal(c->mwu.n2, 5);
+	assert_double_equal(c->mwu.u1, 0, 0);
+	/* null-syscall has 3 samples in qemu.json: below the 4 the U test needs at alpha 0.05. */
+	c = &row(&l.table, "null-syscall")->cells[1];
+	assert_false(c->tested);
+	assert_string_equal(c->signif_note, "n/a (too few repetitions)");
+	unload(&l);
+}
+
+static void base_on_bare_metal_traps_nothing(void **state)
+{
+	struct rio_result r = { 0 };
+
+	assert_null(compare_base_traps(&r, "cpuid"));	/* no host.vmm: old files */
+	r.host_vmm = "none";
+	assert_null(compare_base_traps(&r, "cpuid"));
+	r.host_vmm = "kvm";
+	assert_non_null(compare_base_traps(&r, "cpuid"));
+	assert_non_null(compare_base_traps(&r, "ktimed-pio"));
+	assert_null(compare_base_traps(&r, "getpid"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -385,6 +484,9 @@ int main(void)
 		cmocka_unit_test(host_clock_gives_virtual_time_a_time),
 		cmocka_unit_test(incomparable_sets_refused),
 		cmocka_unit_test(exits_and_the_screen_view),
+		cmocka_unit_test(boots_are_the_replicates),
+		cmocka_unit_test(one_boot_against_three_is_within_boot),
+		cmocka_unit_test(base_on_bare_metal_traps_nothing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
