@@ -1,20 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * vmprobe-kvm-relay IN OUT SNAPSHOTS: runs on a KVM host (L1 of
- * `run-vmm kvm-nested`) between the guest's results channel and the way
- * home, and counts the guest's VM exits per benchmark row.
+ * vmprobe-kvm-relay [-p PID] [-d] IN OUT SNAPSHOTS: runs on a KVM host (L1
+ * of `run-vmm kvm-nested`, or the host of `run-vmm kvm`) between the
+ * guest's results channel and the way home, and counts the guest's VM
+ * exits per benchmark row.
  *
  * Reads the guest's channel lines from IN (the FIFO the guest's QEMU
  * writes its second serial port into) and copies them to OUT (the host's
  * own channel), except the guest's "@@vmprobe-done STATUS REASON", which is
- * printed on standard output for the caller to send after its own files.
+ * printed on standard output for the caller to send after its own files
+ * (-d: forwarded as well).
  * At every "@@vmprobe begin|end NAME SEQ" marker it first appends one line
  * to SNAPSHOTS:
  *
  *   begin|end NAME SEQ stat:FILE=N,... exit:CODE=N,... port:PORT=N,...
  *
  * stat: every counter file of the one VM's debugfs directory
- * (/sys/kernel/debug/kvm/PID-FD/, e.g. exits, io_exits); exit: the
+ * (/sys/kernel/debug/kvm/PID-FD/, e.g. exits, io_exits; -p: the VM of
+ * QEMU process PID, else the first found); exit: the
  * kvm:kvm_exit hist trigger keyed on exit_reason; port: the kvm:kvm_pio
  * hist trigger keyed on port (the caller sets both triggers up). All are
  * counts since the VM started; the differences are taken at home.
@@ -39,6 +42,7 @@
 #define PIO_HIST	"/sys/kernel/tracing/events/kvm/kvm_pio/hist"
 
 static char vm_dir[512];
+static long vm_pid = -1;	/* -p: the QEMU whose VM is counted */
 
 /* The one VM's debugfs directory ("PID-FD"); empty until the VM exists. */
 static void find_vm_dir(void)
@@ -52,7 +56,8 @@ static void find_vm_dir(void)
 	if (!d)
 		return;
 	while ((e = readdir(d))) {
-		if (e->d_name[0] >= '0' && e->d_name[0] <= '9' && strchr(e->d_name, '-')) {
+		if (e->d_name[0] >= '0' && e->d_name[0] <= '9' && strchr(e->d_name, '-') &&
+		    (vm_pid < 0 || strtol(e->d_name, NULL, 10) == vm_pid)) {
 			snprintf(vm_dir, sizeof(vm_dir), "%s/%s", KVM_DEBUGFS, e->d_name);
 			break;
 		}
@@ -152,11 +157,21 @@ int main(int argc, char **argv)
 	char *line = NULL, what[256];
 	size_t cap = 0;
 	ssize_t len;
+	int opt, forward_done = 0;
 
-	if (argc != 4) {
-		fprintf(stderr, "usage: vmprobe-kvm-relay IN OUT SNAPSHOTS\n");
+	while ((opt = getopt(argc, argv, "p:d")) != -1) {
+		if (opt == 'p')
+			vm_pid = strtol(optarg, NULL, 10);
+		else if (opt == 'd')
+			forward_done = 1;
+		else
+			argc = 0;
+	}
+	if (argc - optind != 3) {
+		fprintf(stderr, "usage: vmprobe-kvm-relay [-p QEMU_PID] [-d] IN OUT SNAPSHOTS\n");
 		return 2;
 	}
+	argv += optind - 1;
 	if (sched_setscheduler(0, SCHED_FIFO, &sp))
 		fprintf(stderr, "vmprobe-kvm-relay: SCHED_FIFO: %s (snapshots may lag)\n",
 			strerror(errno));
@@ -180,7 +195,8 @@ int main(int argc, char **argv)
 		if (!strncmp(line, "@@vmprobe-done ", 15)) {
 			fputs(line + 15, stdout);
 			fflush(stdout);
-			continue;
+			if (!forward_done)
+				continue;
 		}
 		fwrite(line, 1, (size_t)len, out);
 		fflush(out);

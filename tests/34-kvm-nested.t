@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# KVM nested in QEMU TCG (scripts/run-vmm kvm-nested): boots L1 (the KVM
+# host) and L2 (the usual guest under KVM) once, runs the rows whose VM exits
+# are known, and checks the exits L1 counted per op: one CPUID exit per user
+# cpuid and per in-kernel cpuid, one port I/O exit per in-kernel inb, about
+# none for getpid and a small matmul. Counts only: the times are TCG's.
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 1
+. tests/lib/guest.sh
+guest_require --command qemu-system-x86_64 "qemu-system-x86_64 not installed" --command jq "jq missing" \
+	--kernel build/vmprobe-static build/vmprobe-stamp build/vmprobe-exit build/vmprobe-kvm-relay \
+	kmod/vmprobe.ko
+
+mkdir -p "$tmp/work"
+started=$SECONDS
+TMPDIR=$tmp/work nice scripts/run-vmm kvm-nested --out "$tmp/out" --timeout 400 \
+	--guest-script tests/guest/kvm-exit-rows.sh > "$tmp/stdout" 2> "$tmp/stderr"
+status=$?
+echo "# run-vmm kvm-nested took $((SECONDS - started)) s"
+if [ "$status" = 77 ]; then
+	echo "1..0 # SKIP skipped: $(sed -n 's/.*cannot run here: //p' "$tmp/stderr" | head -n1)"
+	exit 0
+fi
+ok "$status" "run-vmm kvm-nested exits 0 (got $status)"
+[ "$status" = 0 ] || sed 's/^/#   /' "$tmp/stderr" | tail -15
+result=$tmp/out/kvm-nested.guest.out
+ok "$(grep -q 'Nested Paging enabled' "$tmp/out/kvm-nested.console.log"; echo $?)" \
+	"L1 loaded kvm-amd with nested paging"
+ok "$(jq -e '.host.vmm == "kvm"' "$result" > /dev/null 2>&1; echo $?)" "L2 sees KVM (host.vmm is kvm)"
+
+# row FIELD: the row's exits.FIELD (a jq path below .exits), "null" when absent.
+exits_of() { jq -r --arg row "$1" ".benchmarks[] | select(.name == \$row) | .exits$2" "$result" 2>/dev/null; }
+between() { awk -v x="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(x != "" && x != "null" && x + 0 >= lo && x + 0 <= hi) }'; }
+for row in cpuid getpid ktimed-cpuid0 ktimed-pio matmul-10; do
+	echo "# $row: $(exits_of "$row" " | {per_op, serial_io_per_op, reasons, ops}" | jq -c . 2>/dev/null)"
+done
+check() { # ROW JQ_PATH LO HI WHAT
+	local v
+	v=$(exits_of "$1" "$2")
+	ok "$(between "$v" "$3" "$4"; echo $?)" "$1: $5 ($v, expected $3..$4)"
+}
+check cpuid .reasons.cpuid 0.9 1.2 "one CPUID exit per op"
+check ktimed-cpuid0 .reasons.cpuid 0.9 1.2 "one CPUID exit per in-kernel cpuid"
+check ktimed-pio .reasons.io 0.9 1.5 "one port I/O exit per in-kernel inb (serial ports apart)"
+check getpid .per_op 0 0.05 "about no exit per getpid"
+check matmul-10 .per_op 0 0.2 "about no exit per matmul-10 (timer exits only)"
+ok "$(jq -e '[.benchmarks[].exits | select(. != null) | .counted.exits == .counted.debugfs_exits
+	and (.source | test("L1 KVM")) and (.note | test("not a time"))] | length == 5 and all' \
+	"$result" > /dev/null 2>&1; echo $?)" \
+	"every row: the tracefs count equals debugfs' exits, the source and 'a count, not a time' said"
+ok "$(! pgrep -f "$tmp/work" > /dev/null; echo $?)" "no VMM process left"
+echo "1..$n"
+exit "$failed"
