@@ -42,7 +42,8 @@ check() { # ROW JQ_PATH LO HI WHAT
 check cpuid .reasons.cpuid 0.9 1.2 "one CPUID exit per op"
 check ktimed-cpuid0 .reasons.cpuid 0.9 1.2 "one CPUID exit per in-kernel cpuid"
 check ktimed-pio .reasons.io 0.9 1.5 "one port I/O exit per in-kernel inb (serial ports apart)"
-check getpid .per_op 0 0.05 "about no exit per getpid"
+# Not quite 0: the row's timer exits (interrupt, msr: TSC deadline, vintr) come per time, not per op.
+check getpid .per_op 0 0.2 "about no exit per getpid (timer exits only)"
 check matmul-10 .per_op 0 0.2 "about no exit per matmul-10 (timer exits only)"
 ok "$(jq -e '[.benchmarks[].exits | select(. != null) | .counted.exits == .counted.debugfs_exits
 	and (.source | test("L1 KVM")) and (.note | test("not a time"))] | length == 5 and all' \

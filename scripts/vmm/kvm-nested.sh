@@ -67,9 +67,13 @@ vmm_launch() {
 		--l2-kernel "$kernel" --l2-image "$WORK/guest.img" --l2-cpus "$cpus" \
 		--l2-memory "$L2_MEMORY_MB"
 	qemu_base_cmd
-	# One L1 vCPU: with -smp 2 under multi-threaded TCG, L1 crashed (int3 Oops
-	# while patching kernel text).
-	VMM_CMD+=(-accel tcg -cpu max -smp 1 -m "$L1_MEMORY_MB"
+	# One L1 vCPU by default: with -smp 2 under multi-threaded TCG, L1 crashed
+	# (int3 Oops while patching kernel text). VMPROBE_L1_CPUS > 1 (for trials)
+	# runs L1 under single-threaded TCG.
+	local l1_cpus=${VMPROBE_L1_CPUS:-1} accel=tcg
+	[[ "$l1_cpus" =~ ^[1-9]$ ]] || { say "bad VMPROBE_L1_CPUS '$l1_cpus'"; exit 2; }
+	[ "$l1_cpus" -eq 1 ] || accel=tcg,thread=single
+	VMM_CMD+=(-accel "$accel" -cpu max -smp "$l1_cpus" -m "$L1_MEMORY_MB"
 		-kernel "$kernel" -initrd "$WORK/l1.img"
 		-append "console=ttyS0 quiet panic=-1")
 }
