@@ -12,13 +12,13 @@ set key outside right top noenhanced
 set bmargin 7
 set ylabel 'median time per op, ns (log scale)'
 set title 'vmprobe compare: macro benchmarks (error bars: CI of the median)' noenhanced
-set terminal svg size 2168,560 dynamic background '#ffffff' font 'sans,12'
+set terminal svg size 2410,560 dynamic background '#ffffff' font 'sans,12'
 set output 'compare-macro.svg'
-plot 'compare-macro.dat' using 2:3:4:xtic(1) title 'host', 'compare-macro.dat' using 5:6:7 title 'xen', 'compare-macro.dat' using 8:9:10 title 'uml', 'compare-macro.dat' using 11:12:13 title 'qemu', 'compare-macro.dat' using 14:15:16 title 'qemu-icount', 'compare-macro.dat' using 17:18:19 title 'bochs'
+plot 'compare-macro.dat' using 2:3:4:xtic(1) title 'host', 'compare-macro.dat' using 5:6:7 title 'xen', 'compare-macro.dat' using 8:9:10 title 'uml', 'compare-macro.dat' using 11:12:13 title 'qemu', 'compare-macro.dat' using 14:15:16 title 'qemu-icount', 'compare-macro.dat' using 17:18:19 title 'bochs', 'compare-macro.dat' using 20:21:22 title 'kvm-nested'
 if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {
-  set terminal pngcairo size 2168,560 background '#ffffff' font 'sans,10'
+  set terminal pngcairo size 2410,560 background '#ffffff' font 'sans,10'
 } else {
-  set terminal png size 2168,560
+  set terminal png size 2410,560
 }
 set output 'compare-macro.png'
 replot

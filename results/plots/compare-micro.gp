@@ -14,7 +14,7 @@ set ylabel 'median time per op, ns (log scale)'
 set title 'vmprobe compare: micro benchmarks (error bars: CI of the median)' noenhanced
 set terminal svg size 3000,560 dynamic background '#ffffff' font 'sans,12'
 set output 'compare-micro.svg'
-plot 'compare-micro.dat' using 2:3:4:xtic(1) title 'host', 'compare-micro.dat' using 5:6:7 title 'xen', 'compare-micro.dat' using 8:9:10 title 'uml', 'compare-micro.dat' using 11:12:13 title 'qemu', 'compare-micro.dat' using 14:15:16 title 'qemu-icount', 'compare-micro.dat' using 17:18:19 title 'bochs'
+plot 'compare-micro.dat' using 2:3:4:xtic(1) title 'host', 'compare-micro.dat' using 5:6:7 title 'xen', 'compare-micro.dat' using 8:9:10 title 'uml', 'compare-micro.dat' using 11:12:13 title 'qemu', 'compare-micro.dat' using 14:15:16 title 'qemu-icount', 'compare-micro.dat' using 17:18:19 title 'bochs', 'compare-micro.dat' using 20:21:22 title 'kvm-nested'
 if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {
   set terminal pngcairo size 3000,560 background '#ffffff' font 'sans,10'
 } else {
