@@ -4,6 +4,7 @@
 # are known, and checks the exits L1 counted per op: one CPUID exit per user
 # cpuid and per in-kernel cpuid, one port I/O exit per in-kernel inb, about
 # none for getpid and a small matmul. Counts only: the times are TCG's.
+# Then a panic in L2 must end the run with the reason (a second boot).
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib/guest.sh
@@ -50,5 +51,14 @@ ok "$(jq -e '[.benchmarks[].exits | select(. != null) | .counted.exits == .count
 	"$result" > /dev/null 2>&1; echo $?)" \
 	"every row: the tracefs count equals debugfs' exits, the source and 'a count, not a time' said"
 ok "$(! pgrep -f "$tmp/work" > /dev/null; echo $?)" "no VMM process left"
+
+# A panic in L2 ends L2's QEMU; L1 says so, and run-vmm fails with the reason.
+printf 'echo c > /proc/sysrq-trigger\nsleep 60\n' > "$tmp/panic.sh"
+TMPDIR=$tmp/work nice scripts/run-vmm kvm-nested --out "$tmp/panic" --timeout 300 \
+	--guest-script "$tmp/panic.sh" > /dev/null 2> "$tmp/panic.stderr"
+status=$?
+ok "$([ "$status" = 1 ] && grep -q 'L2 kernel panic: Kernel panic' "$tmp/panic.stderr"; echo $?)" \
+	"a panic in L2: status 1 (got $status), 'L2 kernel panic' said"
+ok "$(! pgrep -f "$tmp/work" > /dev/null; echo $?)" "no VMM process left after the panic"
 echo "1..$n"
 exit "$failed"
