@@ -12,6 +12,18 @@ guest_require --command qemu-system-x86_64 "qemu-system-x86_64 not installed" --
 	--kernel build/vmprobe-static build/vmprobe-stamp build/vmprobe-exit build/vmprobe-kvm-relay \
 	kmod/vmprobe.ko
 
+# scripts/lib/kvm-exits on made-up snapshots first (no boot): 100 ops, 103
+# exits of which 100 cpuid (0x72), 3 io (0x7b), 2 of the io on the console's
+# port 0x3f8 (1016), 1 on port 0x80 (128).
+printf '%s\n' 'begin r 1 stat:exits=10 exit:114=5,123=5 port:1016=4,128=1' \
+	'end r 1 stat:exits=113 exit:114=105,123=8 port:1016=6,128=2' > "$tmp/snap"
+echo '{"format":"vmprobe-result","benchmarks":[{"name":"r","ops_run":100},{"name":"s"}]}' > "$tmp/r.json"
+scripts/lib/kvm-exits "$tmp/r.json" "$tmp/snap" "made up" 2> "$tmp/kvm-exits.err"
+ok "$(jq -e '.benchmarks[0].exits | .per_op == 1.01 and .reasons == {"cpuid": 1, "io": 0.01}
+	and .serial_io_per_op == 0.02 and .counted.exits == 103 and .counted.debugfs_exits == 103
+	and .source == "made up"' "$tmp/r.json" > /dev/null && jq -e '.benchmarks[1].exits == null' "$tmp/r.json" > /dev/null
+	echo $?)" "kvm-exits: exits per op by reason, the serial ports' port I/O apart, no ops_run no exits"
+
 mkdir -p "$tmp/work"
 started=$SECONDS
 TMPDIR=$tmp/work nice scripts/run-vmm kvm-nested --out "$tmp/out" --timeout 400 \
