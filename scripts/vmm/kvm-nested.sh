@@ -62,6 +62,7 @@ vmm_launch() {
 	kernel=$(guest_kernel)
 	release=${kernel#/boot/vmlinuz-}
 	[[ "$cpus" =~ ^[1-9]$ ]] || { say "bad VMPROBE_GUEST_CPUS '$cpus'"; exit 2; }
+	rm -f "$OUT/$VMM.exits.snap" "$OUT/$VMM.kvm-host.txt"	# an earlier run's
 	build_initramfs "$WORK/guest.img"
 	"$SCRIPTS/guest/mkl1" "$WORK/l1root" "$WORK/l1.img" --release "$release" \
 		--l2-kernel "$kernel" --l2-image "$WORK/guest.img" --l2-cpus "$cpus" \

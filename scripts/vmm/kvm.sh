@@ -57,6 +57,7 @@ kvm_exits_countable() {
 vmm_launch() {
 	local kernel i
 	kernel=$(guest_kernel)
+	rm -f "$OUT/$VMM.exits.snap"	# an earlier run's
 	build_initramfs "$WORK/guest.img"
 	qemu_base_cmd
 	VMM_CMD+=("${QEMU_ACCEL_ARGS[@]}" -smp "$(guest_cpus)" -m "$QEMU_MEMORY_MB"
