@@ -61,8 +61,6 @@
 
 #include "vmprobe_kmod.h"
 
-#define VMPROBE_PROBE_ITERS	8
-#define VMPROBE_PROBE_RUNS	3
 #define VMPROBE_CAP_RETRIES	2
 #define VMPROBE_PIO_PORT	0x80
 
@@ -231,7 +229,7 @@ static u64 vmprobe_best_batch(vmprobe_batch_fn fn, u32 iterations)
 	u64 best = U64_MAX;
 	int run;
 
-	for (run = 0; run < VMPROBE_PROBE_RUNS; run++) {
+	for (run = 0; run < VMPROBE_KTIMED_PROBE_RUNS; run++) {
 		best = min(best, vmprobe_run_batch(fn, iterations));
 		cond_resched();
 	}
@@ -245,7 +243,7 @@ static u64 vmprobe_best_batch(vmprobe_batch_fn fn, u32 iterations)
  */
 static u64 vmprobe_estimate_batch(vmprobe_batch_fn fn, u32 iterations, u64 cap)
 {
-	u32 probe_iters = min_t(u32, iterations, VMPROBE_PROBE_ITERS);
+	u32 probe_iters = min_t(u32, iterations, VMPROBE_KTIMED_PROBE_ITERS);
 	u64 estimate = vmprobe_best_batch(fn, 1) * iterations;
 
 	if (estimate > cap || probe_iters == 1)

@@ -50,6 +50,7 @@ struct bench_samples {
 	size_t cap;
 	uint64_t ops_per_sample;	/* iterations behind each sample */
 	double overhead_ticks;		/* per op, as subtracted (for the record) */
+	uint64_t ops_run;		/* every op measure() ran, probes included; 0 unknown */
 };
 
 struct bench {

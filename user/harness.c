@@ -91,6 +91,8 @@ static uint64_t take_sample(struct harness *h, run_fn fn, struct bench_state *st
 		counters_enable();
 	}
 	ticks = timed_call(fn, st, n, ret);
+	if (st->bench && fn == st->bench->run)
+		h->ops_run += n;
 	if (counting) {
 		counters_disable();
 		counters_read(set, cv);
@@ -456,6 +458,7 @@ static int probe_in_child(struct harness *h, struct bench_state *st, double limi
 		_exit(write(pfd[1], &rep, sizeof(rep)) == sizeof(rep) ? 0 : 1);
 	}
 	close(pfd[1]);
+	h->ops_run++;	/* the child's op runs in this VM too (a VMM counting exits sees it) */
 	for (;;) {
 		struct pollfd p = { .fd = pfd[0], .events = POLLIN };
 		double left = deadline - monotonic_s();
@@ -700,6 +703,7 @@ static int run_self_timed(struct harness *h, struct bench_state *st, double shar
 		counters_enable();
 	}
 	ret = b->measure(st, &out, fmin(h->cfg.goal_s, share_s / (reps + 2.0)));
+	h->ops_run += out.ops_run;
 	if (counting) {
 		counters_disable();
 		counters_read(set, &cv);
@@ -782,6 +786,7 @@ int harness_run_row(struct harness *h, const struct bench_row *row, double share
 	r->bench = b;
 	r->size = row->size;
 	r->overhead_ticks = h->overhead_ticks;
+	h->ops_run = 0;
 
 	if ((b->flags & BENCH_NEEDS_MODULE) && h->cfg.devfd < 0) {
 		r->status = ROW_SKIPPED;
@@ -833,6 +838,7 @@ teardown:
 		b->teardown(&st);
 out:
 	r->elapsed_s = monotonic_s() - t0;
+	r->ops_run = h->ops_run;
 	steal1 = steal_seconds(h->cfg.cpu);
 	if (r->status == ROW_OK && !stopped)
 		separate(h, r, &tot, steal0 >= 0 && steal1 >= 0 ? steal1 - steal0 : -1);

@@ -67,6 +67,7 @@ struct harness {
 	double started_s;		/* CLOCK_MONOTONIC at harness_init */
 	double stretch_s;		/* what a row whose one op outgrows its share may take; 0 none */
 	unsigned marker_seq;
+	uint64_t ops_run;		/* ops of the current row's run(), every call counted */
 };
 
 struct row_result {
@@ -89,6 +90,8 @@ struct row_result {
 	bool counter_valid[COUNTERS_MAX];
 	struct separation sep;
 	double elapsed_s;		/* wall time the row took */
+	uint64_t ops_run;		/* ops of run() between the row's markers (probe, ramp,
+					   warm-up, samples; not the baseline's); 0 for measure() rows */
 };
 
 /*

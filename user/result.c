@@ -72,6 +72,8 @@ static json_object *row_json(const struct run_report *rep, const struct row_resu
 		return o;
 	add(o, "ops_per_sample", json_object_new_int64((int64_t)r->ops_per_sample));
 	add(o, "repetitions", json_object_new_int64((int64_t)r->nsamples));
+	if (r->ops_run)
+		add(o, "ops_run", json_object_new_int64((int64_t)r->ops_run));
 	add(o, "overhead_ticks", num(r->overhead_ticks));
 	add(o, "baseline_ticks_per_op", num(r->baseline_ticks_per_op));
 	add(o, "preempted_samples_retaken", json_object_new_int64((int64_t)r->preempted_retaken));

@@ -142,6 +142,15 @@ struct vmprobe_info {
  * (say the host preempted the vCPU) is run again, up to twice, before the
  * call fails. On -EINTR and -ERANGE the out fields cover the batches done.
  */
+/*
+ * Before its batches, each call estimates one batch with
+ * VMPROBE_KTIMED_PROBE_RUNS batches of 1 op and, when iterations > 1, as many
+ * of min(iterations, VMPROBE_KTIMED_PROBE_ITERS) ops: ops that run (and may
+ * trap to a VMM) outside batches_done.
+ */
+#define VMPROBE_KTIMED_PROBE_ITERS	8
+#define VMPROBE_KTIMED_PROBE_RUNS	3
+
 struct vmprobe_ktimed {
 	__u32 size;			/* in/out */
 	__u32 op;			/* in: VMPROBE_OP_* */

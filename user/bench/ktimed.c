@@ -84,6 +84,22 @@ static int ktimed_valid(const struct bench_state *st, char *why, size_t whylen)
 	return 1;	/* other errors surface, with their message, in measure */
 }
 
+/*
+ * kmod_ktimed, adding to *ops every op the call ran: its batches and the
+ * module's estimate probes (include/uapi/vmprobe.h), for a VMM counting
+ * exits per op.
+ */
+static int ktimed_call(struct bench_state *st, struct vmprobe_ktimed *kt, unsigned op,
+		       unsigned iters, unsigned batches, uint64_t *ops)
+{
+	int err = kmod_ktimed(st->devfd, kt, op, iters, batches, NULL);
+
+	*ops += (uint64_t)iters * kt->batches_done + VMPROBE_KTIMED_PROBE_RUNS *
+		(1 + (iters > 1 ? (iters < VMPROBE_KTIMED_PROBE_ITERS ? iters
+						      : VMPROBE_KTIMED_PROBE_ITERS) : 0));
+	return err;
+}
+
 static int ktimed_fail(struct bench_state *st, const char *what, int err)
 {
 	return bench_fail(st, "VMPROBE_IOC_KTIMED %s: %s", what, strerror(-err));
@@ -95,7 +111,7 @@ static int ktimed_fail(struct bench_state *st, const char *what, int err)
  * target. The estimate includes the ioctl itself, so it errs short.
  */
 static int ktimed_pick_iterations(struct bench_state *st, unsigned op, unsigned *iters_out,
-				  double *batch_ns_out)
+				  double *batch_ns_out, uint64_t *ops)
 {
 	struct vmprobe_ktimed kt;
 	unsigned iters = 1;
@@ -109,7 +125,7 @@ static int ktimed_pick_iterations(struct bench_state *st, unsigned op, unsigned 
 		for (int t = 0; t < KTIMED_PROBE_TRIES && !err; t++) {
 			uint64_t t0 = monotonic_ns(), dt;
 
-			err = kmod_ktimed(st->devfd, &kt, op, iters, KTIMED_PROBE_BATCHES, NULL);
+			err = ktimed_call(st, &kt, op, iters, KTIMED_PROBE_BATCHES, ops);
 			dt = monotonic_ns() - t0;
 			if (dt < best)
 				best = dt;
@@ -142,7 +158,8 @@ static int ktimed_measure(struct bench_state *st, struct bench_samples *out, dou
 
 	if (op < 0)
 		return bench_fail(st, "no KTIMED op for bench %s", st->bench->name);
-	if (ktimed_pick_iterations(st, (unsigned)op, &iters, &batch_ns) != 0)
+	out->ops_run = 0;
+	if (ktimed_pick_iterations(st, (unsigned)op, &iters, &batch_ns, &out->ops_run) != 0)
 		return -1;
 
 	/* Each batch of the op comes with one of the empty loop: two per batch. */
@@ -152,7 +169,7 @@ static int ktimed_measure(struct bench_state *st, struct bench_samples *out, dou
 	out->count = 0;
 	while (out->count < out->cap) {
 		struct vmprobe_ktimed kt;
-		int err = kmod_ktimed(st->devfd, &kt, (unsigned)op, iters, batches, NULL);
+		int err = ktimed_call(st, &kt, (unsigned)op, iters, batches, &out->ops_run);
 
 		if (err == -ERANGE && iters > 1 && retries < KTIMED_MAX_RETRIES) {
 			iters /= 2;	/* a slow batch: interrupts were held too long */

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# KVM nested in QEMU TCG (scripts/run-vmm kvm-nested): boots L1 (the KVM
+# host) and L2 (the usual guest under KVM) once, runs the rows whose VM exits
+# are known, and checks the exits L1 counted per op: one CPUID exit per user
+# cpuid and per in-kernel cpuid, one port I/O exit per in-kernel inb, about
+# none for getpid and a small matmul. Counts only: the times are TCG's.
+# Then a panic in L2 must end the run with the reason (a second boot).
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 1
+. tests/lib/guest.sh
+guest_require --command qemu-system-x86_64 "qemu-system-x86_64 not installed" --command jq "jq missing" \
+	--kernel build/vmprobe-static build/vmprobe-stamp build/vmprobe-exit build/vmprobe-kvm-relay \
+	kmod/vmprobe.ko
+
+# scripts/lib/kvm-exits on made-up snapshots first (no boot): 100 ops, 103
+# exits of which 100 cpuid (0x72), 3 io (0x7b), 2 of the io on the console's
+# port 0x3f8 (1016), 1 on port 0x80 (128).
+printf '%s\n' 'begin r 1 stat:exits=10 exit:114=5,123=5 port:1016=4,128=1' \
+	'end r 1 stat:exits=113 exit:114=105,123=8 port:1016=6,128=2' > "$tmp/snap"
+echo '{"format":"vmprobe-result","benchmarks":[{"name":"r","ops_run":100},{"name":"s"}]}' > "$tmp/r.json"
+scripts/lib/kvm-exits "$tmp/r.json" "$tmp/snap" "made up" 2> "$tmp/kvm-exits.err"
+ok "$(jq -e '.benchmarks[0].exits | .per_op == 1.01 and .reasons == {"cpuid": 1, "io": 0.01}
+	and .serial_io_per_op == 0.02 and .counted.exits == 103 and .counted.debugfs_exits == 103
+	and .source == "made up"' "$tmp/r.json" > /dev/null && jq -e '.benchmarks[1].exits == null' "$tmp/r.json" > /dev/null
+	echo $?)" "kvm-exits: exits per op by reason, the serial ports' port I/O apart, no ops_run no exits"
+
+mkdir -p "$tmp/work"
+started=$SECONDS
+TMPDIR=$tmp/work nice scripts/run-vmm kvm-nested --out "$tmp/out" --timeout 400 \
+	--guest-script tests/guest/kvm-exit-rows.sh > "$tmp/stdout" 2> "$tmp/stderr"
+status=$?
+echo "# run-vmm kvm-nested took $((SECONDS - started)) s"
+if [ "$status" = 77 ]; then
+	echo "1..0 # SKIP skipped: $(sed -n 's/.*cannot run here: //p' "$tmp/stderr" | head -n1)"
+	exit 0
+fi
+ok "$status" "run-vmm kvm-nested exits 0 (got $status)"
+[ "$status" = 0 ] || sed 's/^/#   /' "$tmp/stderr" | tail -15
+result=$tmp/out/kvm-nested.guest.out
+ok "$(grep -q 'Nested Paging enabled' "$tmp/out/kvm-nested.console.log"; echo $?)" \
+	"L1 loaded kvm-amd with nested paging"
+ok "$(jq -e '.host.vmm == "kvm"' "$result" > /dev/null 2>&1; echo $?)" "L2 sees KVM (host.vmm is kvm)"
+
+# row FIELD: the row's exits.FIELD (a jq path below .exits), "null" when absent.
+exits_of() { jq -r --arg row "$1" ".benchmarks[] | select(.name == \$row) | .exits$2" "$result" 2>/dev/null; }
+between() { awk -v x="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(x != "" && x != "null" && x + 0 >= lo && x + 0 <= hi) }'; }
+for row in cpuid getpid ktimed-cpuid0 ktimed-pio matmul-10; do
+	echo "# $row: $(exits_of "$row" " | {per_op, serial_io_per_op, reasons, ops}" | jq -c . 2>/dev/null)"
+done
+check() { # ROW JQ_PATH LO HI WHAT
+	local v
+	v=$(exits_of "$1" "$2")
+	ok "$(between "$v" "$3" "$4"; echo $?)" "$1: $5 ($v, expected $3..$4)"
+}
+check cpuid .reasons.cpuid 0.9 1.2 "one CPUID exit per op"
+check ktimed-cpuid0 .reasons.cpuid 0.9 1.2 "one CPUID exit per in-kernel cpuid"
+check ktimed-pio .reasons.io 0.9 1.5 "one port I/O exit per in-kernel inb (serial ports apart)"
+# Not quite 0: the row's timer exits (interrupt, msr: TSC deadline, vintr) come per time, not per op.
+check getpid .per_op 0 0.2 "about no exit per getpid (timer exits only)"
+check matmul-10 .per_op 0 0.2 "about no exit per matmul-10 (timer exits only)"
+ok "$(jq -e '[.benchmarks[].exits | select(. != null) | .counted.exits == .counted.debugfs_exits
+	and (.source | test("L1 KVM")) and (.note | test("not a time"))] | length == 5 and all' \
+	"$result" > /dev/null 2>&1; echo $?)" \
+	"every row: the tracefs count equals debugfs' exits, the source and 'a count, not a time' said"
+ok "$(! pgrep -f "$tmp/work" > /dev/null; echo $?)" "no VMM process left"
+
+# A panic in L2 ends L2's QEMU; L1 says so, and run-vmm fails with the reason.
+printf 'echo c > /proc/sysrq-trigger\nsleep 60\n' > "$tmp/panic.sh"
+TMPDIR=$tmp/work nice scripts/run-vmm kvm-nested --out "$tmp/panic" --timeout 300 \
+	--guest-script "$tmp/panic.sh" > /dev/null 2> "$tmp/panic.stderr"
+status=$?
+ok "$([ "$status" = 1 ] && grep -q 'L2 kernel panic: Kernel panic' "$tmp/panic.stderr"; echo $?)" \
+	"a panic in L2: status 1 (got $status), 'L2 kernel panic' said"
+ok "$(! pgrep -f "$tmp/work" > /dev/null; echo $?)" "no VMM process left after the panic"
+echo "1..$n"
+exit "$failed"
