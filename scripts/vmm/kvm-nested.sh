@@ -18,7 +18,7 @@ L2_MEMORY_MB=512
 
 vmm_help() {
 	cat <<EOF
-kvm-nested: the usual guest (L2: busybox initramfs, static tools, kmod/vmprobe.ko) under KVM
+kvm-nested: the usual guest (L2: busybox initramfs, static tools, the module built for its kernel) under KVM
 (-accel kvm -cpu host -M microvm, ${L2_MEMORY_MB} MiB, ${VMPROBE_GUEST_CPUS:-1} vCPU) inside L1, Debian's
 kernel in qemu-system-x86_64 -accel tcg -cpu max -smp 1 (${L1_MEMORY_MB} MiB) with kvm-amd loaded. L1 and L2
 run the kernel the module was built for. L1 counts L2's VM exits at each row marker (debugfs

@@ -15,7 +15,7 @@ KVM_EVENTS=/sys/kernel/tracing/events/kvm
 
 vmm_help() {
 	cat <<EOF
-kvm: the qemu VMM's guest (initramfs with busybox, the static tools, kmod/vmprobe.ko, console
+kvm: the qemu VMM's guest (initramfs with busybox, the static tools, the module built for its kernel, console
 on ttyS0, results on ttyS1, isa-debug-exit) run with qemu-system-x86_64 -accel kvm -cpu host,
 ${QEMU_MEMORY_MB} MiB, ${VMPROBE_GUEST_CPUS:-2} vCPUs. Needs a usable /dev/kvm (read-write for you) on an x86-64
 Linux host with VT-x/AMD-V; run-vmm first boots the kernel for up to ${KVM_PROBE_SECONDS} s to check

@@ -1,5 +1,5 @@
 # shellcheck shell=sh
-# Guest script of tests/34-kvm-nested.t: only the rows whose VM exits per op
+# Guest script of tests/35-kvm-nested.t: only the rows whose VM exits per op
 # are known (a CPUID or port I/O exit per op, or none), small budgets. The
 # result JSON is this script's stdout. JOB_LABEL, JOB_CHANNEL: from the init.
 # 101 repetitions: at least that many ops per row even when a preempted

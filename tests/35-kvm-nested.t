@@ -9,8 +9,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib/guest.sh
 guest_require --command qemu-system-x86_64 "qemu-system-x86_64 not installed" --command jq "jq missing" \
-	--kernel build/vmprobe-static build/vmprobe-stamp build/vmprobe-exit build/vmprobe-kvm-relay \
-	kmod/vmprobe.ko
+	--kernel --module build/vmprobe-static build/vmprobe-stamp build/vmprobe-exit build/vmprobe-kvm-relay
 
 # scripts/lib/kvm-exits on made-up snapshots first (no boot): 100 ops, 103
 # exits of which 100 cpuid (0x72), 3 io (0x7b), 2 of the io on the console's
