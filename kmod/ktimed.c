@@ -29,9 +29,11 @@
  * section runs. Every batch loop then reads the TSC every
  * VMPROBE_KTIMED_CHECK_EVERY passes and stops once past the cap; the
  * reference loop does the same checks, so they cancel in the difference.
- * A stopped (or over-cap) batch that had run under half its ops is a large
- * overrun: -ERANGE at once. Otherwise the pair is rerun, at most
- * VMPROBE_IRQOFF_MAX_RETRIES times per call, then -ERANGE.
+ * A stopped (or over-cap) pair is rerun, within a retry budget per call;
+ * if a batch of it had run under half its ops or past twice the cap (a
+ * large overrun), the probes run again first and an estimate above the cap
+ * ends the call with -ERANGE at once (the op got slow; a host stall does
+ * not show in short probes).
  *
  * Checked under Xen 4.17 PV dom0 (nested in QEMU TCG) with the same kind
  * of fixup: a raw invlpg takes #GP there, while raw inb, mov from cr0/cr3
@@ -39,9 +41,10 @@
  * microseconds there, so they get -ERANGE at 1024 iterations.
  *
  * Worst case of the largest accepted request (iterations 1024, batches
- * 100000): 2 x (100000 + 4) + 12 sections of at most ~1 ms each (the cap
- * plus 8 or 16 ops), about 200 s of spinning, plus rescheduling; a signal
- * ends it between any two pairs.
+ * 100000): 2 x (100000 + R) + 12 x (1 + R) sections, R = 4 + 100000/64
+ * retries, of at most ~1 ms each (the cap plus 8 or 16 ops): about 240 s
+ * of spinning at worst, plus rescheduling; a signal ends it between any
+ * two pairs.
  * Memory: two kvmalloc'ed arrays of `batches` u64s (1.6 MB at most), freed
  * on every path.
  */
@@ -422,7 +425,7 @@ int vmprobe_do_ktimed(struct vmprobe_ktimed *kt)
 	vmprobe_batch_fn ref_fn, meas_fn;
 	size_t bytes;
 	u64 worst = 0, estimate;
-	u32 done = 0, retries = 0, passes = kt->iterations;
+	u32 done = 0, retries = 0, max_retries, passes = kt->iterations;
 	int ret;
 
 	BUILD_BUG_ON_NOT_POWER_OF_2(VMPROBE_KTIMED_CHECK_EVERY);
@@ -438,6 +441,8 @@ int vmprobe_do_ktimed(struct vmprobe_ktimed *kt)
 	if (!boot_cpu_has(X86_FEATURE_TSC) || !cap)
 		return -EOPNOTSUPP;
 	empty = vmprobe_ops[VMPROBE_OP_EMPTY];
+	max_retries = VMPROBE_IRQOFF_MAX_RETRIES +
+		      kt->batches / VMPROBE_IRQOFF_RETRY_EVERY;
 	ref_fn = dbl ? impl.x1 : empty.x1;
 	meas_fn = dbl ? impl.x2 : impl.x1;
 
@@ -469,10 +474,20 @@ int vmprobe_do_ktimed(struct vmprobe_ktimed *kt)
 		meas = vmprobe_run_batch(meas_fn, passes, cap);
 		if (vmprobe_overran(ref, passes, cap) ||
 		    vmprobe_overran(meas, passes, cap)) {
-			worst = max(worst, max(ref.ticks, meas.ticks));
-			if (vmprobe_overran_large(ref, passes, cap) ||
-			    vmprobe_overran_large(meas, passes, cap) ||
-			    retries == VMPROBE_IRQOFF_MAX_RETRIES) {
+			worst = max(ref.ticks, meas.ticks);	/* the last pair's */
+			if (retries == max_retries) {
+				ret = -ERANGE;
+				goto out_report;
+			}
+			/*
+			 * Past twice the cap: the op itself, or a host stall?
+			 * Probe again (short sections); an op that now costs
+			 * more than the cap ends the call at once.
+			 */
+			if ((vmprobe_overran_large(ref, passes, cap) ||
+			     vmprobe_overran_large(meas, passes, cap)) &&
+			    max(vmprobe_estimate_batch(meas_fn, passes, cap),
+				vmprobe_estimate_batch(ref_fn, passes, cap)) > cap) {
 				ret = -ERANGE;
 				goto out_report;
 			}
@@ -513,7 +528,7 @@ out_report:
 		vmprobe_summarise(ref_ticks, done, &kt->ref_ticks_min,
 				  &kt->ref_ticks_median, &kt->ref_ticks_max);
 	}
-	/* On -ERANGE: the section that overran, or the estimate that refused. */
+	/* On -ERANGE: the last section that overran, or the refusing estimate. */
 	if (ret == -ERANGE)
 		kt->batch_ticks_max = max(kt->batch_ticks_max, worst);
 out_free:

@@ -186,17 +186,20 @@ enum {
  *   twice that many) + the final ordered TSC read,
  * whatever the op costs (one op or host stall longer than the cap cannot
  * be cut short: the section ends at the first check after it).
- * A KTIMED batch stopped this way ends the call with -ERANGE at once if it
- * had run fewer than half its ops (a large overrun: the op costs more than
- * the probes said). A smaller overrun (say one host preemption) reruns the
- * pair, at most VMPROBE_IRQOFF_MAX_RETRIES times in the whole call, then
- * -ERANGE. So a KTIMED call has at most 2 x (batches +
- * VMPROBE_IRQOFF_MAX_RETRIES) + 12 interrupts-off sections (12: the probe
- * batches), each bounded as above, with interrupts on between any two.
+ * A KTIMED pair with a batch stopped this way (or ending past the cap) is
+ * run again, at most R = VMPROBE_IRQOFF_MAX_RETRIES + batches /
+ * VMPROBE_IRQOFF_RETRY_EVERY times in the whole call (a loaded host
+ * preempts the vCPU now and then), then the call fails with -ERANGE. A
+ * large overrun (a batch stopped before half its ops, or past twice the
+ * cap) first reruns the probes: if they now put a batch over the cap the
+ * call fails with -ERANGE at once. So a KTIMED call has at most
+ * 2 x (batches + R) + 12 x (1 + R) interrupts-off sections (12: one round
+ * of probe batches), each bounded as above, interrupts on between any two.
  */
 #define VMPROBE_IRQOFF_CAP_US		1000
 #define VMPROBE_KTIMED_CHECK_EVERY	8
 #define VMPROBE_IRQOFF_MAX_RETRIES	4
+#define VMPROBE_IRQOFF_RETRY_EVERY	64
 
 /*
  * flags: VMPROBE_KTIMED_DOUBLE selects how each pair of batches is formed:
@@ -241,7 +244,8 @@ enum {
  *   EOPNOTSUPP  op not available on this CPU/kernel, or no TSC rate known
  *   ERANGE      a batch would pass, or passed, the cap: batch_ticks_max is
  *               then the probes' estimate of a batch (batches_done 0), or
- *               the ticks of the section that overran (stopped at a check)
+ *               the ticks of the last pair's longer section (the one that
+ *               ended the call, stopped at a check)
  *   EINTR       a signal arrived between pairs (batches_done says how far
  *               it got; not restarted: the caller decides)
  * On EINTR and ERANGE the out fields cover the pairs done.

@@ -743,10 +743,14 @@ static int set_test_delay(unsigned int us)
 /*
  * The interrupts-off cap holds inside a batch: an op that is fast in the
  * probes and slow afterwards (VMPROBE_OP_TEST_SLOW) is stopped at the first
- * cap check past the cap and the call fails with ERANGE at once. The bound
- * asserted is the header's: cap + VMPROBE_KTIMED_CHECK_EVERY ops (twice
- * that in DOUBLE's measured batch), plus 20% of the cap for the udelay()'s
- * own overshoot and the TSC reads.
+ * cap check past the cap, every time; the probes rerun after each large
+ * overrun see it fast (as they would a host stall), so the call fails with
+ * ERANGE once the retry budget (4 + 1000/64 = 19 pairs) is spent. The
+ * section bound asserted is the header's: cap + VMPROBE_KTIMED_CHECK_EVERY
+ * ops (twice that in DOUBLE's measured batch), plus 20% of the cap for the
+ * udelay()'s own overshoot and the TSC reads. The time bound: 20 pairs of
+ * at most 2 x 2.8 ms plus 20 probe rounds of 12 x 8 fast ops is ~0.12 s;
+ * 2 s leaves room for a loaded host.
  */
 static void test_cap(void)
 {
@@ -761,24 +765,40 @@ static void test_cap(void)
 	for (f = 0; f < 2; f++) {
 		unsigned int flags = f ? VMPROBE_KTIMED_DOUBLE : 0, per_pass = f ? 2 : 1;
 		uint64_t bound = cap + cap / 5 + per_pass * VMPROBE_KTIMED_CHECK_EVERY * op_ticks;
-		double t0;
-		int ret;
+		uint64_t shortest = UINT64_MAX;
+		double t0, slowest = 0;
+		int ret = 0, try;
 
-		ktimed_init(&kt, VMPROBE_OP_TEST_SLOW, 256, 1000);	/* 25 ms a batch */
-		kt.flags = flags;
-		t0 = now_s();
-		ret = vmprobe_ioctl(VMPROBE_IOC_KTIMED, &kt);
-		t0 = now_s() - t0;
+		/*
+		 * A loaded host that deschedules the vCPU thread mid-section
+		 * lengthens it by the stall (the TSC runs on); nothing inside
+		 * can bound that. A stall only ever adds, so the shortest of
+		 * three calls is held to the bound.
+		 */
+		for (try = 0; try < 3; try++) {
+			ktimed_init(&kt, VMPROBE_OP_TEST_SLOW, 256, 1000);	/* 25 ms a batch */
+			kt.flags = flags;
+			t0 = now_s();
+			ret = vmprobe_ioctl(VMPROBE_IOC_KTIMED, &kt);
+			t0 = now_s() - t0;
+			if (ret != -ERANGE || kt.batches_done)
+				break;
+			if (kt.batch_ticks_max < shortest)
+				shortest = kt.batch_ticks_max;
+			if (t0 > slowest)
+				slowest = t0;
+		}
+		kt.batch_ticks_max = shortest;
+		t0 = slowest;
 		tap_ok(ret == -ERANGE && kt.batches_done == 0,
-		       "KTIMED an op slow after the probes (%s) -> ERANGE at once (%s, %u pairs done, %.1f ms)",
+		       "KTIMED an op slow after the probes (%s) -> ERANGE (%s, %u pairs done, %.1f ms)",
 		       f ? "DOUBLE" : "vs empty", strerror(-ret), kt.batches_done, t0 * 1e3);
 		tap_ok(kt.batch_ticks_max > cap && kt.batch_ticks_max <= bound,
 		       "KTIMED slow op (%s): the section stopped at %llu ticks = %.0f us (cap %llu, bound %llu)",
 		       f ? "DOUBLE" : "vs empty", (unsigned long long)kt.batch_ticks_max,
 		       kt.batch_ticks_max * 1e3 / tsc_khz, (unsigned long long)cap,
 		       (unsigned long long)bound);
-		/* probes: 12 x at most 8 ops, then one stopped pair */
-		tap_ok(t0 < 0.5, "KTIMED slow op (%s): the call returned within 0.5 s (%.1f ms)",
+		tap_ok(t0 < 2.0, "KTIMED slow op (%s): the call returned within 2 s (%.1f ms)",
 		       f ? "DOUBLE" : "vs empty", t0 * 1e3);
 		if (kt.batch_ticks_max > longest_section)
 			longest_section = kt.batch_ticks_max;
