@@ -813,9 +813,13 @@ static void test_cap(void)
 /* Not seekable, on every kernel (6.12 dropped no_llseek). */
 static void test_lseek(void)
 {
+	off_t r;
+	int err;
+
 	errno = 0;
-	tap_ok(lseek(fd, 0, SEEK_SET) == -1 && errno == ESPIPE, "lseek -> ESPIPE (%s)",
-	       strerror(errno));
+	r = lseek(fd, 0, SEEK_SET);
+	err = errno;
+	tap_ok(r == -1 && err == ESPIPE, "lseek -> ESPIPE (%s)", strerror(err));
 }
 
 int main(int argc, char **argv)
