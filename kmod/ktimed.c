@@ -157,10 +157,17 @@ static __always_inline void vmprobe_op_invlpg(const void *addr)
 	asm volatile("invlpg (%0)" : : "r" (addr) : "memory");
 }
 
+static bool test_slow_after_probes;
+module_param(test_slow_after_probes, bool, 0600);
+MODULE_PARM_DESC(test_slow_after_probes,
+		 "test only: VMPROBE_OP_TEST_SLOW slow in every batch after a call's first probes");
+/* Set by vmprobe_do_ktimed() once a TEST_SLOW call's first probes are done. */
+static bool vmprobe_test_armed;
+
 /* Slow only outside the probes: see VMPROBE_OP_TEST_SLOW. */
 static __always_inline void vmprobe_op_test_slow(u32 passes)
 {
-	if (passes > VMPROBE_PROBE_ITERS)
+	if (passes > VMPROBE_PROBE_ITERS || READ_ONCE(vmprobe_test_armed))
 		udelay(min(READ_ONCE(test_delay_us), VMPROBE_TEST_DELAY_MAX_US));
 }
 
@@ -384,7 +391,7 @@ static void vmprobe_summarise_diff(struct vmprobe_ktimed *kt, const u64 *meas,
 
 static int vmprobe_ktimed_check(const struct vmprobe_ktimed *kt)
 {
-	if ((kt->flags & ~VMPROBE_KTIMED_FLAGS) ||
+	if ((kt->flags & ~VMPROBE_KTIMED_FLAGS) || kt->reserved32 ||
 	    memchr_inv(kt->reserved, 0, sizeof(kt->reserved)))
 		return -EINVAL;
 	if (!kt->iterations || kt->iterations > VMPROBE_KTIMED_MAX_ITERS)
@@ -400,6 +407,7 @@ static void vmprobe_ktimed_clear_out(struct vmprobe_ktimed *kt)
 	kt->batch_ticks_min = kt->batch_ticks_median = kt->batch_ticks_max = 0;
 	kt->ref_ticks_min = kt->ref_ticks_median = kt->ref_ticks_max = 0;
 	kt->diff_ticks_min = kt->diff_ticks_median = kt->diff_ticks_max = 0;
+	kt->pairs_rerun = 0;
 }
 
 /* A batch the cap stopped, or that ended past it anyway. */
@@ -466,6 +474,8 @@ int vmprobe_do_ktimed(struct vmprobe_ktimed *kt)
 		ret = -ERANGE;
 		goto out_report;
 	}
+	if (kt->op == VMPROBE_OP_TEST_SLOW && READ_ONCE(test_slow_after_probes))
+		WRITE_ONCE(vmprobe_test_armed, true);
 
 	while (done < kt->batches) {
 		struct vmprobe_batch ref, meas;
@@ -507,7 +517,9 @@ int vmprobe_do_ktimed(struct vmprobe_ktimed *kt)
 	}
 
 out_report:
+	WRITE_ONCE(vmprobe_test_armed, false);
 	kt->batches_done = done;
+	kt->pairs_rerun = retries;
 	bytes = (size_t)done * sizeof(u64);
 	if (done && ((samples && copy_to_user(samples, meas_ticks, bytes)) ||
 		     (ref_samples && copy_to_user(ref_samples, ref_ticks, bytes)))) {

@@ -170,8 +170,11 @@ enum {
  * Test only: an op that spins test_delay_us (a module parameter, 0 by
  * default: the op is then EINVAL) per execution, but only in batches of
  * more than 8 ops, i.e. not in the probe batches: an op that turns slow
- * after the probes, as one does when the host starts stalling it. The
- * guest tests use it to check the cap. Not in VMPROBE_KTIMED_OPS.
+ * after the probes, as a host stall looks. With the module parameter
+ * test_slow_after_probes set it is slow in every batch once the call's
+ * first probes are done (probes rerun later included): an op that got
+ * slow. The guest tests use it to check the cap. Not in
+ * VMPROBE_KTIMED_OPS; one such call at a time.
  */
 #define VMPROBE_OP_TEST_SLOW		0x7e57
 
@@ -268,7 +271,10 @@ struct vmprobe_ktimed {
 	__s64 diff_ticks_min;		/* out: per pair, measured - reference */
 	__s64 diff_ticks_median;	/* out */
 	__s64 diff_ticks_max;		/* out */
-	__u64 reserved[4];		/* must be zero on input */
+	__u32 pairs_rerun;		/* out: pairs run again after an overrun
+					 * (their batches are in no figure) */
+	__u32 reserved32;		/* must be zero on input */
+	__u64 reserved[3];		/* must be zero on input */
 };
 #define VMPROBE_KTIMED_SIZE_VER0	144
 

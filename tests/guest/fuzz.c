@@ -145,7 +145,9 @@ static void fill_ktimed(struct vmprobe_ktimed *kt)
 	if (chance(5))
 		kt->flags = 1u << below(32);
 	if (chance(5))
-		kt->reserved[below(4)] = rnd();
+		kt->reserved[below(3)] = rnd();
+	if (chance(5))
+		kt->reserved32 = (uint32_t)rnd();
 }
 
 static void fill_gaps(struct vmprobe_gaps *g)

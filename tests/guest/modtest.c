@@ -429,7 +429,8 @@ static void kt_batches_big(struct vmprobe_ktimed *kt) { kt->batches = VMPROBE_KT
 static void kt_flags(struct vmprobe_ktimed *kt) { kt->flags = VMPROBE_KTIMED_FLAGS + 1; }
 static void kt_flags_high(struct vmprobe_ktimed *kt) { kt->flags = 0x80000000u; }
 static void kt_reserved0(struct vmprobe_ktimed *kt) { kt->reserved[0] = 1; }
-static void kt_reserved3(struct vmprobe_ktimed *kt) { kt->reserved[3] = 1ull << 63; }
+static void kt_reserved2(struct vmprobe_ktimed *kt) { kt->reserved[2] = 1ull << 63; }
+static void kt_reserved32(struct vmprobe_ktimed *kt) { kt->reserved32 = 1; }
 static void kt_samples_kernel(struct vmprobe_ktimed *kt) { kt->samples_ptr = KERNEL_ADDRESS; }
 static void kt_samples_unmapped(struct vmprobe_ktimed *kt) { kt->samples_ptr = (uintptr_t)unmapped_address(); }
 static void kt_samples_noncanonical(struct vmprobe_ktimed *kt) { kt->samples_ptr = 0x8000000000000000ull; }
@@ -466,7 +467,8 @@ static void test_ktimed_bad(void)
 	expect_ktimed(-EINVAL, "op = VMPROBE_OP_TEST_SLOW with test_delay_us 0", kt_op_test);
 	expect_ktimed(-EINVAL, "flags bit 31", kt_flags_high);
 	expect_ktimed(-EINVAL, "reserved[0] not zero", kt_reserved0);
-	expect_ktimed(-EINVAL, "reserved[3] not zero", kt_reserved3);
+	expect_ktimed(-EINVAL, "reserved[2] not zero", kt_reserved2);
+	expect_ktimed(-EINVAL, "reserved32 not zero", kt_reserved32);
 	expect_ktimed(-EFAULT, "samples_ptr a kernel address", kt_samples_kernel);
 	expect_ktimed(-EFAULT, "samples_ptr unmapped", kt_samples_unmapped);
 	expect_ktimed(-EFAULT, "samples_ptr non-canonical", kt_samples_noncanonical);
@@ -728,13 +730,18 @@ static void test_limits(void)
 		check_gaps_result(&g, "largest");
 }
 
-#define TEST_DELAY_PARAM	"/sys/module/vmprobe/parameters/test_delay_us"
+#define PARAM_DIR	"/sys/module/vmprobe/parameters/"
 
-static int set_test_delay(unsigned int us)
+/* Writes a module parameter; 1 on success. */
+static int set_param(const char *name, unsigned int value)
 {
-	FILE *f = fopen(TEST_DELAY_PARAM, "w");
-	int ok = f && fprintf(f, "%u\n", us) > 0;
+	char path[128];
+	FILE *f;
+	int ok;
 
+	snprintf(path, sizeof(path), PARAM_DIR "%s", name);
+	f = fopen(path, "w");
+	ok = f && fprintf(f, "%u\n", value) > 0;
 	if (f && fclose(f))
 		ok = 0;
 	return ok;
@@ -743,71 +750,83 @@ static int set_test_delay(unsigned int us)
 /*
  * The interrupts-off cap holds inside a batch: an op that is fast in the
  * probes and slow afterwards (VMPROBE_OP_TEST_SLOW) is stopped at the first
- * cap check past the cap, every time; the probes rerun after each large
- * overrun see it fast (as they would a host stall), so the call fails with
- * ERANGE once the retry budget (4 + 1000/64 = 19 pairs) is spent. The
- * section bound asserted is the header's: cap + VMPROBE_KTIMED_CHECK_EVERY
+ * cap check past the cap, every time. Two cases:
+ *   - slow only in long batches (test_slow_after_probes 0), as a host stall
+ *     looks: the probes rerun after each large overrun see it fast, so the
+ *     pair is rerun until the budget (4 + 1000/64 = 19 pairs) is spent,
+ *     then ERANGE;
+ *   - slow from the first probes on (test_slow_after_probes 1), an op that
+ *     got slow: the rerun probes see it, ERANGE at once, no pair rerun.
+ * The section bound asserted is the header's: cap + VMPROBE_KTIMED_CHECK_EVERY
  * ops (twice that in DOUBLE's measured batch), plus 20% of the cap for the
  * udelay()'s own overshoot and the TSC reads. The time bound: 20 pairs of
- * at most 2 x 2.8 ms plus 20 probe rounds of 12 x 8 fast ops is ~0.12 s;
- * 2 s leaves room for a loaded host.
+ * at most 2 x 2.8 ms plus 20 probe rounds is ~0.15 s; 2 s leaves room for a
+ * loaded host.
  */
 static void test_cap(void)
 {
-	enum { DELAY_US = 100 };
+	enum { DELAY_US = 100, BATCHES = 1000 };
 	uint64_t cap = tsc_khz * VMPROBE_IRQOFF_CAP_US / 1000, op_ticks = tsc_khz * DELAY_US / 1000;
+	unsigned int budget = VMPROBE_IRQOFF_MAX_RETRIES + BATCHES / VMPROBE_IRQOFF_RETRY_EVERY;
 	struct vmprobe_ktimed kt;
-	unsigned int f;
+	unsigned int f, after;
 
-	if (!tap_ok(set_test_delay(DELAY_US), "test_delay_us set to %u through %s", DELAY_US,
-		    TEST_DELAY_PARAM))
+	if (!tap_ok(set_param("test_delay_us", DELAY_US), "test_delay_us set to %u", DELAY_US))
 		return;
-	for (f = 0; f < 2; f++) {
-		unsigned int flags = f ? VMPROBE_KTIMED_DOUBLE : 0, per_pass = f ? 2 : 1;
-		uint64_t bound = cap + cap / 5 + per_pass * VMPROBE_KTIMED_CHECK_EVERY * op_ticks;
-		uint64_t shortest = UINT64_MAX;
-		double t0, slowest = 0;
-		int ret = 0, try;
+	for (after = 0; after < 2; after++) {
+		if (!tap_ok(set_param("test_slow_after_probes", after), "test_slow_after_probes %u",
+			    after))
+			continue;
+		for (f = 0; f < 2; f++) {
+			unsigned int flags = f ? VMPROBE_KTIMED_DOUBLE : 0, per_pass = f ? 2 : 1;
+			uint64_t bound = cap + cap / 5 + per_pass * VMPROBE_KTIMED_CHECK_EVERY * op_ticks;
+			uint64_t shortest = UINT64_MAX;
+			const char *what = after ? "an op that got slow" : "a stall-like slow op";
+			const char *mode = f ? "DOUBLE" : "vs empty";
+			double t0, slowest = 0;
+			int ret = 0, try;
 
-		/*
-		 * A loaded host that deschedules the vCPU thread mid-section
-		 * lengthens it by the stall (the TSC runs on); nothing inside
-		 * can bound that. A stall only ever adds, so the shortest of
-		 * five calls is held to the bound.
-		 */
-		for (try = 0; try < 5; try++) {
-			ktimed_init(&kt, VMPROBE_OP_TEST_SLOW, 256, 1000);	/* 25 ms a batch */
-			kt.flags = flags;
-			t0 = now_s();
-			ret = vmprobe_ioctl(VMPROBE_IOC_KTIMED, &kt);
-			t0 = now_s() - t0;
-			if (ret != -ERANGE || kt.batches_done)
-				break;
-			if (kt.batch_ticks_max < shortest)
-				shortest = kt.batch_ticks_max;
-			if (t0 > slowest)
-				slowest = t0;
+			/*
+			 * A loaded host that deschedules the vCPU thread
+			 * mid-section lengthens it by the stall (the TSC runs
+			 * on); nothing inside can bound that. A stall only
+			 * ever adds, so the shortest of five calls is held to
+			 * the bound.
+			 */
+			for (try = 0; try < 5; try++) {
+				ktimed_init(&kt, VMPROBE_OP_TEST_SLOW, 256, BATCHES); /* 25 ms a batch */
+				kt.flags = flags;
+				t0 = now_s();
+				ret = vmprobe_ioctl(VMPROBE_IOC_KTIMED, &kt);
+				t0 = now_s() - t0;
+				if (ret != -ERANGE || kt.batches_done)
+					break;
+				if (kt.batch_ticks_max < shortest)
+					shortest = kt.batch_ticks_max;
+				if (t0 > slowest)
+					slowest = t0;
+			}
+			tap_ok(ret == -ERANGE && kt.batches_done == 0 &&
+			       kt.pairs_rerun == (after ? 0 : budget),
+			       "KTIMED %s (%s) -> ERANGE (%s), %u pairs done, %u rerun (want %u)",
+			       what, mode, strerror(-ret), kt.batches_done, kt.pairs_rerun,
+			       after ? 0 : budget);
+			tap_ok(shortest > cap && shortest <= bound,
+			       "KTIMED %s (%s): the section stopped at %llu ticks = %.0f us (cap %llu, bound %llu)",
+			       what, mode, (unsigned long long)shortest, shortest * 1e3 / tsc_khz,
+			       (unsigned long long)cap, (unsigned long long)bound);
+			tap_ok(slowest < 2.0, "KTIMED %s (%s): every call returned within 2 s (slowest %.1f ms)",
+			       what, mode, slowest * 1e3);
+			if (shortest != UINT64_MAX && shortest > longest_section)
+				longest_section = shortest;
 		}
-		kt.batch_ticks_max = shortest;
-		t0 = slowest;
-		tap_ok(ret == -ERANGE && kt.batches_done == 0,
-		       "KTIMED an op slow after the probes (%s) -> ERANGE (%s, %u pairs done, %.1f ms)",
-		       f ? "DOUBLE" : "vs empty", strerror(-ret), kt.batches_done, t0 * 1e3);
-		tap_ok(kt.batch_ticks_max > cap && kt.batch_ticks_max <= bound,
-		       "KTIMED slow op (%s): the section stopped at %llu ticks = %.0f us (cap %llu, bound %llu)",
-		       f ? "DOUBLE" : "vs empty", (unsigned long long)kt.batch_ticks_max,
-		       kt.batch_ticks_max * 1e3 / tsc_khz, (unsigned long long)cap,
-		       (unsigned long long)bound);
-		tap_ok(t0 < 2.0, "KTIMED slow op (%s): the call returned within 2 s (%.1f ms)",
-		       f ? "DOUBLE" : "vs empty", t0 * 1e3);
-		if (kt.batch_ticks_max > longest_section)
-			longest_section = kt.batch_ticks_max;
 	}
-	/* A slow op that the probes see: refused before any long section. */
+	set_param("test_slow_after_probes", 0);
+	/* Batches no longer than the probes: the op stays fast. */
 	ktimed_init(&kt, VMPROBE_OP_TEST_SLOW, 8, 10);
-	tap_ok(vmprobe_ioctl(VMPROBE_IOC_KTIMED, &kt) == 0,
+	tap_ok(vmprobe_ioctl(VMPROBE_IOC_KTIMED, &kt) == 0 && kt.pairs_rerun == 0,
 	       "KTIMED the test op at 8 passes (no delay in probe-sized batches) succeeds");
-	tap_ok(set_test_delay(0), "test_delay_us back to 0");
+	tap_ok(set_param("test_delay_us", 0), "test_delay_us back to 0");
 }
 
 /* Not seekable, on every kernel (6.12 dropped no_llseek). */
