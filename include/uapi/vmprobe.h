@@ -182,9 +182,11 @@ enum {
 #define VMPROBE_KTIMED_MAX_BATCHES	100000
 
 /*
- * The interrupts-off cap. Every timed loop (KTIMED batches, GAPS windows)
- * reads the TSC at least every VMPROBE_KTIMED_CHECK_EVERY ops and stops
- * once it is past the cap, so one interrupts-off section lasts at most
+ * The interrupts-off cap. A KTIMED batch reads the TSC every
+ * VMPROBE_KTIMED_CHECK_EVERY loop passes (a pass runs one op, two in a
+ * DOUBLE measured batch) and stops once it is past the cap (a GAPS window,
+ * at most the cap long, checks at every read), so one interrupts-off
+ * section lasts at most
  *   the cap + VMPROBE_KTIMED_CHECK_EVERY ops (in a DOUBLE measured batch,
  *   twice that many) + the final ordered TSC read,
  * whatever the op costs (one op or host stall longer than the cap cannot
@@ -246,9 +248,9 @@ enum {
  *   ENOMEM      no memory for the per-pair arrays
  *   EOPNOTSUPP  op not available on this CPU/kernel, or no TSC rate known
  *   ERANGE      a batch would pass, or passed, the cap: batch_ticks_max is
- *               then the probes' estimate of a batch (batches_done 0), or
- *               the ticks of the last pair's longer section (the one that
- *               ended the call, stopped at a check)
+ *               then how long a batch takes: the first probes' estimate
+ *               when they refused the call, else the ticks of the last
+ *               pair's longer section (the one that ended the call)
  *   EINTR       a signal arrived between pairs (batches_done says how far
  *               it got; not restarted: the caller decides)
  * On EINTR and ERANGE the out fields cover the pairs done.
