@@ -13,6 +13,9 @@
  * rescheduling; a signal ends it between any two windows. A window ends at
  * the first TSC read past its end, so it is longer than window_us only by
  * the one gap that straddles the end (which the VMM, not the guest, took).
+ * It also ends after window_us x VMPROBE_GAPS_MAX_READS_PER_US reads, in
+ * case the TSC stops advancing: no TSC read takes under 1 ns, so that bound
+ * never cuts a window of a working TSC short.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -52,13 +55,14 @@ static void vmprobe_gaps_count(struct vmprobe_gaps *g, u64 gap, u64 threshold)
 }
 
 /* One window with interrupts off; adds what it saw to @g. */
-static void vmprobe_gaps_window(struct vmprobe_gaps *g, u64 window,
+static notrace void vmprobe_gaps_window(struct vmprobe_gaps *g, u64 window,
 				u64 threshold)
 {
+	u64 max_reads = (u64)g->window_us * VMPROBE_GAPS_MAX_READS_PER_US;
 	unsigned long flags;
 	u64 start, last, now, reads = 0;
 
-	preempt_disable();
+	/* interrupts off keep the task here: no preempt_disable() needed */
 	local_irq_save(flags);
 	start = last = rdtsc_ordered();
 	do {
@@ -67,9 +71,8 @@ static void vmprobe_gaps_window(struct vmprobe_gaps *g, u64 window,
 		if (now - last > threshold)
 			vmprobe_gaps_count(g, now - last, threshold);
 		last = now;
-	} while (now - start < window);
+	} while (now - start < window && reads < max_reads);
 	local_irq_restore(flags);
-	preempt_enable();
 
 	g->spin_ticks += now - start;
 	g->spin_reads += reads;

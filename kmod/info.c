@@ -77,19 +77,69 @@ static u32 vmprobe_hypervisor(void)
 }
 
 /*
+ * Read the TSC and the reference clock together: TSC, clock, TSC with
+ * interrupts off (so nothing on this CPU runs in between), keeping the
+ * narrowest of up to VMPROBE_REFS_TRIES brackets and stopping at the first
+ * under VMPROBE_REFS_MAX_US (the clock read's cost, a VM exit under some
+ * VMMs, is far below it; a wider bracket means an SMI or the host took the
+ * vCPU), as the kernel's tsc_read_refs() does. *@tsc is the bracket's
+ * midpoint; returns the bracket's width in ticks.
+ */
+#define VMPROBE_REFS_TRIES	5
+#define VMPROBE_REFS_MAX_US	20
+
+static u64 vmprobe_read_refs(u64 *tsc, u64 *ns)
+{
+	u64 wide = vmprobe_us_to_ticks(VMPROBE_REFS_MAX_US);
+	u64 best = U64_MAX;
+	int try;
+
+	for (try = 0; try < VMPROBE_REFS_TRIES && best > wide; try++) {
+		unsigned long flags;
+		u64 t0, t1, n;
+
+		local_irq_save(flags);
+		t0 = rdtsc_ordered();
+		n = ktime_get_raw_ns();
+		t1 = rdtsc_ordered();
+		local_irq_restore(flags);
+		if (t1 - t0 < best) {
+			best = t1 - t0;
+			*tsc = t0 + best / 2;
+			*ns = n;
+		}
+	}
+	return best;
+}
+
+/*
+ * (khz - ref) / ref in ppm, saturated at +-10^9: a clocksource that stalled
+ * or raced can make khz anything, and (khz - ref) * 10^6 must not overflow.
+ * Below the saturation |khz - ref| <= 1000 ref, and ref (tsc_khz, an
+ * unsigned int) < 2^32, so the product stays under 2^62.
+ */
+static s64 vmprobe_error_ppm(u64 khz, u64 ref)
+{
+	const s64 sat = 1000000000;
+
+	if (khz >= ref * 1001)
+		return sat;
+	if (khz >= ref)
+		return (s64)div64_u64((khz - ref) * 1000000, ref);
+	return -(s64)div64_u64((ref - khz) * 1000000, ref);
+}
+
+/*
  * Count TSC ticks against ktime_get_raw_ns() (the clocksource's rate, not
- * NTP-steered) over a sleep of at least @ms by that clock. Each end reads the TSC on both sides of
- * the clock read and takes the midpoint, so the clock read's own cost (a
- * VM exit under some VMMs) does not bias the window.
+ * NTP-steered) over a sleep of at least @ms by that clock, each end read
+ * by vmprobe_read_refs().
  */
 static int vmprobe_calibrate(struct vmprobe_info *info, u32 ms)
 {
-	u64 tsc0, tsc1, ns0, ns1, ticks, ns;
+	u64 tsc0 = 0, tsc1 = 0, ns0 = 0, ns1 = 0, ticks, ns;
 	int naps;
 
-	tsc0 = rdtsc_ordered();
-	ns0 = ktime_get_raw_ns();
-	tsc0 += (rdtsc_ordered() - tsc0) / 2;
+	vmprobe_read_refs(&tsc0, &ns0);
 
 	/*
 	 * Sleep until the reference clock says @ms passed: the timer wheel's
@@ -108,9 +158,7 @@ static int vmprobe_calibrate(struct vmprobe_info *info, u32 ms)
 			return -EINTR;
 	}
 
-	tsc1 = rdtsc_ordered();
-	ns1 = ktime_get_raw_ns();
-	tsc1 += (rdtsc_ordered() - tsc1) / 2;
+	vmprobe_read_refs(&tsc1, &ns1);
 
 	ticks = tsc1 - tsc0;
 	ns = ns1 - ns0;
@@ -119,15 +167,15 @@ static int vmprobe_calibrate(struct vmprobe_info *info, u32 ms)
 	/*
 	 * kHz = ticks per ms. A sleep of at most 1 s cannot reach 2^44 ticks
 	 * (over an hour at 4 GHz), which keeps ticks * 1e6 inside a u64; a
-	 * window that did anyway leaves calib_tsc_khz 0 (no figure).
+	 * window that did anyway (or a clock that went backwards) leaves
+	 * calib_tsc_khz 0: no figure.
 	 */
-	if (!ns || ticks >= (1ULL << 44))
+	if (!ns || (s64)ns < 0 || ticks >= (1ULL << 44))
 		return 0;
 	info->calib_tsc_khz = div64_u64(ticks * NSEC_PER_MSEC, ns);
 	if (tsc_khz)
-		info->calib_error_ppm =
-			div64_s64(((s64)info->calib_tsc_khz - (s64)tsc_khz) * 1000000,
-				  (s64)tsc_khz);
+		info->calib_error_ppm = vmprobe_error_ppm(info->calib_tsc_khz,
+							  tsc_khz);
 	return 0;
 }
 

@@ -3,14 +3,17 @@
  * VMPROBE_IOC_KTIMED: time, inside the kernel, the instructions a VMM traps
  * or emulates (rdtsc, cpuid, rdmsr, port I/O, control registers, invlpg).
  *
- * A batch runs one op `iterations` times with preemption and interrupts
- * off, between two rdtsc_ordered() reads. Every op batch is preceded by an
- * empty-loop batch of the same length (the overhead), so both see the same
- * conditions. Between batch pairs the task reschedules if needed and stops
- * with -EINTR when a signal is pending. Medians are computed here.
+ * A call runs `batches` pairs of batches, each batch with interrupts off
+ * between two rdtsc_ordered() reads: a reference batch, then the measured
+ * one (flags 0: the empty loop, then the op, `iterations` loop passes each;
+ * VMPROBE_KTIMED_DOUBLE: the op once per pass, then twice per pass), so
+ * both see the same conditions and user space can pair them. Between pairs
+ * the task reschedules if needed and stops with -EINTR when a signal is
+ * pending. Medians of both and of the per-pair differences are computed
+ * here.
  *
  * Ops go through the kernel's own paravirt-aware accessors where the kernel
- * has one (cpuid(), read_cr0(), __read_cr3(), rdmsrl_safe(): under Xen PV
+ * has one (cpuid(), read_cr0(), __read_cr3(), rdmsr_safe(): under Xen PV
  * these are the pv_ops the kernel really runs), and raw instructions where
  * the kernel itself uses the raw instruction (rdtsc, rdtscp, inb).
  * invlpg is the exception: a Xen PV kernel runs in ring 3 and must not issue
@@ -19,13 +22,18 @@
  * Raw invlpg and inb are first tried once under an exception-table fixup:
  * if either faults here the op answers -EOPNOTSUPP instead of oopsing.
  *
- * Interrupts-off bound: before the first batch, short probe batches (the
- * best of three of 1 op, then of min(iterations, 8) ops) estimate a full
- * batch; an estimate above VMPROBE_IRQOFF_CAP_US refuses the call with
- * -ERANGE (batch_ticks_max = the estimate) before any long section runs.
- * A batch that still exceeds the cap (a host preempting the vCPU looks the
- * same from inside) is re-run up to VMPROBE_CAP_RETRIES times; if it keeps
- * exceeding, the call stops with -ERANGE.
+ * Interrupts-off bound (the header's VMPROBE_IRQOFF_CAP_US says what holds):
+ * before the first pair, short probe batches (the best of three of 1 op,
+ * then of min(iterations, 8) ops) estimate a full batch of each kind; an
+ * estimate above the cap refuses the call with -ERANGE before any long
+ * section runs. Every batch loop then reads the TSC every
+ * VMPROBE_KTIMED_CHECK_EVERY passes and stops once past the cap; the
+ * reference loop does the same checks, so they cancel in the difference.
+ * A stopped (or over-cap) pair is rerun, within a retry budget per call;
+ * if a batch of it had run under half its ops or past twice the cap (a
+ * large overrun), the probes run again first and an estimate above the cap
+ * ends the call with -ERANGE at once (the op got slow; a host stall does
+ * not show in short probes).
  *
  * Checked under Xen 4.17 PV dom0 (nested in QEMU TCG) with the same kind
  * of fixup: a raw invlpg takes #GP there, while raw inb, mov from cr0/cr3
@@ -33,16 +41,19 @@
  * microseconds there, so they get -ERANGE at 1024 iterations.
  *
  * Worst case of the largest accepted request (iterations 1024, batches
- * 100000): each batch pair holds interrupts off for at most 2 x 1 ms, so
- * 100000 pairs take at most 200 s of spinning, plus rescheduling; a
- * signal ends it between any two pairs. A batch re-run after an overrun
- * adds at most two more sections per batch before the call stops.
+ * 100000): 2 x (100000 + R) + 12 x (1 + R) sections, R = 4 + 100000/64
+ * retries, of at most ~1 ms each (the cap plus 8 or 16 ops): about 240 s
+ * of spinning at worst, plus rescheduling; a signal ends it between any
+ * two pairs.
  * Memory: two kvmalloc'ed arrays of `batches` u64s (1.6 MB at most), freed
  * on every path.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/delay.h>
 #include <linux/kernel.h>
+#include <linux/log2.h>
+#include <linux/moduleparam.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
@@ -61,34 +72,62 @@
 
 #include "vmprobe_kmod.h"
 
-#define VMPROBE_CAP_RETRIES	2
 #define VMPROBE_PIO_PORT	0x80
+
+/* Test only (VMPROBE_OP_TEST_SLOW): microseconds per op; 0 = op refused. */
+static unsigned int test_delay_us;
+module_param(test_delay_us, uint, 0600);
+MODULE_PARM_DESC(test_delay_us,
+		 "test only: cost of VMPROBE_OP_TEST_SLOW in batches of more than 8 ops (us, max 5000; 0 = op disabled)");
+#define VMPROBE_TEST_DELAY_MAX_US	5000
 
 /* invlpg target: a page of the module that the timed loop never touches. */
 static const u64 vmprobe_invlpg_target __aligned(64);
 
-typedef u64 (*vmprobe_batch_fn)(u32 iterations);
+/*
+ * One timed batch: @passes loop passes with interrupts off (the caller's),
+ * stopped early once the TSC is past @cap. Returns the ticks between the
+ * two ordered TSC reads; *@done = passes run.
+ */
+typedef u64 (*vmprobe_batch_fn)(u32 passes, u64 cap, u32 *done);
+
+/* The cap check, every VMPROBE_KTIMED_CHECK_EVERY passes of every loop. */
+#define VMPROBE_CAP_CHECK(i, t0, cap)					\
+	(((i) & (VMPROBE_KTIMED_CHECK_EVERY - 1)) ==			\
+	 VMPROBE_KTIMED_CHECK_EVERY - 1 && rdtsc() - (t0) > (cap))
 
 /*
- * One timed batch per op. The compiler barrier in every loop body keeps the
- * loop shape identical for all ops (EMPTY included) and stops the compiler
- * from merging or hoisting iterations; every op is an asm volatile or a
- * pv_op call, neither of which the compiler may drop.
+ * The batches of one op: _x1 runs it once per loop pass, _x2 twice (the
+ * DOUBLE mode's measured batch); everything else is the same, so
+ * _x2 - _x1 is the ops alone. The compiler barrier in every loop body keeps
+ * the loop shape identical for all ops (EMPTY included) and stops the
+ * compiler from merging or hoisting iterations; every op is an asm
+ * volatile or a pv_op call, neither of which the compiler may drop.
+ * notrace: no ftrace hook may run inside the timed region.
  */
-#define VMPROBE_DEFINE_BATCH(name, op_stmt)				\
-static noinline u64 vmprobe_batch_##name(u32 iterations)		\
+#define VMPROBE_DEFINE_BATCH_N(name, suffix, body)			\
+static noinline notrace u64 vmprobe_batch_##name##suffix(u32 passes,	\
+							u64 cap, u32 *done) \
 {									\
 	u64 t0, t1;							\
 	u32 i;								\
 									\
 	t0 = rdtsc_ordered();						\
-	for (i = 0; i < iterations; i++) {				\
-		op_stmt;						\
+	for (i = 0; i < passes; i++) {					\
+		body;							\
 		barrier();						\
+		if (VMPROBE_CAP_CHECK(i, t0, cap)) {			\
+			i++;						\
+			break;						\
+		}							\
 	}								\
 	t1 = rdtsc_ordered();						\
+	*done = i;							\
 	return t1 - t0;							\
 }
+#define VMPROBE_DEFINE_BATCH(name, op_stmt)				\
+	VMPROBE_DEFINE_BATCH_N(name, _x1, op_stmt)			\
+	VMPROBE_DEFINE_BATCH_N(name, _x2, op_stmt; barrier(); op_stmt)
 
 static __always_inline void vmprobe_op_rdtscp(void)
 {
@@ -102,16 +141,32 @@ static __always_inline void vmprobe_op_cpuid(unsigned int leaf)
 	cpuid(leaf, &eax, &ebx, &ecx, &edx);	/* pv_ops cpu.cpuid */
 }
 
+/* rdmsr_safe(): the same name and meaning from 6.1 on (rdmsrl_safe() was
+ * renamed later); pv_ops cpu.read_msr_safe. */
 static __always_inline void vmprobe_op_rdmsr(void)
 {
-	unsigned long long val;
+	u32 lo, hi;
 
-	(void)rdmsrl_safe(MSR_IA32_TSC, &val);	/* pv_ops cpu.read_msr_safe */
+	(void)rdmsr_safe(MSR_IA32_TSC, &lo, &hi);
 }
 
 static __always_inline void vmprobe_op_invlpg(const void *addr)
 {
 	asm volatile("invlpg (%0)" : : "r" (addr) : "memory");
+}
+
+static bool test_slow_after_probes;
+module_param(test_slow_after_probes, bool, 0600);
+MODULE_PARM_DESC(test_slow_after_probes,
+		 "test only: VMPROBE_OP_TEST_SLOW slow in every batch after a call's first probes");
+/* Set by vmprobe_do_ktimed() once a TEST_SLOW call's first probes are done. */
+static bool vmprobe_test_armed;
+
+/* Slow only outside the probes: see VMPROBE_OP_TEST_SLOW. */
+static __always_inline void vmprobe_op_test_slow(u32 passes)
+{
+	if (passes > VMPROBE_KTIMED_PROBE_ITERS || READ_ONCE(vmprobe_test_armed))
+		udelay(min(READ_ONCE(test_delay_us), VMPROBE_TEST_DELAY_MAX_US));
 }
 
 VMPROBE_DEFINE_BATCH(empty, )
@@ -120,12 +175,13 @@ VMPROBE_DEFINE_BATCH(rdtscp, vmprobe_op_rdtscp())
 VMPROBE_DEFINE_BATCH(cpuid0, vmprobe_op_cpuid(0))
 VMPROBE_DEFINE_BATCH(cpuid1, vmprobe_op_cpuid(1))
 VMPROBE_DEFINE_BATCH(rdmsr, vmprobe_op_rdmsr())
-VMPROBE_DEFINE_BATCH(pio_read, (void)inb(VMPROBE_PIO_PORT))
-VMPROBE_DEFINE_BATCH(read_cr0, (void)read_cr0())
-VMPROBE_DEFINE_BATCH(read_cr3, (void)__read_cr3())
+VMPROBE_DEFINE_BATCH(pio, (void)inb(VMPROBE_PIO_PORT))
+VMPROBE_DEFINE_BATCH(cr0, (void)read_cr0())
+VMPROBE_DEFINE_BATCH(cr3, (void)__read_cr3())
 VMPROBE_DEFINE_BATCH(invlpg, vmprobe_op_invlpg(&vmprobe_invlpg_target))
 VMPROBE_DEFINE_BATCH(invlpg_pv,
 		     __flush_tlb_one_user((unsigned long)&vmprobe_invlpg_target))
+VMPROBE_DEFINE_BATCH(test_slow, vmprobe_op_test_slow(passes))
 
 /* Try a raw instruction once; 0 if it ran, -EOPNOTSUPP if it faulted. */
 static int vmprobe_try_invlpg(void)
@@ -156,100 +212,141 @@ static int vmprobe_try_inb(void)
 	return ret;
 }
 
-/* The batch function for @op on this CPU and kernel, or an errno. */
-static int vmprobe_select_op(u32 op, vmprobe_batch_fn *fn)
-{
-	unsigned long long val;
-	int ret = 0;
+struct vmprobe_op_impl {
+	vmprobe_batch_fn x1, x2;
+	/* 0 if the op can run here (may switch x1/x2), else an errno */
+	int (*avail)(struct vmprobe_op_impl *impl);
+};
 
-	switch (op) {
-	case VMPROBE_OP_EMPTY:
-		*fn = vmprobe_batch_empty;
-		break;
-	case VMPROBE_OP_RDTSC:
-		*fn = vmprobe_batch_rdtsc;
-		break;
-	case VMPROBE_OP_RDTSCP:
-		if (!boot_cpu_has(X86_FEATURE_RDTSCP))
-			return -EOPNOTSUPP;
-		*fn = vmprobe_batch_rdtscp;
-		break;
-	case VMPROBE_OP_CPUID0:
-		*fn = vmprobe_batch_cpuid0;
-		break;
-	case VMPROBE_OP_CPUID1:
-		*fn = vmprobe_batch_cpuid1;
-		break;
-	case VMPROBE_OP_RDMSR:
-		if (rdmsrl_safe(MSR_IA32_TSC, &val))
-			return -EOPNOTSUPP;
-		*fn = vmprobe_batch_rdmsr;
-		break;
-	case VMPROBE_OP_PIO_READ:
-		ret = vmprobe_try_inb();
-		*fn = vmprobe_batch_pio_read;
-		break;
-	case VMPROBE_OP_READ_CR0:
-		*fn = vmprobe_batch_read_cr0;
-		break;
-	case VMPROBE_OP_READ_CR3:
-		*fn = vmprobe_batch_read_cr3;
-		break;
-	case VMPROBE_OP_INVLPG:
-		if (xen_pv_domain()) {
-			*fn = vmprobe_batch_invlpg_pv;
-		} else {
-			ret = vmprobe_try_invlpg();
-			*fn = vmprobe_batch_invlpg;
-		}
-		break;
-	default:
-		return -EINVAL;
+static int vmprobe_avail_always(struct vmprobe_op_impl *impl)
+{
+	return 0;
+}
+
+static int vmprobe_avail_rdtscp(struct vmprobe_op_impl *impl)
+{
+	return boot_cpu_has(X86_FEATURE_RDTSCP) ? 0 : -EOPNOTSUPP;
+}
+
+static int vmprobe_avail_rdmsr(struct vmprobe_op_impl *impl)
+{
+	u32 lo, hi;
+
+	return rdmsr_safe(MSR_IA32_TSC, &lo, &hi) ? -EOPNOTSUPP : 0;
+}
+
+static int vmprobe_avail_pio(struct vmprobe_op_impl *impl)
+{
+	return vmprobe_try_inb();
+}
+
+static int vmprobe_avail_invlpg(struct vmprobe_op_impl *impl)
+{
+	if (xen_pv_domain()) {
+		impl->x1 = vmprobe_batch_invlpg_pv_x1;
+		impl->x2 = vmprobe_batch_invlpg_pv_x2;
+		return 0;
 	}
-	return ret;
+	return vmprobe_try_invlpg();
 }
 
-/* One batch with preemption and interrupts off. */
-static u64 vmprobe_run_batch(vmprobe_batch_fn fn, u32 iterations)
+#define vmprobe_avail_rdtsc	vmprobe_avail_always
+#define vmprobe_avail_cpuid0	vmprobe_avail_always
+#define vmprobe_avail_cpuid1	vmprobe_avail_always
+#define vmprobe_avail_cr0	vmprobe_avail_always
+#define vmprobe_avail_cr3	vmprobe_avail_always
+
+/*
+ * Generated from the uapi list: an op added there without a batch and an
+ * availability check here does not build.
+ */
+#define VMPROBE_OP_IMPL_(NAME, ident, row, what)			\
+	[VMPROBE_OP_##NAME] = { vmprobe_batch_##ident##_x1,		\
+				vmprobe_batch_##ident##_x2,		\
+				vmprobe_avail_##ident },
+static const struct vmprobe_op_impl vmprobe_ops[VMPROBE_OP_COUNT] = {
+	[VMPROBE_OP_EMPTY] = { vmprobe_batch_empty_x1, vmprobe_batch_empty_x2,
+			       vmprobe_avail_always },
+	VMPROBE_KTIMED_OPS(VMPROBE_OP_IMPL_)
+};
+#undef VMPROBE_OP_IMPL_
+
+static int vmprobe_avail_test_slow(struct vmprobe_op_impl *impl)
 {
-	unsigned long flags;
-	u64 ticks;
-
-	preempt_disable();
-	local_irq_save(flags);
-	ticks = fn(iterations);
-	local_irq_restore(flags);
-	preempt_enable();
-	return ticks;
+	return READ_ONCE(test_delay_us) ? 0 : -EINVAL;
 }
 
-/* The best of a few batches of @iterations: a low-noise figure. */
-static u64 vmprobe_best_batch(vmprobe_batch_fn fn, u32 iterations)
+static const struct vmprobe_op_impl vmprobe_op_test = {
+	vmprobe_batch_test_slow_x1, vmprobe_batch_test_slow_x2,
+	vmprobe_avail_test_slow,
+};
+
+/* @op's batches on this CPU and kernel in *@impl, or an errno. */
+static int vmprobe_select_op(u32 op, struct vmprobe_op_impl *impl)
+{
+	if (op == VMPROBE_OP_TEST_SLOW)
+		*impl = vmprobe_op_test;
+	else if (op < VMPROBE_OP_COUNT)
+		*impl = vmprobe_ops[op];
+	else
+		return -EINVAL;
+	return impl->avail(impl);
+}
+
+struct vmprobe_batch {
+	u64 ticks;	/* between the batch's two TSC reads */
+	u32 done;	/* passes run: fewer than asked if the cap stopped it */
+};
+
+/*
+ * One batch with interrupts off. No preempt_disable(): interrupts off
+ * already keep the task here (and on PREEMPT_RT local_irq_save() still
+ * masks the CPU's interrupts; only spinlock_t stops doing so there).
+ */
+static struct vmprobe_batch vmprobe_run_batch(vmprobe_batch_fn fn, u32 passes,
+					      u64 cap)
+{
+	struct vmprobe_batch b;
+	unsigned long flags;
+
+	local_irq_save(flags);
+	b.ticks = fn(passes, cap, &b.done);
+	local_irq_restore(flags);
+	return b;
+}
+
+/* The best of a few batches of @passes: a low-noise figure. */
+static u64 vmprobe_best_batch(vmprobe_batch_fn fn, u32 passes, u64 cap)
 {
 	u64 best = U64_MAX;
 	int run;
 
 	for (run = 0; run < VMPROBE_KTIMED_PROBE_RUNS; run++) {
-		best = min(best, vmprobe_run_batch(fn, iterations));
+		struct vmprobe_batch b = vmprobe_run_batch(fn, passes, cap);
+
+		/* a probe stopped by the cap: scale it to all its passes */
+		if (b.done < passes)
+			b.ticks = div_u64(b.ticks * passes, b.done);
+		best = min(best, b.ticks);
 		cond_resched();
 	}
 	return best;
 }
 
 /*
- * What a full batch will take. One op first: if even that extrapolates
+ * What a full batch will take. One pass first: if even that extrapolates
  * past the cap we stop there, so no probe holds interrupts off for long
- * (a probe of n ops takes n/iterations of an estimate under the cap).
+ * (a probe of n passes takes n/passes of an estimate under the cap).
  */
-static u64 vmprobe_estimate_batch(vmprobe_batch_fn fn, u32 iterations, u64 cap)
+static u64 vmprobe_estimate_batch(vmprobe_batch_fn fn, u32 passes, u64 cap)
 {
-	u32 probe_iters = min_t(u32, iterations, VMPROBE_KTIMED_PROBE_ITERS);
-	u64 estimate = vmprobe_best_batch(fn, 1) * iterations;
+	u32 probe_passes = min_t(u32, passes, VMPROBE_KTIMED_PROBE_ITERS);
+	u64 estimate = vmprobe_best_batch(fn, 1, cap) * passes;
 
-	if (estimate > cap || probe_iters == 1)
+	if (estimate > cap || probe_passes == 1)
 		return estimate;
-	return div_u64(vmprobe_best_batch(fn, probe_iters) * iterations,
-		       probe_iters);
+	return div_u64(vmprobe_best_batch(fn, probe_passes, cap) * passes,
+		       probe_passes);
 }
 
 static int vmprobe_cmp_u64(const void *a, const void *b)
@@ -268,11 +365,32 @@ static void vmprobe_summarise(u64 *v, u32 n, u64 *min, u64 *median, u64 *max)
 	*median = n & 1 ? v[n / 2] : v[n / 2 - 1] + (v[n / 2] - v[n / 2 - 1]) / 2;
 }
 
+/* The signed differences' summary, from the two arrays (n > 0). */
+static void vmprobe_summarise_diff(struct vmprobe_ktimed *kt, const u64 *meas,
+				   const u64 *ref, u64 *scratch, u32 n)
+{
+	u32 i;
+
+	/* offset by 2^63 so that the unsigned sort orders signed values */
+	for (i = 0; i < n; i++)
+		scratch[i] = (meas[i] - ref[i]) ^ (1ULL << 63);
+	sort(scratch, n, sizeof(*scratch), vmprobe_cmp_u64, NULL);
+	kt->diff_ticks_min = (s64)(scratch[0] ^ (1ULL << 63));
+	kt->diff_ticks_max = (s64)(scratch[n - 1] ^ (1ULL << 63));
+	if (n & 1) {
+		kt->diff_ticks_median = (s64)(scratch[n / 2] ^ (1ULL << 63));
+	} else {
+		s64 lo = (s64)(scratch[n / 2 - 1] ^ (1ULL << 63));
+		s64 hi = (s64)(scratch[n / 2] ^ (1ULL << 63));
+
+		kt->diff_ticks_median = lo + (hi - lo) / 2;
+	}
+}
+
 static int vmprobe_ktimed_check(const struct vmprobe_ktimed *kt)
 {
-	if (kt->flags || memchr_inv(kt->reserved, 0, sizeof(kt->reserved)))
-		return -EINVAL;
-	if (kt->op >= VMPROBE_OP_COUNT)
+	if ((kt->flags & ~VMPROBE_KTIMED_FLAGS) || kt->reserved32 ||
+	    memchr_inv(kt->reserved, 0, sizeof(kt->reserved)))
 		return -EINVAL;
 	if (!kt->iterations || kt->iterations > VMPROBE_KTIMED_MAX_ITERS)
 		return -EINVAL;
@@ -281,71 +399,115 @@ static int vmprobe_ktimed_check(const struct vmprobe_ktimed *kt)
 	return 0;
 }
 
+static void vmprobe_ktimed_clear_out(struct vmprobe_ktimed *kt)
+{
+	kt->batches_done = 0;
+	kt->batch_ticks_min = kt->batch_ticks_median = kt->batch_ticks_max = 0;
+	kt->ref_ticks_min = kt->ref_ticks_median = kt->ref_ticks_max = 0;
+	kt->diff_ticks_min = kt->diff_ticks_median = kt->diff_ticks_max = 0;
+	kt->pairs_rerun = 0;
+}
+
+/* A batch the cap stopped, or that ended past it anyway. */
+static bool vmprobe_overran(struct vmprobe_batch b, u32 passes, u64 cap)
+{
+	return b.done < passes || b.ticks > cap;
+}
+
+/* Past twice the cap had it run to the end: no point in retrying. */
+static bool vmprobe_overran_large(struct vmprobe_batch b, u32 passes, u64 cap)
+{
+	return b.done < passes / 2 || b.ticks > 2 * cap;
+}
+
 int vmprobe_do_ktimed(struct vmprobe_ktimed *kt)
 {
 	u64 __user *samples = u64_to_user_ptr(kt->samples_ptr);
+	u64 __user *ref_samples = u64_to_user_ptr(kt->ref_samples_ptr);
 	u64 cap = vmprobe_us_to_ticks(VMPROBE_IRQOFF_CAP_US);
-	u64 *op_ticks = NULL, *ovh_ticks = NULL;
+	u64 *meas_ticks = NULL, *ref_ticks = NULL;
+	bool dbl = kt->flags & VMPROBE_KTIMED_DOUBLE;
+	struct vmprobe_op_impl impl, empty;
+	vmprobe_batch_fn ref_fn, meas_fn;
+	size_t bytes;
 	u64 worst = 0, estimate;
-	vmprobe_batch_fn fn;
-	u32 done = 0;
+	u32 done = 0, retries = 0, max_retries, passes = kt->iterations;
 	int ret;
+
+	BUILD_BUG_ON_NOT_POWER_OF_2(VMPROBE_KTIMED_CHECK_EVERY);
 
 	ret = vmprobe_ktimed_check(kt);
 	if (ret)
 		return ret;
-	kt->batches_done = 0;
-	kt->batch_ticks_min = kt->batch_ticks_median = kt->batch_ticks_max = 0;
-	kt->overhead_ticks_min = kt->overhead_ticks_median = 0;
-	kt->overhead_ticks_max = 0;
-
+	vmprobe_ktimed_clear_out(kt);
+	ret = vmprobe_select_op(kt->op, &impl);
+	if (ret)
+		return ret;
 	/* Without a known TSC rate nothing here can be timed or capped. */
 	if (!boot_cpu_has(X86_FEATURE_TSC) || !cap)
 		return -EOPNOTSUPP;
-	ret = vmprobe_select_op(kt->op, &fn);
-	if (ret)
-		return ret;
+	empty = vmprobe_ops[VMPROBE_OP_EMPTY];
+	max_retries = VMPROBE_IRQOFF_MAX_RETRIES +
+		      kt->batches / VMPROBE_IRQOFF_RETRY_EVERY;
+	ref_fn = dbl ? impl.x1 : empty.x1;
+	meas_fn = dbl ? impl.x2 : impl.x1;
 
 	/* Fail on a bad samples buffer now, not after the whole run. */
-	if (samples && clear_user(samples, (size_t)kt->batches * sizeof(u64)))
+	bytes = (size_t)kt->batches * sizeof(u64);
+	if ((samples && clear_user(samples, bytes)) ||
+	    (ref_samples && clear_user(ref_samples, bytes)))
 		return -EFAULT;
 
-	op_ticks = kvmalloc_array(kt->batches, sizeof(u64), GFP_KERNEL_ACCOUNT);
-	ovh_ticks = kvmalloc_array(kt->batches, sizeof(u64), GFP_KERNEL_ACCOUNT);
-	if (!op_ticks || !ovh_ticks) {
+	meas_ticks = kvmalloc_array(kt->batches, sizeof(u64), GFP_KERNEL_ACCOUNT);
+	ref_ticks = kvmalloc_array(kt->batches, sizeof(u64), GFP_KERNEL_ACCOUNT);
+	if (!meas_ticks || !ref_ticks) {
 		ret = -ENOMEM;
 		goto out_free;
 	}
 
-	estimate = max(vmprobe_estimate_batch(fn, kt->iterations, cap),
-		       vmprobe_estimate_batch(vmprobe_batch_empty, kt->iterations, cap));
+	estimate = max(vmprobe_estimate_batch(meas_fn, passes, cap),
+		       vmprobe_estimate_batch(ref_fn, passes, cap));
 	if (estimate > cap) {
 		worst = estimate;
 		ret = -ERANGE;
 		goto out_report;
 	}
+	if (kt->op == VMPROBE_OP_TEST_SLOW && READ_ONCE(test_slow_after_probes))
+		WRITE_ONCE(vmprobe_test_armed, true);
 
-	for (done = 0; done < kt->batches; done++) {
-		u64 ovh, tick;
-		int attempt;
+	while (done < kt->batches) {
+		struct vmprobe_batch ref, meas;
 
-		for (attempt = 0; ; attempt++) {
-			ovh = vmprobe_run_batch(vmprobe_batch_empty, kt->iterations);
-			tick = vmprobe_run_batch(fn, kt->iterations);
-			if (ovh <= cap && tick <= cap)
-				break;
-			if (attempt == VMPROBE_CAP_RETRIES) {
-				worst = max(ovh, tick);
+		ref = vmprobe_run_batch(ref_fn, passes, cap);
+		meas = vmprobe_run_batch(meas_fn, passes, cap);
+		if (vmprobe_overran(ref, passes, cap) ||
+		    vmprobe_overran(meas, passes, cap)) {
+			worst = max(ref.ticks, meas.ticks);	/* the last pair's */
+			if (retries == max_retries) {
 				ret = -ERANGE;
 				goto out_report;
 			}
+			/*
+			 * Past twice the cap: the op itself, or a host stall?
+			 * Probe again (short sections); an op that now costs
+			 * more than the cap ends the call at once.
+			 */
+			if ((vmprobe_overran_large(ref, passes, cap) ||
+			     vmprobe_overran_large(meas, passes, cap)) &&
+			    max(vmprobe_estimate_batch(meas_fn, passes, cap),
+				vmprobe_estimate_batch(ref_fn, passes, cap)) > cap) {
+				ret = -ERANGE;
+				goto out_report;
+			}
+			retries++;
 			cond_resched();
+			continue;
 		}
-		op_ticks[done] = tick;
-		ovh_ticks[done] = ovh;
+		meas_ticks[done] = meas.ticks;
+		ref_ticks[done] = ref.ticks;
+		done++;
 
 		if (signal_pending(current)) {
-			done++;
 			ret = -EINTR;
 			goto out_report;
 		}
@@ -353,23 +515,34 @@ int vmprobe_do_ktimed(struct vmprobe_ktimed *kt)
 	}
 
 out_report:
+	WRITE_ONCE(vmprobe_test_armed, false);
 	kt->batches_done = done;
-	if (samples && done &&
-	    copy_to_user(samples, op_ticks, (size_t)done * sizeof(u64))) {
+	kt->pairs_rerun = retries;
+	bytes = (size_t)done * sizeof(u64);
+	if (done && ((samples && copy_to_user(samples, meas_ticks, bytes)) ||
+		     (ref_samples && copy_to_user(ref_samples, ref_ticks, bytes)))) {
 		ret = -EFAULT;
 		goto out_free;
 	}
 	if (done) {
-		vmprobe_summarise(op_ticks, done, &kt->batch_ticks_min,
+		u64 *scratch = kvmalloc_array(done, sizeof(u64), GFP_KERNEL_ACCOUNT);
+
+		if (!scratch) {
+			ret = -ENOMEM;
+			goto out_free;
+		}
+		vmprobe_summarise_diff(kt, meas_ticks, ref_ticks, scratch, done);
+		kvfree(scratch);
+		vmprobe_summarise(meas_ticks, done, &kt->batch_ticks_min,
 				  &kt->batch_ticks_median, &kt->batch_ticks_max);
-		vmprobe_summarise(ovh_ticks, done, &kt->overhead_ticks_min,
-				  &kt->overhead_ticks_median,
-				  &kt->overhead_ticks_max);
+		vmprobe_summarise(ref_ticks, done, &kt->ref_ticks_min,
+				  &kt->ref_ticks_median, &kt->ref_ticks_max);
 	}
-	/* On -ERANGE, batch_ticks_max is the batch (or estimate) that overran. */
-	kt->batch_ticks_max = max(kt->batch_ticks_max, worst);
+	/* On -ERANGE: the last section that overran, or the refusing estimate. */
+	if (ret == -ERANGE)
+		kt->batch_ticks_max = max(kt->batch_ticks_max, worst);
 out_free:
-	kvfree(ovh_ticks);
-	kvfree(op_ticks);
+	kvfree(ref_ticks);
+	kvfree(meas_ticks);
 	return ret;
 }

@@ -335,10 +335,13 @@ void hostinfo_print(const struct hostinfo *hi, FILE *f)
 	fprintf(f, "pmu:              %s (%s)\n", hi->pmu_available ? "yes" : "no", hi->pmu_reason);
 	if (hi->module_open)
 		fprintf(f, "module:           loaded, ABI %u, kernel tsc_khz %llu, calibrated %llu kHz"
-			" (%lld ppm), kernel hypervisor %s%s%s\n",
+			" (%lld ppm%s), kernel hypervisor %s%s%s\n",
 			hi->module_info.abi_version, (unsigned long long)hi->module_info.tsc_khz,
 			(unsigned long long)hi->module_info.calib_tsc_khz,
 			(long long)hi->module_info.calib_error_ppm,
+			/* against a clock derived from the TSC: checks arithmetic, not rate */
+			strcmp(hi->clocksource, "tsc") == 0 ?
+			", circular: the clocksource is the TSC itself" : "",
 			kmod_hypervisor_name(hi->module_info.hypervisor),
 			/* empty where the kernel gives a module no way to read it */
 			hi->module_info.clocksource[0] ? ", clocksource " : "",

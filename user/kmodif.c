@@ -46,13 +46,14 @@ int kmod_null(int fd)
 }
 
 int kmod_ktimed(int fd, struct vmprobe_ktimed *kt, unsigned op, unsigned iterations,
-		unsigned batches, uint64_t *samples)
+		unsigned batches, unsigned flags, uint64_t *samples)
 {
 	memset(kt, 0, sizeof(*kt));
 	kt->size = sizeof(*kt);
 	kt->op = op;
 	kt->iterations = iterations;
 	kt->batches = batches;
+	kt->flags = flags;
 	kt->samples_ptr = (uintptr_t)samples;
 	return ioctl_errno(fd, VMPROBE_IOC_KTIMED, kt);
 }

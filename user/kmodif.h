@@ -15,11 +15,12 @@
  */
 int kmod_open(char *why, size_t whylen, int *present);
 
-/* Each returns 0 or -errno; the struct is zeroed and its size set here. */
+/* Each returns 0 or -errno; the struct is zeroed and its size set here.
+ * kmod_ktimed's flags: 0 or VMPROBE_KTIMED_DOUBLE (include/uapi/vmprobe.h). */
 int kmod_info(int fd, struct vmprobe_info *info, unsigned calib_ms);
 int kmod_null(int fd);
 int kmod_ktimed(int fd, struct vmprobe_ktimed *kt, unsigned op, unsigned iterations,
-		unsigned batches, uint64_t *samples);
+		unsigned batches, unsigned flags, uint64_t *samples);
 int kmod_gaps(int fd, struct vmprobe_gaps *g, unsigned window_us, unsigned windows,
 	      unsigned threshold_ns);
 

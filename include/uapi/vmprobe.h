@@ -5,25 +5,39 @@
  * The module registers the misc device /dev/vmprobe (mode 0600). Every
  * command below is an ioctl on an open file descriptor of that device.
  *
+ * Privilege: open() fails with EPERM unless the caller has CAP_SYS_RAWIO,
+ * whatever the node's mode (a udev rule or a bind mount into a container
+ * can open the node up): timing rdmsr, port reads and control-register
+ * reads in the kernel is the power the kernel gates on CAP_SYS_RAWIO for
+ * the msr driver, ioperm and iopl. The node's mode (0600) still applies
+ * first: EACCES for a caller it excludes.
+ *
+ * ioctl type: 0xD6, numbers 0x00-0x1F. Documentation/userspace-api/ioctl/
+ * ioctl-number.rst (as of Linux 6.12) lists no user of 0xD6 (its table
+ * goes from 0xCF to 0xDB) and no 6.12 uapi header uses it; 'v', used up to
+ * ABI version 1, is listed there as conflicting ('v' 00-1F).
+ *
  * Extensible structs: every argument struct starts with a __u32 `size`
  * that the caller sets to sizeof(its struct). The module reads exactly
  * that many bytes (copy_struct_from_user semantics):
  *   - size smaller than the first published version (the *_SIZE_VER0
- *     constants)                                      -> -EINVAL
+ *     constants)                                      -> EINVAL
+ *   - size above the page size (4096 on x86)          -> E2BIG (as clone3
+ *     and openat2: no version of a struct will be that large)
  *   - size larger than the module knows, tail all zero -> accepted
- *   - size larger than the module knows, tail not zero -> -E2BIG
+ *   - size larger than the module knows, tail not zero -> E2BIG
  * and writes back min(size, its own sizeof) bytes, with `size` set to
  * the number of bytes it filled. Input fields not named "in" are ignored
  * on input; reserved fields must be zero on input.
  *
- * The ioctl numbers carry the struct size of version 0 in their size
- * bits; the module matches a command on type, number and direction only
- * and takes the struct size from the `size` field, so a caller built
+ * The ioctl numbers carry the struct size of the current version in their
+ * size bits; the module matches a command on type, number and direction
+ * only and takes the struct size from the `size` field, so a caller built
  * against a newer header still talks to an older module and vice versa.
  *
- * Errors common to every command: -ENOTTY unknown command, -EFAULT bad
- * user pointer, -EINVAL size/field out of range or reserved field not
- * zero, -E2BIG unknown non-zero tail.
+ * Errors common to every command (errno in user space): ENOTTY unknown
+ * command (other type, number or direction), EFAULT bad struct pointer.
+ * Each command lists all of its own errors.
  */
 #ifndef _UAPI_VMPROBE_H
 #define _UAPI_VMPROBE_H
@@ -31,9 +45,10 @@
 #include <linux/types.h>
 #include <linux/ioctl.h>
 
-#define VMPROBE_ABI_VERSION	1
+/* 2: ioctl type 0xD6 (was 'v'); KTIMED pairs, DOUBLE mode and diff_*. */
+#define VMPROBE_ABI_VERSION	2
 #define VMPROBE_DEVICE		"/dev/vmprobe"
-#define VMPROBE_IOC_MAGIC	'v'
+#define VMPROBE_IOC_MAGIC	0xD6
 
 /* ---- VMPROBE_IOC_INFO -------------------------------------------------- */
 
@@ -62,7 +77,19 @@
 /*
  * INFO: what the kernel knows about time and the CPU, plus the module's
  * own TSC calibration: TSC ticks counted against ktime_get_raw_ns() over
- * calib_ms milliseconds (the task sleeps meanwhile; interrupts stay on).
+ * calib_ms milliseconds (the task sleeps meanwhile). Each end of the window
+ * reads the TSC, the clock and the TSC again with interrupts off and
+ * retries while that bracket is wide (as the kernel's tsc_read_refs()
+ * does), so preemption cannot skew it. When the clocksource is the TSC
+ * itself, ktime_get_raw_ns() is derived from the TSC and the comparison is
+ * circular: it checks the arithmetic, not the rate.
+ * calib_error_ppm is 0 when no figure could be made (calib_tsc_khz 0) and
+ * saturates at +-10^9 (a stalled or racing clocksource).
+ * Errors: EINVAL size below VER0, calib_ms above the maximum, reserved not
+ * zero; E2BIG size above PAGE_SIZE or unknown non-zero tail; EFAULT; EINTR
+ * a signal arrived during the window (the module returns -EINTR, not
+ * -ERESTARTSYS: user space sees EINTR and the call is never restarted,
+ * SA_RESTART or not).
  */
 struct vmprobe_info {
 	__u32 size;			/* in/out */
@@ -96,57 +123,145 @@ struct vmprobe_info {
  * What a caller times around it is the user->kernel->user round trip
  * through the ioctl path (a "null system call" that cannot be optimised
  * away like getpid's caching once was).
+ * Errors: none of its own (with a direction set it is another, unknown
+ * command: ENOTTY).
  */
 #define VMPROBE_IOC_NULL	_IO(VMPROBE_IOC_MAGIC, 0x01)
 
 /* ---- VMPROBE_IOC_KTIMED ------------------------------------------------ */
 
-/* Operations timed in the kernel: the instructions a VMM traps or emulates. */
-#define VMPROBE_OP_EMPTY	0	/* the bare loop: the overhead */
-#define VMPROBE_OP_RDTSC	1
-#define VMPROBE_OP_RDTSCP	2	/* -EOPNOTSUPP without RDTSCP */
-#define VMPROBE_OP_CPUID0	3	/* cpuid leaf 0 */
-#define VMPROBE_OP_CPUID1	4	/* cpuid leaf 1 */
-#define VMPROBE_OP_RDMSR	5	/* rdmsr of MSR_IA32_TSC (0x10), a safe read */
-#define VMPROBE_OP_PIO_READ	6	/* inb from port 0x80 (the POST/delay port) */
-#define VMPROBE_OP_READ_CR0	7
-#define VMPROBE_OP_READ_CR3	8
-#define VMPROBE_OP_INVLPG	9	/* invlpg of an address in the module */
-#define VMPROBE_OP_COUNT	10
+/*
+ * The operations KTIMED times in the kernel: the instructions a VMM traps or
+ * emulates. THE one list of them: the op numbers, VMPROBE_OP_COUNT, the
+ * module's dispatch (kmod/ktimed.c does not build without a batch for every
+ * entry), the ktimed-* rows of user/bench/ktimed.c and user/bench/table.c
+ * and the guest tests are all generated from it. Adding an op = one line
+ * here (append only: an op's number is its position) plus its batch in
+ * kmod/ktimed.c.
+ *   X(NAME, ident, "row", "what it times")
+ * NAME gives VMPROBE_OP_NAME, ident the C identifier, "row" the row name
+ * (ktimed-<row>) and "what" its one-line summary in user space.
+ * VMPROBE_OP_EMPTY (0), the bare loop, is the reference, not in the list.
+ * RDTSCP answers -EOPNOTSUPP without the CPU feature; RDMSR reads
+ * MSR_IA32_TSC (0x10), a safe read; PIO_READ reads port 0x80, the POST /
+ * delay port; INVLPG flushes an address in the module (under Xen PV the
+ * kernel's pv_op, a hypercall).
+ */
+#define VMPROBE_KTIMED_OPS(X)					\
+	X(RDTSC,    rdtsc,  "rdtsc",  "RDTSC")			\
+	X(RDTSCP,   rdtscp, "rdtscp", "RDTSCP")			\
+	X(CPUID0,   cpuid0, "cpuid0", "CPUID leaf 0")		\
+	X(CPUID1,   cpuid1, "cpuid1", "CPUID leaf 1")		\
+	X(RDMSR,    rdmsr,  "rdmsr",  "RDMSR of IA32_TSC")	\
+	X(PIO_READ, pio,    "pio",    "inb from port 0x80")	\
+	X(READ_CR0, cr0,    "cr0",    "mov from CR0")		\
+	X(READ_CR3, cr3,    "cr3",    "mov from CR3")		\
+	X(INVLPG,   invlpg, "invlpg", "INVLPG of a module address")
+
+#define VMPROBE_OP_ENUM_(NAME, ident, row, what)	VMPROBE_OP_##NAME,
+enum {
+	VMPROBE_OP_EMPTY,	/* 0: the bare loop, the reference */
+	VMPROBE_KTIMED_OPS(VMPROBE_OP_ENUM_)
+	VMPROBE_OP_COUNT	/* ops are 0..VMPROBE_OP_COUNT-1 */
+};
+#undef VMPROBE_OP_ENUM_
+
+/*
+ * Test only: an op that spins test_delay_us (a module parameter, 0 by
+ * default: the op is then EINVAL) per execution, but only in batches of
+ * more than 8 ops, i.e. not in the probe batches: an op that turns slow
+ * after the probes, as a host stall looks. With the module parameter
+ * test_slow_after_probes set it is slow in every batch once the call's
+ * first probes are done (probes rerun later included): an op that got
+ * slow. The guest tests use it to check the cap. Not in
+ * VMPROBE_KTIMED_OPS; one such call at a time.
+ */
+#define VMPROBE_OP_TEST_SLOW		0x7e57
 
 #define VMPROBE_KTIMED_MAX_ITERS	1024	/* per batch */
 #define VMPROBE_KTIMED_MAX_BATCHES	100000
-/* A batch runs with interrupts off; one that takes longer than this makes
- * the whole call fail with -ERANGE (batch_ticks_max says by how much), so
- * a caller grows iterations from small values and stays under it. */
-#define VMPROBE_IRQOFF_CAP_US		1000
 
 /*
- * KTIMED: run `op` `iterations` times per batch, `batches` batches; each
- * batch runs with preemption and interrupts off and is timed with an
- * ordered rdtsc on each side; the task may reschedule between batches.
- * The empty loop (VMPROBE_OP_EMPTY) is measured the same way, in batches
- * interleaved with the op's, and reported as overhead_*.
- * Figures are TSC ticks for a whole batch (divide by iterations for one
- * op; subtract the overhead batch first).
- * If samples_ptr is not zero it points to `batches` __u64s that receive
- * each op batch's ticks (overhead not subtracted), in order.
- * Errors: -EINVAL op >= VMPROBE_OP_COUNT, iterations or batches 0 or above
- * the maxima, flags or reserved not zero; -EOPNOTSUPP op not available on
- * this CPU/kernel; -ERANGE a batch held interrupts off longer than
- * VMPROBE_IRQOFF_CAP_US; -EFAULT bad pointer; -EINTR a signal arrived
- * (batches_done says how far it got).
- * The module first times a few short batches and refuses with -ERANGE
- * (batches_done 0, batch_ticks_max the estimate) a request whose batches
- * would exceed the cap, before running any; a batch that exceeds it anyway
- * (say the host preempted the vCPU) is run again, up to twice, before the
- * call fails. On -EINTR and -ERANGE the out fields cover the batches done.
+ * The interrupts-off cap. A KTIMED batch reads the TSC every
+ * VMPROBE_KTIMED_CHECK_EVERY loop passes (a pass runs one op, two in a
+ * DOUBLE measured batch) and stops once it is past the cap (a GAPS window,
+ * at most the cap long, checks at every read), so one interrupts-off
+ * section lasts at most
+ *   the cap + VMPROBE_KTIMED_CHECK_EVERY ops (in a DOUBLE measured batch,
+ *   twice that many) + the final ordered TSC read,
+ * whatever the op costs (one op or host stall longer than the cap cannot
+ * be cut short: the section ends at the first check after it).
+ * A KTIMED pair with a batch stopped this way (or ending past the cap) is
+ * run again, at most R = VMPROBE_IRQOFF_MAX_RETRIES + batches /
+ * VMPROBE_IRQOFF_RETRY_EVERY times in the whole call (a loaded host
+ * preempts the vCPU now and then), then the call fails with -ERANGE. A
+ * large overrun (a batch stopped before half its ops, or past twice the
+ * cap) first reruns the probes: if they now put a batch over the cap the
+ * call fails with -ERANGE at once. So a KTIMED call has at most
+ * 2 x (batches + R) + 12 x (1 + R) interrupts-off sections (12: one round
+ * of probe batches), each bounded as above, interrupts on between any two.
+ */
+#define VMPROBE_IRQOFF_CAP_US		1000
+#define VMPROBE_KTIMED_CHECK_EVERY	8
+#define VMPROBE_IRQOFF_MAX_RETRIES	4
+#define VMPROBE_IRQOFF_RETRY_EVERY	64
+
+/*
+ * flags: VMPROBE_KTIMED_DOUBLE selects how each pair of batches is formed:
+ *   0      reference = the empty loop run `iterations` times, measured =
+ *          the op run `iterations` times (one op per loop pass)
+ *   DOUBLE reference = the op run `iterations` times (one per loop pass),
+ *          measured = the same loop with the op twice per pass
+ * Either way measured - reference is the cost of `iterations` ops. DOUBLE
+ * is N-vs-2N differencing (as nanoBench does): both batches run the same
+ * loop passes, TSC reads and cap checks, so all of those cancel, including
+ * for fast ops that overlap the loop (rdtsc, CR reads), where subtracting
+ * an empty loop does not. In DOUBLE mode the measured batch runs
+ * 2 x iterations ops.
+ */
+#define VMPROBE_KTIMED_DOUBLE		(1u << 0)
+#define VMPROBE_KTIMED_FLAGS		VMPROBE_KTIMED_DOUBLE
+
+/*
+ * KTIMED: `batches` pairs of batches (reference, then measured; see flags);
+ * each batch runs with interrupts off between two ordered rdtsc reads, and
+ * the task may reschedule between pairs. Figures are TSC ticks for a whole
+ * batch. diff_ticks_* summarise, per pair, measured - reference (signed:
+ * noise can make it negative): divide by iterations for one op.
+ * If samples_ptr / ref_samples_ptr are not zero each points to `batches`
+ * __u64s that receive each pair's measured / reference batch, in order, so
+ * a caller can keep every sample and pair them itself.
+ *
+ * Before the first pair the module times short probe batches (the best of
+ * three of 1 op, then of min(iterations, 8) ops, of the measured and of the
+ * reference loop) and refuses with -ERANGE (batches_done 0, batch_ticks_max
+ * the estimate) a request whose batches would exceed the cap. See
+ * VMPROBE_IRQOFF_CAP_US for the bound while running.
+ *
+ * Errors (the ioctl's return, errno in user space):
+ *   EINVAL      size below the VER0 size, op >= VMPROBE_OP_COUNT, iterations
+ *               or batches 0 or above the maxima, unknown flags, reserved
+ *               not zero
+ *   E2BIG       size above PAGE_SIZE, or a non-zero tail the module does
+ *               not know
+ *   EFAULT      bad struct pointer, samples_ptr or ref_samples_ptr
+ *   ENOMEM      no memory for the per-pair arrays
+ *   EOPNOTSUPP  op not available on this CPU/kernel, or no TSC rate known
+ *   ERANGE      a batch would pass, or passed, the cap: batch_ticks_max is
+ *               then how long a batch takes: the first probes' estimate
+ *               when they refused the call, else the ticks of the last
+ *               pair's longer section (the one that ended the call)
+ *   EINTR       a signal arrived between pairs (batches_done says how far
+ *               it got; not restarted: the caller decides)
+ * On EINTR and ERANGE the out fields cover the pairs done.
  */
 /*
- * Before its batches, each call estimates one batch with
- * VMPROBE_KTIMED_PROBE_RUNS batches of 1 op and, when iterations > 1, as many
- * of min(iterations, VMPROBE_KTIMED_PROBE_ITERS) ops: ops that run (and may
- * trap to a VMM) outside batches_done.
+ * Before its pairs, each call estimates both batches of a pair (reference and
+ * measured) with VMPROBE_KTIMED_PROBE_RUNS batches of 1 loop pass each and,
+ * when iterations > 1, as many of min(iterations, VMPROBE_KTIMED_PROBE_ITERS)
+ * passes: ops that run (and may trap to a VMM) outside batches_done. A pass
+ * runs the op once in the reference batch of DOUBLE mode and in the measured
+ * batch without it, twice in DOUBLE mode's measured batch.
  */
 #define VMPROBE_KTIMED_PROBE_ITERS	8
 #define VMPROBE_KTIMED_PROBE_RUNS	3
@@ -155,19 +270,26 @@ struct vmprobe_ktimed {
 	__u32 size;			/* in/out */
 	__u32 op;			/* in: VMPROBE_OP_* */
 	__u32 iterations;		/* in: 1..VMPROBE_KTIMED_MAX_ITERS */
-	__u32 batches;			/* in: 1..VMPROBE_KTIMED_MAX_BATCHES */
-	__u32 flags;			/* in: must be 0 */
-	__u32 batches_done;		/* out */
+	__u32 batches;			/* in: pairs, 1..VMPROBE_KTIMED_MAX_BATCHES */
+	__u32 flags;			/* in: 0 or VMPROBE_KTIMED_DOUBLE */
+	__u32 batches_done;		/* out: pairs done */
 	__u64 samples_ptr;		/* in: user pointer to __u64[batches], or 0 */
-	__u64 batch_ticks_min;		/* out */
+	__u64 ref_samples_ptr;		/* in: user pointer to __u64[batches], or 0 */
+	__u64 batch_ticks_min;		/* out: measured batches */
 	__u64 batch_ticks_median;	/* out */
 	__u64 batch_ticks_max;		/* out */
-	__u64 overhead_ticks_min;	/* out */
-	__u64 overhead_ticks_median;	/* out */
-	__u64 overhead_ticks_max;	/* out */
-	__u64 reserved[4];		/* must be zero on input */
+	__u64 ref_ticks_min;		/* out: reference batches */
+	__u64 ref_ticks_median;		/* out */
+	__u64 ref_ticks_max;		/* out */
+	__s64 diff_ticks_min;		/* out: per pair, measured - reference */
+	__s64 diff_ticks_median;	/* out */
+	__s64 diff_ticks_max;		/* out */
+	__u32 pairs_rerun;		/* out: pairs run again after an overrun
+					 * (their batches are in no figure) */
+	__u32 reserved32;		/* must be zero on input */
+	__u64 reserved[3];		/* must be zero on input */
 };
-#define VMPROBE_KTIMED_SIZE_VER0	112
+#define VMPROBE_KTIMED_SIZE_VER0	144
 
 #define VMPROBE_IOC_KTIMED	_IOWR(VMPROBE_IOC_MAGIC, 0x02, struct vmprobe_ktimed)
 
@@ -177,6 +299,10 @@ struct vmprobe_ktimed {
 #define VMPROBE_GAPS_MAX_WINDOWS	10000
 #define VMPROBE_GAPS_DEFAULT_THRESHOLD_NS	1000
 #define VMPROBE_GAPS_HIST_BUCKETS	16
+/* TSC reads per window at most, per us of window: no TSC read takes under
+ * 1 ns, so a window ends on time long before this; it only bounds a TSC
+ * that stopped advancing. */
+#define VMPROBE_GAPS_MAX_READS_PER_US	1000
 
 /*
  * GAPS: a stolen-time detector in the spirit of the kernel's hwlat tracer.
@@ -187,8 +313,14 @@ struct vmprobe_ktimed {
  * the task may reschedule.
  * hist[i] counts gaps g with floor(log2(g / threshold)) == i, the last
  * bucket taking everything longer.
- * Errors: -EINVAL window_us or windows 0 or above the maxima, threshold
- * above window, flags or reserved not zero; -EINTR a signal arrived.
+ * A window also ends after window_us x VMPROBE_GAPS_MAX_READS_PER_US TSC
+ * reads, so a TSC that stops advancing cannot hold interrupts off for ever
+ * (spin_ticks then falls short of windows x window).
+ * Errors: EINVAL size below VER0, window_us or windows 0 or above the
+ * maxima, threshold above window, flags or reserved not zero; E2BIG size
+ * above PAGE_SIZE or unknown non-zero tail; EFAULT; EOPNOTSUPP no TSC rate
+ * known; EINTR a signal arrived between windows (windows_done says how far
+ * it got; not restarted).
  */
 struct vmprobe_gaps {
 	__u32 size;			/* in/out */
@@ -208,5 +340,8 @@ struct vmprobe_gaps {
 #define VMPROBE_GAPS_SIZE_VER0		224
 
 #define VMPROBE_IOC_GAPS	_IOWR(VMPROBE_IOC_MAGIC, 0x03, struct vmprobe_gaps)
+
+/* Command numbers in use are 0..VMPROBE_IOC_NR_COUNT-1; the rest: ENOTTY. */
+#define VMPROBE_IOC_NR_COUNT	4
 
 #endif /* _UAPI_VMPROBE_H */

@@ -122,7 +122,7 @@ static void call_one(struct worker *w, int fd)
 			wrong(w, "KTIMED bad op not EINVAL", errno);
 		break;
 	default:
-		if (ioctl(fd, _IO(VMPROBE_IOC_MAGIC, 4 + below(w, 200)), 0) != -1 ||
+		if (ioctl(fd, _IO(VMPROBE_IOC_MAGIC, VMPROBE_IOC_NR_COUNT + below(w, 200)), 0) != -1 ||
 		    errno != ENOTTY)
 			wrong(w, "unknown command not ENOTTY", errno);
 		break;

@@ -136,12 +136,18 @@ static void fill_ktimed(struct vmprobe_ktimed *kt)
 	kt->iterations = chance(5) ? pick_u32(VMPROBE_KTIMED_MAX_ITERS) : 1 + below(16);
 	kt->batches = chance(5) ? pick_u32(VMPROBE_KTIMED_MAX_BATCHES) : 1 + below(4);
 	kt->samples_ptr = chance(30) ? pick_pointer() : 0;
-	if (kt->samples_ptr == (uintptr_t)(buf + BUF_SIZE / 2) && kt->batches > 512)
+	kt->ref_samples_ptr = chance(30) ? pick_pointer() : 0;
+	if ((kt->samples_ptr == (uintptr_t)(buf + BUF_SIZE / 2) ||
+	     kt->ref_samples_ptr == (uintptr_t)(buf + BUF_SIZE / 2)) && kt->batches > 512)
 		kt->batches = 512;
+	if (chance(30))
+		kt->flags = VMPROBE_KTIMED_DOUBLE;
 	if (chance(5))
 		kt->flags = 1u << below(32);
 	if (chance(5))
-		kt->reserved[below(4)] = rnd();
+		kt->reserved[below(3)] = rnd();
+	if (chance(5))
+		kt->reserved32 = (uint32_t)rnd();
 }
 
 static void fill_gaps(struct vmprobe_gaps *g)
@@ -263,7 +269,7 @@ int main(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = on_timer };	/* no SA_RESTART */
 	struct itimerval it = { { 0, TIMER_US }, { 0, TIMER_US } };
 	unsigned long long count = DEFAULT_COUNT, seed = DEFAULT_SEED, i;
-	unsigned long long by_errno[N_ERRNO] = { 0 }, by_nr[5] = { 0 };
+	unsigned long long by_errno[N_ERRNO] = { 0 }, by_nr[VMPROBE_IOC_NR_COUNT + 1] = { 0 };
 	unsigned long long bad_errno = 0, overwrites = 0, bad_size = 0;
 	struct timespec t0, t1;
 	char *end;
@@ -316,7 +322,7 @@ int main(int argc, char **argv)
 
 		e = ret ? errno : 0;
 		by_errno[e < N_ERRNO ? e : 0]++;
-		by_nr[_IOC_TYPE(cmd) == VMPROBE_IOC_MAGIC && _IOC_NR(cmd) < 4 ? _IOC_NR(cmd) : 4]++;
+		by_nr[_IOC_TYPE(cmd) == VMPROBE_IOC_MAGIC && _IOC_NR(cmd) < VMPROBE_IOC_NR_COUNT ? _IOC_NR(cmd) : VMPROBE_IOC_NR_COUNT]++;
 		switch (e) {
 		case 0: case ENOTTY: case EFAULT: case EINVAL: case E2BIG:
 		case EOPNOTSUPP: case ERANGE: case EINTR:
@@ -356,7 +362,7 @@ int main(int argc, char **argv)
 	double secs = t1.tv_sec - t0.tv_sec + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 
 	tap_diag("fuzz: %llu calls in %.1f s (%.0f/s); by command: INFO %llu NULL %llu KTIMED %llu GAPS %llu other %llu",
-		 count, secs, count / secs, by_nr[0], by_nr[1], by_nr[2], by_nr[3], by_nr[4]);
+		 count, secs, count / secs, by_nr[0], by_nr[1], by_nr[2], by_nr[3], by_nr[VMPROBE_IOC_NR_COUNT]);
 	tap_diag("fuzz: results: ok %llu ENOTTY %llu EFAULT %llu EINVAL %llu E2BIG %llu EOPNOTSUPP %llu ERANGE %llu EINTR %llu",
 		 by_errno[0], by_errno[ENOTTY], by_errno[EFAULT], by_errno[EINVAL],
 		 by_errno[E2BIG], by_errno[EOPNOTSUPP], by_errno[ERANGE], by_errno[EINTR]);

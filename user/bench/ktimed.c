@@ -5,13 +5,22 @@
  * by VMPROBE_IOC_KTIMED with interrupts off, so no syscall or scheduling
  * noise is in the figure. One row per op, all sharing this code.
  *
- * Self-timed (`measure`): one sample = one KTIMED call of `batches` batches
- * of `iterations` ops; its figure is (median op batch - median empty-loop
- * batch) / iterations, in TSC ticks per op. `time_goal_s` is taken as the
- * goal for one sample, as for a run() call; out->cap samples are taken.
+ * The rows are generated from the uapi header's VMPROBE_KTIMED_OPS list:
+ * adding an op there adds its row here (and in table.c).
  *
- * Iterations grow by doubling from 1 while a batch stays under
- * KTIMED_TARGET_BATCH_NS, a tenth of VMPROBE_IRQOFF_CAP_US, so jitter
+ * Self-timed (`measure`): one sample = one KTIMED call of `batches` pairs
+ * in VMPROBE_KTIMED_DOUBLE mode (the op once, then twice per loop pass,
+ * `iterations` passes); its figure is the median over the pairs of
+ * (2N batch - N batch), / iterations, in TSC ticks per op
+ * (ktimed_per_op()). Differencing within each pair, not two medians, keeps
+ * the pairing; N vs 2N cancels the loop, the TSC reads and the cap checks
+ * even for fast ops that overlap the loop (rdtsc, CR reads), where an empty
+ * loop subtracted would not. The cancelled overhead per op is recorded.
+ * `time_goal_s` is taken as the goal for one sample, as for a run() call;
+ * out->cap samples are taken.
+ *
+ * Iterations grow by doubling from 1 while the longer (2N) batch stays
+ * under KTIMED_TARGET_BATCH_NS, a tenth of VMPROBE_IRQOFF_CAP_US, so jitter
  * cannot push a batch over the cap; -ERANGE anyway halves them and retries.
  */
 #include <errno.h>
@@ -22,29 +31,20 @@
 
 #include "common.h"
 #include "kmodif.h"
+#include "bench/ktimed.h"
 
 #define KTIMED_TARGET_BATCH_NS	(VMPROBE_IRQOFF_CAP_US * 1000ull / 10)
 #define KTIMED_PROBE_BATCHES	8
 #define KTIMED_PROBE_TRIES	3
 #define KTIMED_MAX_RETRIES	8
 
-extern const struct bench bench_ktimed_rdtsc, bench_ktimed_rdtscp, bench_ktimed_cpuid0,
-	bench_ktimed_cpuid1, bench_ktimed_rdmsr, bench_ktimed_pio, bench_ktimed_cr0,
-	bench_ktimed_cr3, bench_ktimed_invlpg;
-
 static const struct {
 	const struct bench *bench;
 	unsigned op;
 } ktimed_ops[] = {
-	{ &bench_ktimed_rdtsc, VMPROBE_OP_RDTSC },
-	{ &bench_ktimed_rdtscp, VMPROBE_OP_RDTSCP },
-	{ &bench_ktimed_cpuid0, VMPROBE_OP_CPUID0 },
-	{ &bench_ktimed_cpuid1, VMPROBE_OP_CPUID1 },
-	{ &bench_ktimed_rdmsr, VMPROBE_OP_RDMSR },
-	{ &bench_ktimed_pio, VMPROBE_OP_PIO_READ },
-	{ &bench_ktimed_cr0, VMPROBE_OP_READ_CR0 },
-	{ &bench_ktimed_cr3, VMPROBE_OP_READ_CR3 },
-	{ &bench_ktimed_invlpg, VMPROBE_OP_INVLPG },
+#define KTIMED_ENTRY_(NAME, ident, row, what)	{ &bench_ktimed_##ident, VMPROBE_OP_##NAME },
+	VMPROBE_KTIMED_OPS(KTIMED_ENTRY_)
+#undef KTIMED_ENTRY_
 };
 
 static int ktimed_op_of(const struct bench *b)
@@ -53,6 +53,17 @@ static int ktimed_op_of(const struct bench *b)
 		if (ktimed_ops[i].bench == b)
 			return (int)ktimed_ops[i].op;
 	return -1;
+}
+
+int ktimed_per_op(const struct vmprobe_ktimed *kt, unsigned iterations, double *per_op,
+		  double *overhead)
+{
+	if (iterations == 0 || kt->batches_done == 0)
+		return -1;
+	*per_op = (double)kt->diff_ticks_median / iterations;
+	/* ref = fixed + loop + N ops, diff = N ops: what cancelled, per op */
+	*overhead = ((double)kt->ref_ticks_median - (double)kt->diff_ticks_median) / iterations;
+	return 0;
 }
 
 static uint64_t monotonic_ns(void)
@@ -76,7 +87,7 @@ static int ktimed_valid(const struct bench_state *st, char *why, size_t whylen)
 		snprintf(why, whylen, "no KTIMED op for bench %s", st->bench->name);
 		return 0;
 	}
-	err = kmod_ktimed(st->devfd, &kt, (unsigned)op, 1, 1, NULL);
+	err = kmod_ktimed(st->devfd, &kt, (unsigned)op, 1, 1, VMPROBE_KTIMED_DOUBLE, NULL);
 	if (err == -EOPNOTSUPP) {
 		snprintf(why, whylen, "the module cannot run this op on this CPU/kernel (EOPNOTSUPP)");
 		return 0;
@@ -85,18 +96,23 @@ static int ktimed_valid(const struct bench_state *st, char *why, size_t whylen)
 }
 
 /*
- * kmod_ktimed, adding to *ops every op the call ran: its batches and the
- * module's estimate probes (include/uapi/vmprobe.h), for a VMM counting
- * exits per op.
+ * kmod_ktimed, adding to *ops every op the call ran, for a VMM counting exits
+ * per op: the pairs done and rerun (include/uapi/vmprobe.h) and the module's
+ * estimate probes of both batches of a pair. Probes rerun after a large
+ * overrun are not reported by the module, so a call that overran counts low.
  */
 static int ktimed_call(struct bench_state *st, struct vmprobe_ktimed *kt, unsigned op,
-		       unsigned iters, unsigned batches, uint64_t *ops)
+		       unsigned iters, unsigned batches, unsigned flags, uint64_t *ops)
 {
-	int err = kmod_ktimed(st->devfd, kt, op, iters, batches, NULL);
+	int err = kmod_ktimed(st->devfd, kt, op, iters, batches, flags, NULL);
+	/* ops per loop pass of a pair: DOUBLE 1 + 2, else 0 (empty loop) + 1 */
+	uint64_t per_pass = flags & VMPROBE_KTIMED_DOUBLE ? 3 : 1;
+	uint64_t probe_passes = 1 + (iters > 1 ? (iters < VMPROBE_KTIMED_PROBE_ITERS ? iters
+								: VMPROBE_KTIMED_PROBE_ITERS) : 0);
 
-	*ops += (uint64_t)iters * kt->batches_done + VMPROBE_KTIMED_PROBE_RUNS *
-		(1 + (iters > 1 ? (iters < VMPROBE_KTIMED_PROBE_ITERS ? iters
-						      : VMPROBE_KTIMED_PROBE_ITERS) : 0));
+	if (ops)
+		*ops += per_pass * ((uint64_t)iters * ((uint64_t)kt->batches_done + kt->pairs_rerun) +
+				    VMPROBE_KTIMED_PROBE_RUNS * probe_passes);
 	return err;
 }
 
@@ -106,9 +122,9 @@ static int ktimed_fail(struct bench_state *st, const char *what, int err)
 }
 
 /*
- * Finds the iterations per batch: doubles from 1 while the estimated batch
- * (wall time of a call over its op and overhead batches) stays under the
- * target. The estimate includes the ioctl itself, so it errs short.
+ * Finds the iterations per batch: doubles from 1 while the estimated 2N
+ * batch (from the wall time of a call over its pairs) stays under the
+ * target. The estimate includes the ioctl itself, so it errs long.
  */
 static int ktimed_pick_iterations(struct bench_state *st, unsigned op, unsigned *iters_out,
 				  double *batch_ns_out, uint64_t *ops)
@@ -125,7 +141,8 @@ static int ktimed_pick_iterations(struct bench_state *st, unsigned op, unsigned 
 		for (int t = 0; t < KTIMED_PROBE_TRIES && !err; t++) {
 			uint64_t t0 = monotonic_ns(), dt;
 
-			err = ktimed_call(st, &kt, op, iters, KTIMED_PROBE_BATCHES, ops);
+			err = ktimed_call(st, &kt, op, iters, KTIMED_PROBE_BATCHES,
+					  VMPROBE_KTIMED_DOUBLE, ops);
 			dt = monotonic_ns() - t0;
 			if (dt < best)
 				best = dt;
@@ -140,7 +157,8 @@ static int ktimed_pick_iterations(struct bench_state *st, unsigned op, unsigned 
 		}
 		if (err)
 			return ktimed_fail(st, "probe", err);
-		batch_ns = (double)best / (2.0 * KTIMED_PROBE_BATCHES);
+		/* a pair runs 3N ops, the longer batch 2N of them */
+		batch_ns = (double)best * 2.0 / (3.0 * KTIMED_PROBE_BATCHES);
 		if (iters >= VMPROBE_KTIMED_MAX_ITERS || 2 * batch_ns > KTIMED_TARGET_BATCH_NS)
 			break;
 		iters *= 2;
@@ -162,14 +180,16 @@ static int ktimed_measure(struct bench_state *st, struct bench_samples *out, dou
 	if (ktimed_pick_iterations(st, (unsigned)op, &iters, &batch_ns, &out->ops_run) != 0)
 		return -1;
 
-	/* Each batch of the op comes with one of the empty loop: two per batch. */
-	b = time_goal_s * 1e9 / (2.0 * batch_ns);
+	/* A pair is an N and a 2N batch: 1.5 times the 2N batch. */
+	b = time_goal_s * 1e9 / (1.5 * batch_ns);
 	batches = b < 1 ? 1 : b > VMPROBE_KTIMED_MAX_BATCHES ? VMPROBE_KTIMED_MAX_BATCHES : (unsigned)b;
 
 	out->count = 0;
 	while (out->count < out->cap) {
 		struct vmprobe_ktimed kt;
-		int err = ktimed_call(st, &kt, (unsigned)op, iters, batches, &out->ops_run);
+		int err = ktimed_call(st, &kt, (unsigned)op, iters, batches,
+				      VMPROBE_KTIMED_DOUBLE, &out->ops_run);
+		double per_op, overhead;
 
 		if (err == -ERANGE && iters > 1 && retries < KTIMED_MAX_RETRIES) {
 			iters /= 2;	/* a slow batch: interrupts were held too long */
@@ -181,9 +201,10 @@ static int ktimed_measure(struct bench_state *st, struct bench_samples *out, dou
 					  kt.batches_done, batches);
 		if (err)
 			return ktimed_fail(st, "sample", err);
-		out->ticks[out->count++] =
-			((double)kt.batch_ticks_median - (double)kt.overhead_ticks_median) / iters;
-		overhead_sum += (double)kt.overhead_ticks_median / iters;
+		if (ktimed_per_op(&kt, iters, &per_op, &overhead) != 0)
+			return bench_fail(st, "VMPROBE_IOC_KTIMED ran no batch");
+		out->ticks[out->count++] = per_op;
+		overhead_sum += overhead;
 	}
 	out->ops_per_sample = (uint64_t)iters * batches;
 	out->overhead_ticks = out->count ? overhead_sum / (double)out->count : 0;
@@ -201,12 +222,6 @@ static int ktimed_measure(struct bench_state *st, struct bench_samples *out, dou
 		.measure = ktimed_measure,				\
 	}
 
-KTIMED_BENCH(rdtsc, "rdtsc", "RDTSC");
-KTIMED_BENCH(rdtscp, "rdtscp", "RDTSCP");
-KTIMED_BENCH(cpuid0, "cpuid0", "CPUID leaf 0");
-KTIMED_BENCH(cpuid1, "cpuid1", "CPUID leaf 1");
-KTIMED_BENCH(rdmsr, "rdmsr", "RDMSR of IA32_TSC");
-KTIMED_BENCH(pio, "pio", "inb from port 0x80");
-KTIMED_BENCH(cr0, "cr0", "mov from CR0");
-KTIMED_BENCH(cr3, "cr3", "mov from CR3");
-KTIMED_BENCH(invlpg, "invlpg", "INVLPG of a module address");
+#define KTIMED_ROW_(NAME, ident, row, what)	KTIMED_BENCH(ident, row, what);
+VMPROBE_KTIMED_OPS(KTIMED_ROW_)
+#undef KTIMED_ROW_

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "bench.h"
+#include "bench/ktimed.h"
 
 extern const struct bench
 	/* micro: the study's */
@@ -15,9 +16,7 @@ extern const struct bench
 	/* micro: beyond the study */
 	bench_write_null, bench_ioctl_null, bench_clock_gettime, bench_rdtsc, bench_cpuid,
 	bench_page_fault, bench_mmap_munmap, bench_signal,
-	bench_ktimed_rdtsc, bench_ktimed_rdtscp, bench_ktimed_cpuid0, bench_ktimed_cpuid1,
-	bench_ktimed_rdmsr, bench_ktimed_pio, bench_ktimed_cr0, bench_ktimed_cr3,
-	bench_ktimed_invlpg, bench_gaps,
+	bench_gaps,
 	/* macro: the study's */
 	bench_matmul, bench_bubblesort, bench_ctxsw_1cpu, bench_ctxsw_2cpu, bench_pipe_bandwidth,
 	/* macro: beyond the study */
@@ -40,15 +39,10 @@ const struct bench *const bench_table[] = {
 	&bench_page_fault,
 	&bench_mmap_munmap,
 	&bench_signal,
-	&bench_ktimed_rdtsc,
-	&bench_ktimed_rdtscp,
-	&bench_ktimed_cpuid0,
-	&bench_ktimed_cpuid1,
-	&bench_ktimed_rdmsr,
-	&bench_ktimed_pio,
-	&bench_ktimed_cr0,
-	&bench_ktimed_cr3,
-	&bench_ktimed_invlpg,
+	/* ktimed-*: one row per op of the uapi header's list (user/bench/ktimed.c) */
+#define KTIMED_ROW_(NAME, ident, row, what)	&bench_ktimed_##ident,
+	VMPROBE_KTIMED_OPS(KTIMED_ROW_)
+#undef KTIMED_ROW_
 	&bench_gaps,
 	&bench_matmul,
 	&bench_bubblesort,
