@@ -79,8 +79,9 @@ if command -v dkms > /dev/null; then
 		dkms build -m vmprobe -v "$version" -k "$rel" --dkmstree "$tmp/dktree" \
 			--sourcetree "$tmp/dkroot/usr/src" > "$tmp/dkms-$rel.log" 2>&1
 		r=$?
-		ko=$tmp/dktree/vmprobe/$version/$rel/x86_64/module/vmprobe.ko
-		if [ $r = 0 ] && [ -s "$ko" ] && modinfo -F vermagic "$ko" | grep -q "^$rel "; then
+		# 6.12 kernels compress their modules: DKMS then leaves vmprobe.ko.xz.
+		ko=$(find "$tmp/dktree/vmprobe/$version/$rel" -name 'vmprobe.ko*' 2> /dev/null | head -n1)
+		if [ $r = 0 ] && [ -n "$ko" ] && [ -s "$ko" ] && modinfo -F vermagic "$ko" | grep -q "^$rel "; then
 			ok 0 "DKMS builds vmprobe.ko for $rel from vmprobe-dkms (vermagic $rel)"
 		else
 			log=$tmp/dktree/vmprobe/$version/build/make.log
