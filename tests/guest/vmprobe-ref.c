@@ -6,9 +6,12 @@
  *   vmprobe-ref [--cpu N] [--runs K] [--min-ms MS] ROW...
  *
  * For each ROW: a loop of n calls with clock_gettime(CLOCK_MONOTONIC)
- * around it. n doubles from 1 until one loop takes --min-ms (default 20
- * ms), then K loops (default 9) are timed and the median ns per op is
+ * around it. n doubles from 1 until one loop takes --min-ms (default 2
+ * ms), then K loops (default 15) are timed and the median ns per op is
  * printed as "ROW NS" (one line per row, then "#" lines with every run).
+ * The defaults are vmprobe's own sample length and count: on a shared
+ * machine a longer loop is preempted more often, and the median of longer
+ * loops would hold more of other tasks' time than vmprobe's median does.
  * No TSC, no counters, no harness, no statistics beyond the median: if
  * vmprobe and this disagree, vmprobe has to say why.
  *
@@ -19,8 +22,9 @@
  *   counts), fork-exit-wait (fork, child _exit(0), waitpid), ctxsw-1cpu
  *   (two processes on one CPU pass a token through two pipes, per round
  *   trip, less the same pipe writes and reads done by one task: lmbench
- *   lat_ctx's method), pipe-bandwidth-1cpu / -2cpu (64 KB writes through
- *   a pipe to a child that reads them, MB/s printed instead of ns).
+ *   lat_ctx's method), pipe-bandwidth / pipe-bandwidth-2cpu (64 KB writes
+ *   through a pipe to a child that reads them, both on one CPU or on two;
+ *   MB/s printed instead of ns).
  *
  * Static, small, no threads: this process is what fork copies.
  */
@@ -359,7 +363,7 @@ static int one_row(const char *row, int runs, double min_ns)
 		for (int k = 0; k < runs; k++)
 			per_run[k] -= base;
 		med -= base;
-	} else if (!strcmp(row, "pipe-bandwidth-1cpu") || !strcmp(row, "pipe-bandwidth-2cpu")) {
+	} else if (!strcmp(row, "pipe-bandwidth") || !strcmp(row, "pipe-bandwidth-2cpu")) {
 		int two = !strcmp(row, "pipe-bandwidth-2cpu");
 		int peer = two ? other_cpu(cpu) : cpu;
 
@@ -397,8 +401,8 @@ int main(int argc, char **argv)
 		{ "min-ms", required_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int runs = 9, c, rc = 0;
-	double min_ms = 20;
+	int runs = 15, c, rc = 0;
+	double min_ms = 2;
 
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
