@@ -1,7 +1,8 @@
 # Guest script (run-vmm --guest-script), also run on the host by
 # scripts/reference-table: vmprobe's rows against vmprobe-ref's plain loops,
 # interleaved. POSIX sh (busybox ash in the guest).
-# Arguments: rounds=N (default 5), batch (one vmprobe run and one vmprobe-ref
+# Arguments: rounds=N (default 5), first=K (number of the first round,
+# default 1), batch (one vmprobe run and one vmprobe-ref
 # run of all rows per round, for slow guests; default: a vmprobe run and a
 # vmprobe-ref run per row, next to each other in time), budget=SEC (vmprobe's
 # time budget per run, default 2), then the rows. Other arguments (run-vmm's
@@ -10,10 +11,11 @@
 #   @vm ROUND ROW          then vmprobe's CSV (header and row)
 #   @ref ROUND ROW VALUE   vmprobe-ref's median (ns per op, MB/s for pipe rows)
 # vmprobe's own messages go to stderr. Exits 1 when a program fails.
-rounds=5 batch='' budget=2 rows='' opts=''
+rounds=5 first=1 batch='' budget=2 rows='' opts=''
 for arg in "$@"; do
 	case "$arg" in
 	rounds=*) rounds=${arg#rounds=} ;;
+	first=*) first=${arg#first=} ;;
 	budget=*) budget=${arg#budget=} ;;
 	batch) batch=1 ;;
 	-*) opts="$opts $arg" ;;
@@ -55,8 +57,8 @@ run_ref() { # ROUND ROWS...
 	done
 }
 
-r=1
-while [ "$r" -le "$rounds" ]; do
+r=$first
+while [ "$r" -lt $((first + rounds)) ]; do
 	if [ -n "$batch" ]; then
 		# shellcheck disable=SC2086 # rows are plain words
 		run_vm "$r" $rows
