@@ -11,6 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "annotate.h"
 #include "assert_near.h"
 #include "plan.h"
 #include "separation.h"
@@ -152,6 +153,15 @@ static void separation_pmu_uses_task_clock(void **state)
 	assert_true(isnan(s.outside_share));
 }
 
+/* The virtual-time tolerance catches a guest clock 5% off (annotate.c compares |ratio - 1|). */
+static void clock_tolerance_catches_five_percent(void **state)
+{
+	assert_true(fabs(1.05 - 1.0) * 100.0 > ANNOTATE_DEFAULT_TOLERANCE_PCT);
+	assert_true(fabs(0.95 - 1.0) * 100.0 > ANNOTATE_DEFAULT_TOLERANCE_PCT);
+	/* and leaves a real-time guest (0.1% seen in results/) alone */
+	assert_false(fabs(1.001 - 1.0) * 100.0 > ANNOTATE_DEFAULT_TOLERANCE_PCT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -162,6 +172,7 @@ int main(void)
 		cmocka_unit_test(repetitions_that_fit),
 		cmocka_unit_test(linearity_ratio),
 		cmocka_unit_test(separation_pmu_uses_task_clock),
+		cmocka_unit_test(clock_tolerance_catches_five_percent),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
