@@ -9,11 +9,11 @@
 #   host  5%: what issue 13 asks of a figure that measures the defined op.
 #         The verdict is on the median of the per-round ratios (each
 #         round's two figures are taken seconds apart, so load that comes
-#         and goes between rounds cancels). A row outside the band gets 6
-#         more rounds. On a loaded machine (2 cores shared with other jobs)
-#         the ratio's 95% CI can be wider than the band: a row whose median
-#         is outside but whose CI still reaches into the band is skipped
-#         ("too noisy here to tell"); a row whose CI lies outside fails.
+#         and goes between rounds cancels); rows without an "ok" after 5
+#         rounds get 6 more. On a loaded machine (2 cores shared with other
+#         jobs) the ratio's CI can be too wide to tell: such a row is
+#         skipped, saying so; a row whose CI lies outside the band fails
+#         (the rule: scripts/reference-table, --tap).
 #   qemu 20%: under TCG the guest's clock and its TSC both run on host
 #         threads that the host deschedules at will, a round's two figures
 #         are taken tens of seconds apart (batched: one vmprobe run, then
