@@ -734,9 +734,9 @@ static int run_timed(struct harness *h, struct bench_state *st, double share_s,
 	r->ops_per_sample = n;
 	/*
 	 * A row that switches tasks (BENCH_FORKS) is timed with the counters
-	 * off: enabled inherited perf events are switched out and in at every
-	 * context switch, which made ctxsw-1cpu 25-40% slower than a plain
-	 * loop here. Its counts come from a third as many counted samples
+	 * off: enabled perf events are switched out and in at every context
+	 * switch (inherited ones made ctxsw-1cpu 25-40% slower than a plain
+	 * loop here). Its counts come from a third as many counted samples
 	 * taken after, kept out of the figure.
 	 */
 	s = (struct sampling){ .fn = b->run, .n = n, .reps = reps, .per_op = r->samples,
@@ -878,7 +878,14 @@ int harness_run_row(struct harness *h, const struct bench_row *row, double share
 		return 0;
 	}
 	if (set) {
-		counters_open(set, b->flags & BENCH_FORKS);
+		/*
+		 * Never inherited: a child holding copies of the events pays for
+		 * them at every fork, exit and context switch (fork-exit-wait in
+		 * a QEMU TCG guest: 80-98 ms with the 3 default software events
+		 * inherited, 24-27 ms with 1, 8-10 ms in a plain loop). The
+		 * counts of a row that makes processes are this process's only.
+		 */
+		counters_open(set, false);
 		r->cycles_per_tick = separation_cycle_ratio(set, h->cfg.clock->hz, CYCLE_RATIO_ROW_S);
 	}
 	if (b->setup && b->setup(&st)) {

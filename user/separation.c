@@ -29,7 +29,7 @@ double separation_pmu_share(double cycles, double ticks, double cycles_per_tick)
 	if (!(ticks > 0) || !(cycles_per_tick > 0) || !(cycles >= 0))
 		return NAN;
 	share = 1 - cycles / (ticks * cycles_per_tick);
-	/* Inherited counts of helper tasks can exceed one CPU's ticks: nothing outside then. */
+	/* Counts above the ticks (a ratio taken at another clock speed): nothing outside then. */
 	return share < 0 ? 0 : share > 1 ? 1 : share;
 }
 
