@@ -203,11 +203,14 @@ const char *harness_tsc_warning(const struct harness *h)
 {
 	if (!h->tsc_flags_known)
 		return NULL;
+	/* Emulators (QEMU TCG) set neither yet tick at a steady rate: the drift check tells. */
 	if (!h->tsc_constant && !h->tsc_nonstop)
-		return "the CPU has neither constant_tsc nor nonstop_tsc: TSC ticks are not time"
-		       " (they follow the core clock and stop in idle states)";
+		return "the CPU claims neither constant_tsc nor nonstop_tsc: TSC ticks may follow"
+		       " the core clock and stop in idle states (tsc_hz_drift shows whether the rate"
+		       " held over this run)";
 	if (!h->tsc_constant)
-		return "the CPU lacks constant_tsc: TSC ticks follow the core clock, not time";
+		return "the CPU lacks constant_tsc: TSC ticks may follow the core clock, not time"
+		       " (tsc_hz_drift shows whether the rate held over this run)";
 	if (!h->tsc_nonstop)
 		return "the CPU lacks nonstop_tsc: the TSC may stop in deep idle states"
 		       " (figures of rows that sleep may be short)";
