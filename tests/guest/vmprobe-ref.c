@@ -19,7 +19,8 @@
  *   getpid, null-syscall (number 4000, -ENOSYS), read-zero-1 (1 B from
  *   /dev/zero), write-null (1 B to /dev/null), stat, fstat, open-close (a
  *   4 KB temporary file), signal (tgkill SIGUSR1 to this thread, handler
- *   counts), fork-exit-wait (fork, child _exit(0), waitpid), ctxsw-1cpu
+ *   counts), fork-exit-wait (fork, child _exit(0), waitpid), fork-exec (the
+ *   child execs vmprobe-noop, found on PATH once before the loop), ctxsw-1cpu
  *   (two processes on one CPU pass a token through two pipes, per round
  *   trip, less the same pipe writes and reads done by one task: lmbench
  *   lat_ctx's method), pipe-bandwidth / pipe-bandwidth-2cpu (64 KB writes
@@ -167,6 +168,43 @@ static void loop_fork(uint64_t n)
 		if (waitpid(c, &status, 0) != c || !WIFEXITED(status) || WEXITSTATUS(status))
 			die("waitpid");
 	}
+}
+
+static char noop[4096];
+
+static void loop_fork_exec(uint64_t n)
+{
+	char *const argv[] = { noop, NULL };
+	char *const envp[] = { NULL };
+
+	for (uint64_t i = 0; i < n; i++) {
+		pid_t c = fork();
+		int status;
+
+		if (c < 0)
+			die("fork");
+		if (c == 0) {
+			execve(noop, argv, envp);
+			_exit(127);
+		}
+		if (waitpid(c, &status, 0) != c || !WIFEXITED(status) || WEXITSTATUS(status))
+			die("waitpid (fork-exec)");
+	}
+}
+
+/* vmprobe-noop on PATH, into noop[]; 0 or -1. */
+static int find_noop(void)
+{
+	const char *path = getenv("PATH");
+	char dirs[4096], *save = NULL;
+
+	snprintf(dirs, sizeof(dirs), "%s", path && *path ? path : "/bin:/usr/bin");
+	for (char *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+		snprintf(noop, sizeof(noop), "%s/vmprobe-noop", d);
+		if (access(noop, X_OK) == 0)
+			return 0;
+	}
+	return -1;
 }
 
 static void loop_ctxsw(uint64_t n)
@@ -349,6 +387,12 @@ static int one_row(const char *row, int runs, double min_ns)
 		signal(SIGUSR1, SIG_DFL);
 	} else if (!strcmp(row, "fork-exit-wait")) {
 		med = measure(loop_fork, runs, min_ns, per_run);
+	} else if (!strcmp(row, "fork-exec")) {
+		if (find_noop()) {
+			fprintf(stderr, "vmprobe-ref: vmprobe-noop not found on PATH\n");
+			return 1;
+		}
+		med = measure(loop_fork_exec, runs, min_ns, per_run);
 	} else if (!strcmp(row, "ctxsw-1cpu")) {
 		double base;
 
