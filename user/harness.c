@@ -752,8 +752,15 @@ static int run_timed(struct harness *h, struct bench_state *st, double share_s,
 		return 1;
 	r->nsamples = reps;
 	if ((b->flags & BENCH_FORKS) && h->cfg.counters && counters_any_open(h->cfg.counters)) {
-		size_t counted = (reps + 2) / 3;
-		double *scratch = calloc(counted, sizeof(double));
+		/*
+		 * A third as many, as far as the share still holds them after the
+		 * baseline's samples (a slow row: maybe none, and no counts then).
+		 */
+		double left_s = share_s - (monotonic_s() - t_start) -
+				(double)(parts - 1) * (double)reps * sample_s;
+		size_t fit = left_s > 0 && sample_s > 0 ? (size_t)fmin(left_s / sample_s, 1e9) : 0;
+		size_t counted = (reps + 2) / 3 < fit ? (reps + 2) / 3 : fit;
+		double *scratch = calloc(counted ? counted : 1, sizeof(double));
 		struct sampling c = { .fn = b->run, .n = n, .reps = counted, .per_op = scratch,
 				      .tot = tot };
 
@@ -761,7 +768,8 @@ static int run_timed(struct harness *h, struct bench_state *st, double share_s,
 			snprintf(st->msg, sizeof(st->msg), "out of memory");
 			return row_fail(r, "harness", st);
 		}
-		got = sample_loop(h, st, r, &c);
+		c.reps = counted;
+		got = counted ? sample_loop(h, st, r, &c) : 0;
 		free(scratch);
 		if (got < 0)
 			return row_fail(r, "run", st);
