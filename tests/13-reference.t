@@ -55,7 +55,7 @@ mkdir -p "$tmp/work"
 started=$SECONDS
 # shellcheck disable=SC2086
 TMPDIR=$tmp/work nice scripts/run-vmm qemu --no-module --out "$tmp/out" --timeout 500 \
-	--guest-script scripts/guest/jobs/reference.sh -- rounds=3 batch budget=4 $rows \
+	--guest-script scripts/guest/jobs/reference.sh -- rounds=3 batch budget=20 $rows \
 	> "$tmp/vmm.out" 2> "$tmp/vmm.err"
 vmm_status=$?
 echo "# run-vmm qemu with the reference job took $((SECONDS - started)) s"
@@ -66,7 +66,10 @@ guest_status=$?
 cat "$tmp/guest.tap"
 n=$((n + $(grep -c '^\(not \)\?ok ' "$tmp/guest.tap")))
 [ "$guest_status" -eq 0 ] || status=1
-[ "$vmm_status" -eq 0 ] || sed 's/^/# /' "$tmp/vmm.err" | tail -20
+if [ "$vmm_status" -ne 0 ]; then
+	sed 's/^/# /' "$tmp/vmm.err" | tail -20
+	grep -v '^\[' "$tmp/out/qemu.console.log" 2> /dev/null | tail -20 | sed 's/^/# console: /'
+fi
 ok "$vmm_status" "qemu: run-vmm with the reference job exits 0 (got $vmm_status)"
 ok "$(! pgrep -f "$tmp/work" > /dev/null; echo $?)" "no VMM process left"
 [ "$vmm_status" -eq 0 ] || status=1
