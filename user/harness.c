@@ -672,7 +672,8 @@ static int run_timed(struct harness *h, struct bench_state *st, double share_s,
 	const struct bench *b = st->bench;
 	double hz = h->cfg.clock->hz, t_start = monotonic_s();
 	int parts = b->run_baseline ? 2 : 1, ret;
-	bool slow = b->flags & BENCH_SLOW;
+	bool slow = b->flags & BENCH_SLOW, counted_apart;
+	struct counter_set *set = h->cfg.counters;
 	size_t reps = (size_t)h->cfg.repetitions;
 	double goal_s, one_op_s = 0, sample_s;
 	struct plan_reps plan;
@@ -736,14 +737,17 @@ static int run_timed(struct harness *h, struct bench_state *st, double share_s,
 	}
 	r->ops_per_sample = n;
 	/*
-	 * A row that switches tasks (BENCH_FORKS) is timed with the counters
-	 * off: enabled perf events are switched out and in at every context
-	 * switch (inherited ones made ctxsw-1cpu 25-40% slower than a plain
-	 * loop here). Its counts come from a third as many counted samples
-	 * taken after, kept out of the figure.
+	 * A row that switches tasks (BENCH_FORKS) is timed with no perf event
+	 * open at all: the kernel switches a task's perf context out and in at
+	 * every context switch (inherited enabled events made ctxsw-1cpu
+	 * 25-40% slower than a plain loop here). Its counts come from a third
+	 * as many counted samples taken after, kept out of the figure.
 	 */
+	counted_apart = (b->flags & BENCH_FORKS) && set && counters_any_open(set);
+	if (counted_apart)
+		counters_close(set);	/* the next counters_open reopens them */
 	s = (struct sampling){ .fn = b->run, .n = n, .reps = reps, .per_op = r->samples,
-			       .meta = r->meta, .tot = (b->flags & BENCH_FORKS) ? NULL : tot };
+			       .meta = r->meta, .tot = counted_apart ? NULL : tot };
 	got = sample_loop(h, st, r, &s);
 	r->overhead_ticks = s.overhead;
 	if (got < 0)
@@ -751,13 +755,17 @@ static int run_timed(struct harness *h, struct bench_state *st, double share_s,
 	if ((size_t)got < reps)
 		return 1;
 	r->nsamples = reps;
-	if ((b->flags & BENCH_FORKS) && h->cfg.counters && counters_any_open(h->cfg.counters)) {
-		/*
-		 * A third as many, as far as the share still holds them after the
-		 * baseline's samples (a slow row: maybe none, and no counts then).
-		 */
-		double left_s = share_s - (monotonic_s() - t_start) -
-				(double)(parts - 1) * (double)reps * sample_s;
+	if (b->run_baseline) {
+		switch (subtract_baseline(h, st, r)) {
+		case 1:
+			return 1;
+		case -1:
+			return row_fail(r, "run_baseline", st);
+		}
+	}
+	if (counted_apart && r->status == ROW_OK) {
+		/* A third as many, as far as the share still holds them (a slow row: maybe none). */
+		double left_s = share_s - (monotonic_s() - t_start);
 		size_t fit = left_s > 0 && sample_s > 0 ? (size_t)fmin(left_s / sample_s, 1e9) : 0;
 		size_t counted = (reps + 2) / 3 < fit ? (reps + 2) / 3 : fit;
 		double *scratch = calloc(counted ? counted : 1, sizeof(double));
@@ -768,21 +776,13 @@ static int run_timed(struct harness *h, struct bench_state *st, double share_s,
 			snprintf(st->msg, sizeof(st->msg), "out of memory");
 			return row_fail(r, "harness", st);
 		}
-		c.reps = counted;
+		counters_open(set, false);
 		got = counted ? sample_loop(h, st, r, &c) : 0;
 		free(scratch);
 		if (got < 0)
 			return row_fail(r, "run", st);
 		if ((size_t)got < counted)
 			return 1;
-	}
-	if (b->run_baseline) {
-		switch (subtract_baseline(h, st, r)) {
-		case 1:
-			return 1;
-		case -1:
-			return row_fail(r, "run_baseline", st);
-		}
 	}
 	return 0;
 }

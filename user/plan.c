@@ -37,7 +37,7 @@ enum plan_ramp plan_ramp_step(uint64_t n, uint64_t max_ops, double sample_s, dou
 			      bool confirmed)
 {
 	if (sample_s >= goal_s) {
-		if (n == 1 || confirmed || sample_s > 4 * goal_s)
+		if (confirmed || sample_s > 4 * goal_s)
 			return RAMP_DONE;
 		return RAMP_CONFIRM;
 	}

@@ -14,7 +14,8 @@
  *   goal       one sample's time goal: the configured cap, or less so that
  *              the repetitions, a warm-up and the ramp fit the share
  *   ramp       n doubles until one sample takes the goal; a sample at the
- *              goal is confirmed once (one preemption must not end the ramp)
+ *              goal is confirmed once (one preemption or a cold first op
+ *              must not end the ramp)
  *   reps       as many repetitions as the share still holds, 3 at least
  *              where one op allows
  */
@@ -51,7 +52,8 @@ enum plan_ramp { RAMP_DOUBLE, RAMP_CONFIRM, RAMP_DONE };
 /*
  * The ramp's next step after a sample of n ops took sample_s: double n
  * below the goal (or at max_ops: done); at the goal, confirm once with a
- * second sample unless n is 1 or the sample was over 4 goals (then done).
+ * second sample unless the sample was over 4 goals (then done). n = 1 is
+ * confirmed too: a cold first op (a fork row's first fork) must not fix n.
  * `confirmed` says the sample given is already the lesser of two.
  */
 enum plan_ramp plan_ramp_step(uint64_t n, uint64_t max_ops, double sample_s, double goal_s,

@@ -69,8 +69,9 @@ static void ramp_doubles_confirms_and_stops(void **state)
 	assert_int_equal(plan_ramp_step(64, 1ull << 32, 0.0025, 0.002, true), RAMP_DONE);
 	/* The confirmation came in lower: keep doubling. */
 	assert_int_equal(plan_ramp_step(64, 1ull << 32, 0.0015, 0.002, true), RAMP_DOUBLE);
-	/* One op at the goal, or far over it: no confirmation. */
-	assert_int_equal(plan_ramp_step(1, 1ull << 32, 0.003, 0.002, false), RAMP_DONE);
+	/* One op at the goal is confirmed too (a cold first op); far over it: done. */
+	assert_int_equal(plan_ramp_step(1, 1ull << 32, 0.003, 0.002, false), RAMP_CONFIRM);
+	assert_int_equal(plan_ramp_step(1, 1ull << 32, 0.009, 0.002, false), RAMP_DONE);
 	assert_int_equal(plan_ramp_step(64, 1ull << 32, 0.009, 0.002, false), RAMP_DONE);
 }
 
