@@ -28,6 +28,7 @@
 #define CYCLE_RATIO_START_S	0.01	/* the busy spin at start-up */
 #define CYCLE_RATIO_ROW_S	0.001	/* and before each row: the core clock may have moved */
 #define TSC_DRIFT_CALIB_MS	200	/* the TSC frequency again at the end */
+#define QUIET_PERF_S		1.1	/* the kernel drops its perf switch hooks HZ after the last event */
 
 typedef int (*run_fn)(struct bench_state *st, uint64_t n);
 
@@ -672,8 +673,7 @@ static int run_timed(struct harness *h, struct bench_state *st, double share_s,
 	const struct bench *b = st->bench;
 	double hz = h->cfg.clock->hz, t_start = monotonic_s();
 	int parts = b->run_baseline ? 2 : 1, ret;
-	bool slow = b->flags & BENCH_SLOW, counted_apart;
-	struct counter_set *set = h->cfg.counters;
+	bool slow = b->flags & BENCH_SLOW;
 	size_t reps = (size_t)h->cfg.repetitions;
 	double goal_s, one_op_s = 0, sample_s;
 	struct plan_reps plan;
@@ -736,18 +736,8 @@ static int run_timed(struct harness *h, struct bench_state *st, double share_s,
 		return row_fail(r, "harness", st);
 	}
 	r->ops_per_sample = n;
-	/*
-	 * A row that switches tasks (BENCH_FORKS) is timed with no perf event
-	 * open at all: the kernel switches a task's perf context out and in at
-	 * every context switch (inherited enabled events made ctxsw-1cpu
-	 * 25-40% slower than a plain loop here). Its counts come from a third
-	 * as many counted samples taken after, kept out of the figure.
-	 */
-	counted_apart = (b->flags & BENCH_FORKS) && set && counters_any_open(set);
-	if (counted_apart)
-		counters_close(set);	/* the next counters_open reopens them */
 	s = (struct sampling){ .fn = b->run, .n = n, .reps = reps, .per_op = r->samples,
-			       .meta = r->meta, .tot = counted_apart ? NULL : tot };
+			       .meta = r->meta, .tot = tot };
 	got = sample_loop(h, st, r, &s);
 	r->overhead_ticks = s.overhead;
 	if (got < 0)
@@ -762,27 +752,6 @@ static int run_timed(struct harness *h, struct bench_state *st, double share_s,
 		case -1:
 			return row_fail(r, "run_baseline", st);
 		}
-	}
-	if (counted_apart && r->status == ROW_OK) {
-		/* A third as many, as far as the share still holds them (a slow row: maybe none). */
-		double left_s = share_s - (monotonic_s() - t_start);
-		size_t fit = left_s > 0 && sample_s > 0 ? (size_t)fmin(left_s / sample_s, 1e9) : 0;
-		size_t counted = (reps + 2) / 3 < fit ? (reps + 2) / 3 : fit;
-		double *scratch = calloc(counted ? counted : 1, sizeof(double));
-		struct sampling c = { .fn = b->run, .n = n, .reps = counted, .per_op = scratch,
-				      .tot = tot };
-
-		if (!scratch) {
-			snprintf(st->msg, sizeof(st->msg), "out of memory");
-			return row_fail(r, "harness", st);
-		}
-		counters_open(set, false);
-		got = counted ? sample_loop(h, st, r, &c) : 0;
-		free(scratch);
-		if (got < 0)
-			return row_fail(r, "run", st);
-		if ((size_t)got < counted)
-			return 1;
 	}
 	return 0;
 }
@@ -853,6 +822,37 @@ static void separate(struct harness *h, struct row_result *r, const struct run_t
 		in.task_clock_ns = r->counter_per_op[task] * all;
 	separation_compute(&r->sep, &in);
 }
+/*
+ * A row that switches tasks (BENCH_FORKS) runs with no perf event open: a
+ * per-task event anywhere turns on the kernel's perf hooks at every context
+ * switch of every task, and the kernel turns them off only about a second
+ * (HZ) after the last such event is closed. Here ctxsw-1cpu took 5.5 us with
+ * the counters open (even disabled, even closed less than a second before)
+ * against 4.4 us in a plain loop and in the harness without counters. So
+ * such a row has no counter figures, and it waits until QUIET_PERF_S after
+ * the counters were closed (once for a run of such rows in a row, as the
+ * table orders them). Children never inherit counters either: a child
+ * holding copies pays for them at every fork, exit and switch (fork-exit-wait
+ * in QEMU TCG: 80-98 ms with the 3 default software events inherited,
+ * 8-10 ms in a plain loop).
+ */
+static void quiet_perf(struct harness *h)
+{
+	double left;
+
+	if (counters_any_open(h->cfg.counters)) {
+		counters_close(h->cfg.counters);
+		h->counters_closed_s = monotonic_s();
+	}
+	left = h->counters_closed_s + QUIET_PERF_S - monotonic_s();
+	if (left > 0 && !stopping(h)) {
+		struct timespec ts = { (time_t)left, (long)((left - (time_t)left) * 1e9) };
+
+		while (nanosleep(&ts, &ts) && errno == EINTR && !stopping(h))
+			;
+	}
+}
+
 int harness_run_row(struct harness *h, const struct bench_row *row, double share_s,
 		    struct row_result *r)
 {
@@ -888,14 +888,9 @@ int harness_run_row(struct harness *h, const struct bench_row *row, double share
 		snprintf(r->reason, sizeof(r->reason), "benchmark has neither run nor measure");
 		return 0;
 	}
-	if (set) {
-		/*
-		 * Never inherited: a child holding copies of the events pays for
-		 * them at every fork, exit and context switch (fork-exit-wait in
-		 * a QEMU TCG guest: 80-98 ms with the 3 default software events
-		 * inherited, 24-27 ms with 1, 8-10 ms in a plain loop). The
-		 * counts of a row that makes processes are this process's only.
-		 */
+	if (set && (b->flags & BENCH_FORKS)) {
+		quiet_perf(h);
+	} else if (set) {
 		counters_open(set, false);
 		r->cycles_per_tick = separation_cycle_ratio(set, h->cfg.clock->hz, CYCLE_RATIO_ROW_S);
 	}

@@ -66,6 +66,7 @@ struct harness {
 	double tsc_hz_end;		/* calibrated again at the end of the run; 0 not done */
 	double tsc_hz_drift;		/* tsc_hz_end / clock hz - 1; NAN not done */
 	size_t migrated_samples;	/* over the run */
+	double counters_closed_s;	/* CLOCK_MONOTONIC when the counters were last closed */
 };
 
 /* One sample's disturbances, kept beside its time. */
