@@ -27,7 +27,7 @@
 
 /* bench.flags */
 #define BENCH_NEEDS_MODULE	(1u << 0) /* skipped when /dev/vmprobe is absent */
-#define BENCH_FORKS		(1u << 1) /* creates processes: timed with counters off */
+#define BENCH_FORKS		(1u << 1) /* creates processes, switches tasks: no perf event open */
 #define BENCH_SLOW		(1u << 2) /* one op can take seconds under emulation */
 
 struct bench;
