@@ -17,7 +17,7 @@
 #   qemu 20%: under TCG the guest's clock and its TSC both run on host
 #         threads that the host deschedules at will, a round's two figures
 #         are taken tens of seconds apart (batched: one vmprobe run, then
-#         one vmprobe-ref run), and one boot gives 3 rounds only.
+#         one vmprobe-ref run), and one boot gives 6 rounds only.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 # shellcheck source=tests/lib/tap.sh
@@ -55,12 +55,12 @@ mkdir -p "$tmp/work"
 started=$SECONDS
 # shellcheck disable=SC2086
 TMPDIR=$tmp/work nice scripts/run-vmm qemu --no-module --out "$tmp/out" --timeout 500 \
-	--guest-script scripts/guest/jobs/reference.sh -- rounds=3 batch budget=20 $rows \
+	--guest-script scripts/guest/jobs/reference.sh -- rounds=6 batch budget=20 $rows \
 	> "$tmp/vmm.out" 2> "$tmp/vmm.err"
 vmm_status=$?
 echo "# run-vmm qemu with the reference job took $((SECONDS - started)) s"
 # shellcheck disable=SC2086
-scripts/reference-table --from "$tmp/out/qemu.guest.out" --rounds 3 --batch --tap 20 \
+scripts/reference-table --from "$tmp/out/qemu.guest.out" --rounds 6 --batch --tap 20 \
 	--start $((n + 1)) --label qemu $rows > "$tmp/guest.tap" 2> "$tmp/guest.err"
 guest_status=$?
 cat "$tmp/guest.tap"
