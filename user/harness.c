@@ -585,12 +585,43 @@ static int ramp(struct harness *h, struct bench_state *st, struct row_result *r,
 		if (ret)
 			return -1;
 	}
-	if (prev) {
+	if (prev) {	/* a first figure; linearity() takes it again from medians */
 		r->linearity = plan_linearity((double)prev, (double)*ticks,
 					      st->own_ticks ? 0 : h->overhead_ticks);
 		r->linearity_n = *n / 2;
 	}
 	return 0;
+}
+
+#define LINEARITY_HALF_SAMPLES 3
+
+/*
+ * lmbench's check, from medians: T(n) is the median of the row's samples
+ * (overhead off, baseline still in: the whole run() call), T(n/2) the median
+ * of a few samples of n/2 ops taken now, when the share still holds them.
+ * One preempted ramp sample would otherwise decide the figure.
+ */
+static void linearity(struct harness *h, struct bench_state *st, struct row_result *r,
+		      double left_s, double sample_s)
+{
+	uint64_t half = r->ops_per_sample / 2;
+	double t[LINEARITY_HALF_SAMPLES], overhead;
+	int ret;
+
+	if (half < 1 || left_s < LINEARITY_HALF_SAMPLES * sample_s / 2 || !r->nsamples)
+		return;
+	for (int i = 0; i < LINEARITY_HALF_SAMPLES; i++) {
+		uint64_t raw = ramp_sample(h, st, half, &ret);
+
+		if (ret)
+			return;
+		overhead = st->own_ticks ? 0 : r->overhead_ticks;
+		t[i] = (double)raw - overhead;
+	}
+	r->linearity = plan_linearity(median_of(t, LINEARITY_HALF_SAMPLES),
+				      median_of(r->samples, r->nsamples) * (double)r->ops_per_sample,
+				      0);
+	r->linearity_n = half;
 }
 
 /* The baseline's samples; its median per op is taken off every sample. Returns 0, 1, -1. */
@@ -745,6 +776,8 @@ static int run_timed(struct harness *h, struct bench_state *st, double share_s,
 	if ((size_t)got < reps)
 		return 1;
 	r->nsamples = reps;
+	linearity(h, st, r, share_s - (monotonic_s() - t_start) - (parts - 1) * reps * sample_s,
+		  sample_s);
 	if (b->run_baseline) {
 		switch (subtract_baseline(h, st, r)) {
 		case 1:

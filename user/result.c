@@ -105,8 +105,10 @@ static json_object *row_json(const struct run_report *rep, const struct row_resu
 		add(l, "n", json_object_new_int64((int64_t)r->linearity_n));
 		add(l, "ratio", num(r->linearity));
 		add(l, "note", json_object_new_string(
-			"T(2n) / (2 T(n)) of the ramp's last doubling, bracket overhead subtracted:"
-			" 1 when the cost per op does not depend on n (lmbench's check)"));
+			"T(2n) / (2 T(n)), n given: the median of the row's samples against the median"
+			" of 3 samples of n ops (the ramp's last doubling when the budget held none),"
+			" bracket overhead subtracted: 1 when the cost per op does not depend on n"
+			" (lmbench's check)"));
 		add(o, "linearity", l);
 	}
 	add(o, "ticks", summary_json(&r->ticks, 1, r->ticks.outliers));
