@@ -27,7 +27,7 @@
 
 /* bench.flags */
 #define BENCH_NEEDS_MODULE	(1u << 0) /* skipped when /dev/vmprobe is absent */
-#define BENCH_FORKS		(1u << 1) /* creates processes: counters inherit */
+#define BENCH_FORKS		(1u << 1) /* creates processes, switches tasks: no perf event open */
 #define BENCH_SLOW		(1u << 2) /* one op can take seconds under emulation */
 
 struct bench;
@@ -41,6 +41,13 @@ struct bench_state {
 	void *priv;		/* the benchmark's own data, set by setup */
 	char msg[BENCH_MSG_LEN];	/* why setup/run/verify failed, or a note */
 	double bytes_per_op;	/* set by a throughput benchmark: bytes one op moves */
+	/*
+	 * Set by a run() whose ops a helper process times itself (fork rows:
+	 * a small static parent, so the figure does not depend on vmprobe's
+	 * size): the TSC ticks of the n ops, less the helper's own bracket.
+	 * The harness takes it instead of its bracket around run(); 0: not set.
+	 */
+	uint64_t own_ticks;
 };
 
 /* Samples a self-timed benchmark produces (per-op TSC ticks, overhead already subtracted). */

@@ -23,10 +23,13 @@
 #include "harness.h"
 #include "progress.h"
 #include "kmodif.h"
+#include "plan.h"
 
 #define OVERHEAD_SAMPLES	4001
-#define GAPS_WINDOW_US		1000	/* the module's cap: one window = 1 ms irq-off */
-#define GAPS_WINDOWS		25
+#define CYCLE_RATIO_START_S	0.01	/* the busy spin at start-up */
+#define CYCLE_RATIO_ROW_S	0.001	/* and before each row: the core clock may have moved */
+#define TSC_DRIFT_CALIB_MS	200	/* the TSC frequency again at the end */
+#define QUIET_PERF_S		1.1	/* the kernel drops its perf switch hooks HZ after the last event */
 
 typedef int (*run_fn)(struct bench_state *st, uint64_t n);
 
@@ -36,16 +39,6 @@ double monotonic_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-const char *separation_method_name(enum separation_method m)
-{
-	switch (m) {
-	case SEP_PMU:	return "pmu";
-	case SEP_GAPS:	return "gaps";
-	case SEP_STEAL:	return "steal";
-	default:	return "none";
-	}
 }
 
 const char *row_status_name(enum row_status s)
@@ -191,52 +184,41 @@ static void measure_overhead(struct harness *h)
 	free(counts);
 }
 
-/* Core cycles per TSC tick in a busy spin (no halt, no syscall): the clock ratio. */
-static void measure_cycle_ratio(struct harness *h)
+/* The constant_tsc and nonstop_tsc flags of the first CPU in /proc/cpuinfo. */
+static void tsc_flags(struct harness *h)
 {
-	struct counter_set *set = h->cfg.counters;
-	int idx = set ? counters_find(set, "cycles") : -1;
-	struct counter_values cv;
-	uint64_t t0, t1, goal;
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char line[8192];
 
-	if (idx < 0 || set->ev[idx].fd < 0)
+	if (!f)
 		return;
-	goal = (uint64_t)(h->cfg.clock->hz * 0.01);
-	counters_reset(set);
-	counters_enable();
-	t0 = tsc_begin();
-	do
-		t1 = tsc_end();
-	while (t1 - t0 < goal);
-	counters_disable();
-	counters_read(set, &cv);
-	if (cv.valid[idx] && cv.value[idx] > 0)
-		h->pmu_cycles_per_tick = cv.value[idx] / (double)(t1 - t0);
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "flags", 5))
+			continue;
+		h->tsc_flags_known = true;
+		h->tsc_constant = strstr(line, " constant_tsc") != NULL;
+		h->tsc_nonstop = strstr(line, " nonstop_tsc") != NULL;
+		break;
+	}
+	fclose(f);
 }
 
-static void measure_gaps(struct harness *h, bool average)
+const char *harness_tsc_warning(const struct harness *h)
 {
-	struct vmprobe_gaps g;
-	double share, hz = h->cfg.clock->hz;
-
-	if (h->cfg.devfd < 0 || kmod_gaps(h->cfg.devfd, &g, GAPS_WINDOW_US, GAPS_WINDOWS, 0) ||
-	    !g.spin_ticks)
-		return;
-	share = (double)g.gap_ticks_total / (double)g.spin_ticks;
-	if (average && h->gaps.valid) {
-		h->gaps.stolen_share = (h->gaps.stolen_share + share) / 2;
-		h->gaps.gap_count += g.gap_count;
-		h->gaps.gap_max_ns = fmax(h->gaps.gap_max_ns, g.gap_ticks_max / hz * 1e9);
-	} else {
-		h->gaps.stolen_share = share;
-		h->gaps.gap_count = g.gap_count;
-		h->gaps.gap_max_ns = g.gap_ticks_max / hz * 1e9;
-	}
-	h->gaps.valid = true;
-	snprintf(h->gaps.note, sizeof(h->gaps.note),
-		 "module GAPS (%d x %d us spins) %s the run: %llu gaps > 1 us, longest %.1f us",
-		 GAPS_WINDOWS, GAPS_WINDOW_US, average ? "before and after" : "before",
-		 (unsigned long long)h->gaps.gap_count, h->gaps.gap_max_ns / 1e3);
+	if (!h->tsc_flags_known)
+		return NULL;
+	/* Emulators (QEMU TCG) set neither yet tick at a steady rate: the drift check tells. */
+	if (!h->tsc_constant && !h->tsc_nonstop)
+		return "the CPU claims neither constant_tsc nor nonstop_tsc: TSC ticks may follow"
+		       " the core clock and stop in idle states (tsc_hz_drift shows whether the rate"
+		       " held over this run)";
+	if (!h->tsc_constant)
+		return "the CPU lacks constant_tsc: TSC ticks may follow the core clock, not time"
+		       " (tsc_hz_drift shows whether the rate held over this run)";
+	if (!h->tsc_nonstop)
+		return "the CPU lacks nonstop_tsc: the TSC may stop in deep idle states"
+		       " (figures of rows that sleep may be short)";
+	return NULL;
 }
 
 int harness_init(struct harness *h, const struct harness_config *cfg)
@@ -244,6 +226,8 @@ int harness_init(struct harness *h, const struct harness_config *cfg)
 	memset(h, 0, sizeof(*h));
 	h->cfg = *cfg;
 	h->started_s = monotonic_s();
+	h->tsc_hz_drift = NAN;
+	h->schedstat_fd = open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
 	if (cfg->cpu >= 0) {
 		cpu_set_t set;
 
@@ -255,51 +239,40 @@ int harness_init(struct harness *h, const struct harness_config *cfg)
 			return -1;
 		}
 	}
+	tsc_flags(h);
+	if (harness_tsc_warning(h))	/* labelled in the result's clock too */
+		fprintf(stderr, "vmprobe: warning: %s\n", harness_tsc_warning(h));
 	if (cfg->counters)
 		counters_open(cfg->counters, false);
 	measure_overhead(h);
-	measure_cycle_ratio(h);
-	measure_gaps(h, false);
+	h->pmu_cycles_per_tick = separation_cycle_ratio(cfg->counters, cfg->clock->hz,
+							CYCLE_RATIO_START_S);
+	separation_gaps(&h->gaps, cfg->devfd, cfg->clock->hz, false);
 	return 0;
 }
 
 void harness_finish(struct harness *h, struct row_result *rows, size_t n)
 {
-	measure_gaps(h, true);
+	double hz_end;
+
+	separation_gaps(&h->gaps, h->cfg.devfd, h->cfg.clock->hz, true);
 	/* Rows that took the GAPS figure get the one measured around the whole run. */
 	for (size_t i = 0; h->gaps.valid && i < n; i++)
 		if (rows[i].status == ROW_OK && rows[i].sep.method == SEP_GAPS) {
 			rows[i].sep.outside_share = h->gaps.stolen_share;
-			snprintf(rows[i].sep.note, sizeof(rows[i].sep.note), "%s", h->gaps.note);
+			snprintf(rows[i].sep.note, sizeof(rows[i].sep.note),
+				 "background stolen time, one figure per run (not this row's own"
+				 " exits): %s", h->gaps.note);
 		}
-}
-
-/* Stolen seconds in /proc/stat: the pinned CPU's line, else the average over CPUs. */
-static double steal_seconds(int cpu)
-{
-	FILE *f = fopen("/proc/stat", "r");
-	char line[512], want[32];
-	double total = -1;
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN), hz = sysconf(_SC_CLK_TCK);
-
-	if (!f)
-		return -1;
-	if (cpu >= 0)
-		snprintf(want, sizeof(want), "cpu%d ", cpu);
-	else
-		snprintf(want, sizeof(want), "cpu ");
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long v[8];
-
-		if (strncmp(line, want, strlen(want)))
-			continue;
-		if (sscanf(line + strlen(want), "%llu %llu %llu %llu %llu %llu %llu %llu",
-			   &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) == 8)
-			total = (double)v[7] / hz / (cpu >= 0 ? 1 : (ncpu > 0 ? ncpu : 1));
-		break;
+	/* The frequency again, the same way as a calibration: a drifting TSC is seen. */
+	hz_end = tsc_calibrate(TSC_DRIFT_CALIB_MS);
+	if (hz_end > 0 && h->cfg.clock->hz > 0) {
+		h->tsc_hz_end = hz_end;
+		h->tsc_hz_drift = hz_end / h->cfg.clock->hz - 1;
 	}
-	fclose(f);
-	return total;
+	if (h->schedstat_fd >= 0)
+		close(h->schedstat_fd);
+	h->schedstat_fd = -1;
 }
 
 static void marker(struct harness *h, const char *what, const char *name)
@@ -336,7 +309,8 @@ static void add_counts(struct harness *h, struct row_result *r, const struct cou
 }
 
 struct run_totals {
-	double ticks;				/* raw ticks of the timed samples */
+	double ticks;				/* raw ticks of the counted samples */
+	double ops;				/* ops in the counted samples */
 	double counts[COUNTERS_MAX];		/* counts, empty-call counts subtracted */
 };
 
@@ -349,63 +323,110 @@ static long preemptions(void)
 }
 
 /*
- * Times fn: `reps` samples of n ops into per_op[]; returns how many were
- * taken (fewer when stopped) or -1 when fn failed. An empty call is timed
- * right before each sample, so the overhead subtracted is measured under
- * the same conditions as the row (*overhead gets it, per sample).
- *
- * With retake, a sample during which another task of this kernel
- * preempted us (an involuntary context switch) is taken again, up to 8 reps
- * times and until the deadline: on a shared machine that time belongs to
- * the other task, not to the op. (A VMM's own stolen time is invisible to
- * the guest's scheduler and stays in.) *retaken counts them.
+ * The scheduler's run_delay of this thread so far (ns runnable but not
+ * running), the second field of /proc/thread-self/schedstat; NAN unknown.
  */
-static long sample_loop(struct harness *h, run_fn fn, struct bench_state *st, uint64_t n,
-			size_t reps, double *per_op, struct row_result *r, struct run_totals *tot,
-			double *overhead, bool retake, double deadline, size_t *retaken)
+static double run_delay_ns(const struct harness *h)
+{
+	char buf[128];
+	unsigned long long exec_ns, delay_ns;
+	ssize_t len;
+
+	if (h->schedstat_fd < 0)
+		return NAN;
+	len = pread(h->schedstat_fd, buf, sizeof(buf) - 1, 0);
+	if (len <= 0)
+		return NAN;
+	buf[len] = '\0';
+	if (sscanf(buf, "%llu %llu", &exec_ns, &delay_ns) != 2)
+		return NAN;
+	return (double)delay_ns;
+}
+
+/* What one sample_loop() call does, and what it gives back. */
+struct sampling {
+	run_fn fn;
+	uint64_t n;			/* ops per sample */
+	size_t reps;			/* samples to take */
+	double *per_op;			/* out: reps per-op ticks, overhead subtracted */
+	struct sample_meta *meta;	/* out: reps, or NULL */
+	struct run_totals *tot;		/* NULL: not counted, nor added to the row's totals */
+	double overhead;		/* out: the empty call's ticks subtracted per sample */
+};
+
+static int row_fail(struct row_result *r, const char *what, const struct bench_state *st);
+
+/*
+ * Times s->fn: s->reps samples of s->n ops. Returns how many were taken
+ * (fewer when stopped) or -1 when fn failed. An empty call is timed right
+ * before each sample, so the overhead subtracted is measured under the same
+ * conditions as the row. Every sample is kept, with what disturbed it: a
+ * preempted sample holds real cost of the row as often as another task's
+ * (its own deferred kernel work, a wakeup it caused), and dropping it would
+ * bias the median down without a record. A run() that a helper times
+ * itself (st->own_ticks) gives its ticks instead of the bracket's, with
+ * no overhead to subtract.
+ */
+static long sample_loop(struct harness *h, struct bench_state *st, struct row_result *r,
+			struct sampling *s)
 {
 	struct counter_values cv;
-	double *empty = calloc(reps ? reps : 1, sizeof(*empty));
-	size_t kept = 0;
+	double *empty = calloc(s->reps ? s->reps : 1, sizeof(*empty));
+	bool own = false;
+	size_t k;
 	int ret;
 
-	*retaken = 0;
 	if (!empty) {
 		snprintf(st->msg, sizeof(st->msg), "out of memory");
 		return -1;
 	}
-	while (kept < reps) {
-		long before = retake ? preemptions() : 0;
+	for (k = 0; k < s->reps && !stopping(h); k++) {
+		long ivcsw0 = preemptions();
+		double delay0 = run_delay_ns(h);
+		int cpu0 = sched_getcpu();
 		uint64_t ticks;
-		double e;
 
-		if (stopping(h))
-			break;
-		e = (double)take_sample(h, null_run, st, 1, &ret, NULL);
-		ticks = take_sample(h, fn, st, n, &ret, tot ? &cv : NULL);
+		empty[k] = (double)take_sample(h, null_run, st, 1, &ret, NULL);
+		st->own_ticks = 0;
+		ticks = take_sample(h, s->fn, st, s->n, &ret, s->tot ? &cv : NULL);
 		if (ret) {
 			free(empty);
 			return -1;
 		}
-		/* Retake only while the samples still owed fit before the deadline. */
-		if (retake && preemptions() != before && *retaken < 8 * reps &&
-		    monotonic_s() + (reps - kept) * (ticks / h->cfg.clock->hz) < deadline) {
-			(*retaken)++;
-			continue;
+		if (st->own_ticks) {
+			ticks = st->own_ticks;
+			own = true;
 		}
-		empty[kept] = e;
-		per_op[kept] = (double)ticks;
-		if (tot) {
-			tot->ticks += (double)ticks;
-			add_counts(h, r, &cv, tot->counts);
+		if (s->meta) {
+			long ivcsw1 = preemptions();
+			int cpu1 = sched_getcpu();
+
+			s->meta[k].nivcsw = ivcsw0 >= 0 && ivcsw1 >= 0 ? ivcsw1 - ivcsw0 : -1;
+			s->meta[k].run_delay_ns = run_delay_ns(h) - delay0;
+			s->meta[k].migrated = cpu0 >= 0 && cpu1 >= 0 && cpu0 != cpu1;
 		}
-		kept++;
+		s->per_op[k] = (double)ticks;
+		if (s->tot) {
+			s->tot->ticks += (double)ticks;
+			s->tot->ops += (double)s->n;
+			add_counts(h, r, &cv, s->tot->counts);
+		}
 	}
-	*overhead = kept ? fenced_mean(empty, kept) : h->overhead_ticks;
-	for (size_t k = 0; k < kept; k++)
-		per_op[k] = (per_op[k] - *overhead) / (double)n;
+	s->overhead = own ? 0 : k ? fenced_mean(empty, k) : h->overhead_ticks;
+	for (size_t i = 0; i < k; i++)
+		s->per_op[i] = (s->per_op[i] - s->overhead) / (double)s->n;
 	free(empty);
-	return (long)kept;
+	return (long)k;
+}
+
+/* One sample of n ops for the ramp: its ticks (a helper's own if it timed them), 0 on failure. */
+static uint64_t ramp_sample(struct harness *h, struct bench_state *st, uint64_t n, int *ret)
+{
+	uint64_t ticks;
+
+	st->own_ticks = 0;
+	ticks = take_sample(h, st->bench->run, st, n, ret, NULL);
+	return st->own_ticks ? st->own_ticks : ticks;
 }
 
 static int row_fail(struct row_result *r, const char *what, const struct bench_state *st)
@@ -453,7 +474,10 @@ static int probe_in_child(struct harness *h, struct bench_state *st, double limi
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
 		close(pfd[0]);
+		st->own_ticks = 0;
 		rep.ticks = timed_call(st->bench->run, st, 1, &rep.ret);
+		if (st->own_ticks)
+			rep.ticks = st->own_ticks;
 		memcpy(rep.msg, st->msg, sizeof(rep.msg));
 		_exit(write(pfd[1], &rep, sizeof(rep)) == sizeof(rep) ? 0 : 1);
 	}
@@ -501,14 +525,180 @@ static int probe_in_child(struct harness *h, struct bench_state *st, double limi
 	return result;
 }
 
-/*
- * A row whose one op (with its baseline) does not fit the share several
- * times over may take up to h->stretch_s: room for the probe and three
- * repetitions, no more.
- */
-static double stretch_share(const struct harness *h, double share_s, double op_s)
+/* Disturbed samples and the undisturbed median, after the samples are final. */
+static void summarize_disturbance(struct harness *h, struct row_result *r)
 {
-	return fmax(share_s, fmin(h->stretch_s, 4.0 * op_s));
+	double *calm;
+	size_t c = 0;
+
+	r->disturbed = r->migrated = 0;
+	memset(&r->undisturbed, 0, sizeof(r->undisturbed));
+	if (!r->meta)
+		return;
+	calm = calloc(r->nsamples ? r->nsamples : 1, sizeof(*calm));
+	for (size_t i = 0; i < r->nsamples; i++) {
+		const struct sample_meta *m = &r->meta[i];
+		bool hit = m->nivcsw > 0 || m->run_delay_ns > 0 || m->migrated;
+
+		r->migrated += m->migrated;
+		if (hit)
+			r->disturbed++;
+		else if (calm)
+			calm[c++] = r->samples[i];
+	}
+	h->migrated_samples += r->migrated;
+	if (calm && c)
+		stats_summarize(calm, c, HARNESS_CI_LEVEL, &r->undisturbed);
+	free(calm);
+}
+
+/*
+ * Ramp: double n until one sample takes the goal (it warms up, too); the
+ * last doubling gives the linearity T(2n) / 2 T(n). *ticks gets the last
+ * sample's ticks. Returns 0, 1 stopped, -1 failed.
+ */
+static int ramp(struct harness *h, struct bench_state *st, struct row_result *r, double goal_s,
+		uint64_t *n, uint64_t *ticks)
+{
+	double hz = h->cfg.clock->hz;
+	uint64_t prev = 0;
+	bool confirmed = false;
+	int ret;
+
+	for (;;) {
+		enum plan_ramp step;
+
+		if (stopping(h))
+			return 1;
+		step = plan_ramp_step(*n, h->cfg.max_ops, *ticks / hz, goal_s, confirmed);
+		if (step == RAMP_DONE)
+			break;
+		if (step == RAMP_CONFIRM) {
+			uint64_t again = ramp_sample(h, st, *n, &ret);
+
+			if (ret)
+				return -1;
+			*ticks = again < *ticks ? again : *ticks;
+			confirmed = true;
+			continue;
+		}
+		prev = *ticks;
+		*n *= 2;
+		confirmed = false;
+		*ticks = ramp_sample(h, st, *n, &ret);
+		if (ret)
+			return -1;
+	}
+	if (prev) {	/* a first figure; linearity() takes it again from medians */
+		r->linearity = plan_linearity((double)prev, (double)*ticks,
+					      st->own_ticks ? 0 : h->overhead_ticks);
+		r->linearity_n = *n / 2;
+	}
+	return 0;
+}
+
+#define LINEARITY_HALF_SAMPLES 3
+
+/*
+ * lmbench's check, from medians: T(n) is the median of the row's samples
+ * (overhead off, baseline still in: the whole run() call), T(n/2) the median
+ * of a few samples of n/2 ops taken now, when the share still holds them.
+ * One preempted ramp sample would otherwise decide the figure.
+ */
+static void linearity(struct harness *h, struct bench_state *st, struct row_result *r,
+		      double left_s, double sample_s)
+{
+	uint64_t half = r->ops_per_sample / 2;
+	double t[LINEARITY_HALF_SAMPLES], overhead;
+	int ret;
+
+	if (half < 1 || left_s < LINEARITY_HALF_SAMPLES * sample_s / 2 || !r->nsamples)
+		return;
+	for (int i = 0; i < LINEARITY_HALF_SAMPLES; i++) {
+		uint64_t raw = ramp_sample(h, st, half, &ret);
+
+		if (ret)
+			return;
+		overhead = st->own_ticks ? 0 : r->overhead_ticks;
+		t[i] = (double)raw - overhead;
+	}
+	r->linearity = plan_linearity(median_of(t, LINEARITY_HALF_SAMPLES),
+				      median_of(r->samples, r->nsamples) * (double)r->ops_per_sample,
+				      0);
+	r->linearity_n = half;
+}
+
+/* The baseline's samples; its median per op is taken off every sample. Returns 0, 1, -1. */
+static int subtract_baseline(struct harness *h, struct bench_state *st, struct row_result *r)
+{
+	const struct bench *b = st->bench;
+	double hz = h->cfg.clock->hz, op_median;
+	double *base = calloc(r->nsamples, sizeof(double));
+	struct sampling s = { .fn = b->run_baseline, .n = r->ops_per_sample, .reps = r->nsamples,
+			      .per_op = base };
+	long got;
+
+	if (!base) {
+		snprintf(st->msg, sizeof(st->msg), "out of memory");
+		return -1;
+	}
+	got = sample_loop(h, st, r, &s);
+	if (got < 0 || (size_t)got < r->nsamples) {
+		free(base);
+		return got < 0 ? -1 : 1;
+	}
+	r->baseline_ticks_per_op = median_of(base, r->nsamples);
+	free(base);
+	/*
+	 * A baseline that costs as much as the whole op leaves no figure
+	 * to report: what is left is noise, and a negative "cost" would
+	 * read as a measurement. No figure, and the two medians as why.
+	 */
+	op_median = median_of(r->samples, r->nsamples);
+	if (op_median <= r->baseline_ticks_per_op) {
+		r->status = ROW_SKIPPED;
+		snprintf(r->reason, sizeof(r->reason),
+			 "no figure: the baseline (%.4g ns/op) costs as much as the op with it"
+			 " (%.4g ns/op), so the difference is noise here",
+			 r->baseline_ticks_per_op / hz * 1e9, op_median / hz * 1e9);
+		return 0;
+	}
+	for (size_t i = 0; i < r->nsamples; i++)
+		r->samples[i] -= r->baseline_ticks_per_op;
+	return 0;
+}
+
+/*
+ * A BENCH_SLOW row's probe of one op in a child. Returns 0 (ok, *one_op_s
+ * set), 1 stopped by a signal, 2 the row is done (skipped or failed).
+ */
+static int probe_slow(struct harness *h, struct bench_state *st, struct row_result *r,
+		      double share_s, int parts, double *one_op_s)
+{
+	double most_s = fmax(share_s, h->stretch_s);
+	double limit = plan_slow_limit(share_s, h->stretch_s, parts);
+
+	switch (probe_in_child(h, st, limit, one_op_s)) {
+	case 1:
+		r->status = ROW_SKIPPED;
+		snprintf(r->reason, sizeof(r->reason),
+			 "too slow for the time budget: one op took more than %.3g s"
+			 " (stopped; a third of the row's most of %.3g s)", limit, most_s);
+		return 2;
+	case 2:
+		return 1;
+	case -1:
+		row_fail(r, "run", st);
+		return 2;
+	}
+	if (*one_op_s > limit) {
+		r->status = ROW_SKIPPED;
+		snprintf(r->reason, sizeof(r->reason),
+			 "too slow for the time budget: one op took %.3g s"
+			 " (a third of the row's most of %.3g s)", *one_op_s, most_s);
+		return 2;
+	}
+	return 0;
 }
 
 /* The run() path; returns 1 when stopped by a signal. */
@@ -518,167 +708,90 @@ static int run_timed(struct harness *h, struct bench_state *st, double share_s,
 	const struct bench *b = st->bench;
 	double hz = h->cfg.clock->hz, t_start = monotonic_s();
 	int parts = b->run_baseline ? 2 : 1, ret;
-	size_t reps = (size_t)h->cfg.repetitions, fit;
-	double goal_s, one_op_s = 0, sample_s, left_s, deadline;
-	bool retake;
+	bool slow = b->flags & BENCH_SLOW;
+	size_t reps = (size_t)h->cfg.repetitions;
+	double goal_s, one_op_s = 0, sample_s;
+	struct plan_reps plan;
+	struct sampling s;
 	uint64_t n = 1, ticks;
 	long got;
 
-	/*
-	 * A slow row probes one op in a child, stopped at a third of the most
-	 * the row may take (room for the probe and two repetitions), so no
-	 * row costs more than that most.
-	 */
-	if (b->flags & BENCH_SLOW) {
-		double most_s = fmax(share_s, h->stretch_s);
-		double limit = most_s / (3.0 * parts);
-
-		switch (probe_in_child(h, st, limit, &one_op_s)) {
+	r->linearity = NAN;
+	if (slow) {
+		switch (probe_slow(h, st, r, share_s, parts, &one_op_s)) {
 		case 1:
+			return 1;
+		case 2:
+			return 0;
+		}
+		share_s = plan_stretch(share_s, h->stretch_s, one_op_s * parts);
+	}
+	goal_s = plan_goal(h->cfg.goal_s, share_s, reps, parts);
+	if (slow && one_op_s >= goal_s) {
+		/* One op already fills a sample: no probe or ramp here, n stays 1. */
+		sample_s = one_op_s;
+	} else {
+		/* Probe one op: a row that cannot fit once is not run at all. */
+		ticks = ramp_sample(h, st, 1, &ret);
+		if (ret)
+			return row_fail(r, "run", st);
+		one_op_s = ticks / hz;
+		share_s = plan_stretch(share_s, h->stretch_s, one_op_s * parts);
+		if (one_op_s * parts > share_s) {
 			r->status = ROW_SKIPPED;
 			snprintf(r->reason, sizeof(r->reason),
-				 "too slow for the time budget: one op took more than %.3g s"
-				 " (stopped; a third of the row's most of %.3g s)", limit, most_s);
+				 "too slow for the time budget: one op took %.3g s (share %.3g s)",
+				 one_op_s, share_s);
 			return 0;
-		case 2:
+		}
+		switch (ramp(h, st, r, goal_s, &n, &ticks)) {
+		case 1:
 			return 1;
 		case -1:
 			return row_fail(r, "run", st);
 		}
-		if (one_op_s > limit) {
-			r->status = ROW_SKIPPED;
-			snprintf(r->reason, sizeof(r->reason),
-				 "too slow for the time budget: one op took %.3g s"
-				 " (a third of the row's most of %.3g s)", one_op_s, most_s);
-			return 0;
-		}
-		share_s = stretch_share(h, share_s, one_op_s * parts);
+		sample_s = ticks / hz;
 	}
 
-	goal_s = fmin(h->cfg.goal_s, share_s / ((reps + 3.0) * parts));
-	if ((b->flags & BENCH_SLOW) && one_op_s >= goal_s) {
-		/* One op already fills a sample: no probe or ramp here, n stays 1. */
-		sample_s = one_op_s;
-		goto repetitions;
-	}
-
-	/* Probe one op: a row that cannot fit once is not run at all. */
-	ticks = take_sample(h, b->run, st, 1, &ret, NULL);
-	if (ret)
-		return row_fail(r, "run", st);
-	one_op_s = ticks / hz;
-	share_s = stretch_share(h, share_s, one_op_s * parts);
-	if (one_op_s * parts > share_s) {
-		r->status = ROW_SKIPPED;
-		snprintf(r->reason, sizeof(r->reason),
-			 "too slow for the time budget: one op took %.3g s (share %.3g s)",
-			 one_op_s, share_s);
-		return 0;
-	}
-
-	/* Ramp: double n until one sample takes the goal (it warms up, too). */
-	while (n < h->cfg.max_ops && !stopping(h)) {
-		if (ticks / hz >= goal_s) {
-			/* Confirm with a second sample: one preemption must not end the ramp. */
-			uint64_t again;
-
-			if (n == 1 || ticks / hz > 4 * goal_s)
-				break;
-			again = take_sample(h, b->run, st, n, &ret, NULL);
-			if (ret)
-				return row_fail(r, "run", st);
-			ticks = again < ticks ? again : ticks;
-			if (ticks / hz >= goal_s)
-				break;
-		}
-		n *= 2;
-		ticks = take_sample(h, b->run, st, n, &ret, NULL);
+	plan = plan_repetitions(reps, share_s - (monotonic_s() - t_start), sample_s, parts, n, slow);
+	if (plan.warmup) {
+		ramp_sample(h, st, n, &ret);
 		if (ret)
 			return row_fail(r, "run", st);
 	}
-	if (stopping(h))
-		return 1;
-	sample_s = ticks / hz;
-
-repetitions:
-	/* As many repetitions as the share still holds: 3 at least where one op allows. */
-	left_s = share_s - (monotonic_s() - t_start);
-	fit = left_s > 0 ? (size_t)(left_s / (sample_s * parts)) : 0;
-	if (!(b->flags & BENCH_SLOW) && fit > reps) {
-		/* One warm-up sample at the final n when there is room for it. */
-		take_sample(h, b->run, st, n, &ret, NULL);
-		if (ret)
-			return row_fail(r, "run", st);
-		fit--;
-	}
-	if (fit < reps) {
-		size_t floor_reps = reps < 3 ? reps : 3;
-		size_t cut = fit > floor_reps ? fit : (n > 1 ? floor_reps : (fit ? fit : 1));
-
+	if (plan.cut)
 		snprintf(r->reason, sizeof(r->reason),
-			 "repetitions cut from %zu to %zu by the time budget", reps, cut);
-		reps = cut;
-	}
+			 "repetitions cut from %zu to %zu by the time budget", reps, plan.reps);
+	reps = plan.reps;
 
-	/* Rows that switch tasks by design (BENCH_FORKS) are preempted by their partner. */
-	retake = !(b->flags & BENCH_FORKS);
-	/* Retakes of the row's samples leave the baseline its half of what is left. */
-	deadline = monotonic_s() + fmax(0, share_s - (monotonic_s() - t_start)) / parts;
 	r->samples = calloc(reps, sizeof(double));
-	if (!r->samples) {
+	r->meta = calloc(reps, sizeof(*r->meta));
+	if (!r->samples || !r->meta) {
 		snprintf(st->msg, sizeof(st->msg), "out of memory");
 		return row_fail(r, "harness", st);
 	}
 	r->ops_per_sample = n;
-	got = sample_loop(h, b->run, st, n, reps, r->samples, r, tot, &r->overhead_ticks, retake,
-			  deadline, &r->preempted_retaken);
+	s = (struct sampling){ .fn = b->run, .n = n, .reps = reps, .per_op = r->samples,
+			       .meta = r->meta, .tot = tot };
+	got = sample_loop(h, st, r, &s);
+	r->overhead_ticks = s.overhead;
 	if (got < 0)
 		return row_fail(r, "run", st);
 	if ((size_t)got < reps)
 		return 1;
 	r->nsamples = reps;
-
+	linearity(h, st, r, share_s - (monotonic_s() - t_start) - (parts - 1) * reps * sample_s,
+		  sample_s);
 	if (b->run_baseline) {
-		double *base = calloc(reps, sizeof(double)), base_overhead;
-		size_t base_retaken;
-
-		if (!base) {
-			snprintf(st->msg, sizeof(st->msg), "out of memory");
-			return row_fail(r, "harness", st);
-		}
-		got = sample_loop(h, b->run_baseline, st, n, reps, base, r, NULL, &base_overhead,
-				  retake, t_start + share_s, &base_retaken);
-		if (got < 0) {
-			free(base);
+		switch (subtract_baseline(h, st, r)) {
+		case 1:
+			return 1;
+		case -1:
 			return row_fail(r, "run_baseline", st);
 		}
-		if ((size_t)got < reps) {
-			free(base);
-			return 1;
-		}
-		r->baseline_ticks_per_op = median_of(base, reps);
-		free(base);
-		/*
-		 * A baseline that costs as much as the whole op leaves no figure
-		 * to report: what is left is noise, and a negative "cost" would
-		 * read as a measurement. No figure, and the two medians as why.
-		 */
-		double op_median = median_of(r->samples, reps);
-
-		if (op_median <= r->baseline_ticks_per_op) {
-			r->status = ROW_SKIPPED;
-			snprintf(r->reason, sizeof(r->reason),
-				 "no figure: the baseline (%.4g ns/op) costs as much as the op with it"
-				 " (%.4g ns/op), so the difference is noise here",
-				 r->baseline_ticks_per_op / hz * 1e9, op_median / hz * 1e9);
-			return 0;
-		}
-		for (size_t i = 0; i < reps; i++)
-			r->samples[i] -= r->baseline_ticks_per_op;
 	}
 	return 0;
 }
-
 /* The measure() path: the benchmark produces per-op samples itself. */
 static int run_self_timed(struct harness *h, struct bench_state *st, double share_s,
 			  struct row_result *r, struct run_totals *tot)
@@ -723,49 +836,58 @@ static int run_self_timed(struct harness *h, struct bench_state *st, double shar
 	r->overhead_ticks = out.overhead_ticks;
 	for (size_t i = 0; i < out.count; i++)
 		tot->ticks += out.ticks[i] * r->ops_per_sample;
+	tot->ops = (double)r->ops_per_sample * (double)out.count;
 	return 0;
 }
 
-double separation_pmu_share(double cycles, double ticks, double cycles_per_tick)
-{
-	double share;
-
-	if (!(ticks > 0) || !(cycles_per_tick > 0) || !(cycles >= 0))
-		return NAN;
-	share = 1 - cycles / (ticks * cycles_per_tick);
-	/* Inherited counts of helper tasks can exceed one CPU's ticks: nothing outside then. */
-	return share < 0 ? 0 : share > 1 ? 1 : share;
-}
-
+/* The row's separation from its totals (see separation.h). */
 static void separate(struct harness *h, struct row_result *r, const struct run_totals *tot,
 		     double steal_s)
 {
 	struct counter_set *set = h->cfg.counters;
 	int cyc = set ? counters_find(set, "cycles") : -1;
-	struct separation *s = &r->sep;
+	int task = set ? counters_find(set, "perf::TASK-CLOCK") : -1;
+	double all = tot->ops;
+	struct separation_inputs in = {
+		.cycles = -1, .task_clock_ns = -1, .ticks = tot->ticks, .hz = h->cfg.clock->hz,
+		.cycles_per_tick = r->cycles_per_tick, .gaps = &h->gaps, .steal_s = steal_s,
+		.elapsed_s = r->elapsed_s, .clk_tck = sysconf(_SC_CLK_TCK),
+	};
 
-	s->outside_share = NAN;
-	if (cyc >= 0 && r->counter_valid[cyc] && h->pmu_cycles_per_tick > 0 && tot->ticks > 0) {
-		double cycles = r->counter_per_op[cyc] * r->ops_per_sample * r->nsamples;
+	if (cyc >= 0 && r->counter_valid[cyc])
+		in.cycles = r->counter_per_op[cyc] * all;
+	if (task >= 0 && r->counter_valid[task])
+		in.task_clock_ns = r->counter_per_op[task] * all;
+	separation_compute(&r->sep, &in);
+}
+/*
+ * A row that switches tasks (BENCH_FORKS) runs with no perf event open: a
+ * per-task event anywhere turns on the kernel's perf hooks at every context
+ * switch of every task, and the kernel turns them off only about a second
+ * (HZ) after the last such event is closed. Here ctxsw-1cpu took 5.5 us with
+ * the counters open (even disabled, even closed less than a second before)
+ * against 4.4 us in a plain loop and in the harness without counters. So
+ * such a row has no counter figures, and it waits until QUIET_PERF_S after
+ * the counters were closed (once for a run of such rows in a row, as the
+ * table orders them). Children never inherit counters either: a child
+ * holding copies pays for them at every fork, exit and switch (fork-exit-wait
+ * in QEMU TCG: 80-98 ms with the 3 default software events inherited,
+ * 8-10 ms in a plain loop).
+ */
+static void quiet_perf(struct harness *h)
+{
+	double left;
 
-		s->method = SEP_PMU;
-		s->outside_share = separation_pmu_share(cycles, tot->ticks, h->pmu_cycles_per_tick);
-		snprintf(s->note, sizeof(s->note),
-			 "1 - unhalted cycles / (TSC ticks x %.3f cycles per tick in a busy spin);"
-			 " a task that sleeps counts as outside", h->pmu_cycles_per_tick);
-	} else if (h->gaps.valid) {
-		s->method = SEP_GAPS;
-		s->outside_share = h->gaps.stolen_share;
-		snprintf(s->note, sizeof(s->note), "%s", h->gaps.note);
-	} else if (steal_s >= 0 && r->elapsed_s > 0) {
-		s->method = SEP_STEAL;
-		s->outside_share = steal_s / r->elapsed_s;
-		snprintf(s->note, sizeof(s->note),
-			 "/proc/stat steal over the row (%ld Hz ticks; 0 where the VMM reports none)",
-			 sysconf(_SC_CLK_TCK));
-	} else {
-		s->method = SEP_NONE;
-		snprintf(s->note, sizeof(s->note), "no PMU, no module, no /proc/stat steal");
+	if (counters_any_open(h->cfg.counters)) {
+		counters_close(h->cfg.counters);
+		h->counters_closed_s = monotonic_s();
+	}
+	left = h->counters_closed_s + QUIET_PERF_S - monotonic_s();
+	if (left > 0 && !stopping(h)) {
+		struct timespec ts = { (time_t)left, (long)((left - (time_t)left) * 1e9) };
+
+		while (nanosleep(&ts, &ts) && errno == EINTR && !stopping(h))
+			;
 	}
 }
 
@@ -777,7 +899,7 @@ int harness_run_row(struct harness *h, const struct bench_row *row, double share
 				  .cpu = h->cfg.cpu };
 	struct run_totals tot = { 0 };
 	struct counter_set *set = h->cfg.counters;
-	double t0 = monotonic_s(), steal0 = steal_seconds(h->cfg.cpu), steal1;
+	double t0 = monotonic_s(), steal0 = separation_steal_seconds(h->cfg.cpu), steal1;
 	char why[BENCH_MSG_LEN] = "";
 	int stopped = 0;
 
@@ -787,6 +909,7 @@ int harness_run_row(struct harness *h, const struct bench_row *row, double share
 	r->size = row->size;
 	r->overhead_ticks = h->overhead_ticks;
 	h->ops_run = 0;
+	r->linearity = NAN;
 
 	if ((b->flags & BENCH_NEEDS_MODULE) && h->cfg.devfd < 0) {
 		r->status = ROW_SKIPPED;
@@ -804,8 +927,12 @@ int harness_run_row(struct harness *h, const struct bench_row *row, double share
 		snprintf(r->reason, sizeof(r->reason), "benchmark has neither run nor measure");
 		return 0;
 	}
-	if (set)
-		counters_open(set, b->flags & BENCH_FORKS);
+	if (set && (b->flags & BENCH_FORKS)) {
+		quiet_perf(h);
+	} else if (set) {
+		counters_open(set, false);
+		r->cycles_per_tick = separation_cycle_ratio(set, h->cfg.clock->hz, CYCLE_RATIO_ROW_S);
+	}
 	if (b->setup && b->setup(&st)) {
 		row_fail(r, "setup", &st);
 		goto out;
@@ -826,11 +953,11 @@ int harness_run_row(struct harness *h, const struct bench_row *row, double share
 		goto teardown;
 	}
 	r->repetitions = r->nsamples;
+	summarize_disturbance(h, r);
 	r->bytes_per_op = st.bytes_per_op;
 	for (size_t e = 0; set && e < set->n; e++)
 		if (r->counter_valid[e])
-			r->counter_per_op[e] = tot.counts[e] /
-				((double)r->ops_per_sample * (double)r->nsamples);
+			r->counter_per_op[e] = tot.counts[e] / tot.ops;
 	if (st.msg[0] && !r->reason[0])
 		snprintf(r->reason, sizeof(r->reason), "%s", st.msg);
 teardown:
@@ -839,7 +966,7 @@ teardown:
 out:
 	r->elapsed_s = monotonic_s() - t0;
 	r->ops_run = h->ops_run;
-	steal1 = steal_seconds(h->cfg.cpu);
+	steal1 = separation_steal_seconds(h->cfg.cpu);
 	if (r->status == ROW_OK && !stopped)
 		separate(h, r, &tot, steal0 >= 0 && steal1 >= 0 ? steal1 - steal0 : -1);
 	return stopped ? 1 : 0;
@@ -852,15 +979,8 @@ int harness_run_rows(struct harness *h, const struct bench_row *rows, size_t n,
 
 	*done = 0;
 	for (size_t i = 0; i < n; i++) {
-		double left = fmax(h->cfg.time_budget_s - (monotonic_s() - h->started_s), 0);
-		/*
-		 * Each row gets an even share of what is left. One whose single op
-		 * outgrows it (bubblesort of 100000) may stretch to a few ops'
-		 * worth, as long as every later row keeps a reserve of a quarter of
-		 * an even share: the time fast rows before it left unused.
-		 */
-		double reserve = h->cfg.time_budget_s / (4.0 * (double)n);
-		double share = left / (double)(n - i);
+		struct plan_share p = plan_row_share(h->cfg.time_budget_s,
+						     monotonic_s() - h->started_s, n, i);
 		struct row_result *r = &results[i];
 		int stopped;
 
@@ -870,8 +990,8 @@ int harness_run_rows(struct harness *h, const struct bench_row *rows, size_t n,
 		marker(h, "begin", rows[i].name);
 		if (h->cfg.progress)
 			progress_row_begin(i, n, rows[i].name);
-		h->stretch_s = fmax(share, left - (double)(n - i - 1) * reserve);
-		stopped = harness_run_row(h, &rows[i], share, r);
+		h->stretch_s = p.stretch_s;
+		stopped = harness_run_row(h, &rows[i], p.share_s, r);
 		h->stretch_s = 0;
 		if (stopped) {
 			/*
@@ -902,6 +1022,8 @@ int harness_run_rows(struct harness *h, const struct bench_row *rows, size_t n,
 void row_result_free(struct row_result *r)
 {
 	free(r->samples);
+	free(r->meta);
 	r->samples = NULL;
+	r->meta = NULL;
 	r->nsamples = 0;
 }

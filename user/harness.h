@@ -3,7 +3,15 @@
  * The timing loop (see bench.h): warm-up, n doubled until one run(n) takes
  * the time goal, repetitions, the bracket's own overhead subtracted, the
  * run_baseline subtracted, verify; counters and stolen time alongside.
- * The time budget of the whole run is shared out over the rows.
+ * The time budget of the whole run is shared out over the rows (the rules:
+ * plan.h); the separation methods are in separation.h.
+ *
+ * Every sample is kept (no retakes): each carries the involuntary context
+ * switches (nivcsw) and the scheduler's run_delay
+ * (/proc/thread-self/schedstat) it saw, and whether the thread was on
+ * another CPU at its end than at its start. The headline is the median of
+ * all samples; the "undisturbed" median (samples with none of the three)
+ * sits beside it, labelled.
  */
 #ifndef VMPROBE_HARNESS_H
 #define VMPROBE_HARNESS_H
@@ -15,6 +23,7 @@
 #include "bench.h"
 #include "counters.h"
 #include "options.h"
+#include "separation.h"
 #include "stats.h"
 #include "tsc.h"
 
@@ -25,23 +34,6 @@
 #define HARNESS_REASON_LEN	320
 
 enum row_status { ROW_OK, ROW_SKIPPED, ROW_FAILED };
-
-enum separation_method { SEP_NONE, SEP_PMU, SEP_GAPS, SEP_STEAL };
-
-struct separation {
-	enum separation_method method;
-	double outside_share;		/* share of the time the guest did not run; NAN if none */
-	char note[200];
-};
-
-/* Stolen time seen by the module's GAPS detector, measured around the run. */
-struct gaps_estimate {
-	bool valid;
-	double stolen_share;		/* gap ticks / spun ticks */
-	uint64_t gap_count;
-	double gap_max_ns;
-	char note[160];
-};
 
 struct harness_config {
 	double time_budget_s;
@@ -62,12 +54,27 @@ struct harness {
 	double overhead_ticks;		/* mean of an empty timed call (inside Tukey's fences) */
 	double tsc_step_ticks;		/* the TSC's granularity as read here */
 	double overhead_counts[COUNTERS_MAX];	/* counter counts of an empty call */
-	double pmu_cycles_per_tick;	/* core cycles per TSC tick in a busy spin; 0 unknown */
+	double pmu_cycles_per_tick;	/* core cycles per TSC tick in a busy spin at start; 0 unknown */
+	int schedstat_fd;		/* /proc/thread-self/schedstat or -1 */
 	struct gaps_estimate gaps;
 	double started_s;		/* CLOCK_MONOTONIC at harness_init */
 	double stretch_s;		/* what a row whose one op outgrows its share may take; 0 none */
 	unsigned marker_seq;
 	uint64_t ops_run;		/* ops of the current row's run(), every call counted */
+	/* Clock honesty: the TSC must be a steady clock for ticks to be time. */
+	bool tsc_flags_known;		/* /proc/cpuinfo had a flags line (x86) */
+	bool tsc_constant, tsc_nonstop;	/* its constant_tsc, nonstop_tsc */
+	double tsc_hz_end;		/* calibrated again at the end of the run; 0 not done */
+	double tsc_hz_drift;		/* tsc_hz_end / clock hz - 1; NAN not done */
+	size_t migrated_samples;	/* over the run */
+	double counters_closed_s;	/* CLOCK_MONOTONIC when the counters were last closed */
+};
+
+/* One sample's disturbances, kept beside its time. */
+struct sample_meta {
+	long nivcsw;			/* involuntary context switches; -1 unknown */
+	double run_delay_ns;		/* time runnable but waiting for the CPU; NAN unknown */
+	bool migrated;			/* on another CPU at the end than at the start */
 };
 
 struct row_result {
@@ -80,10 +87,16 @@ struct row_result {
 	size_t repetitions;
 	double overhead_ticks;		/* per sample */
 	double baseline_ticks_per_op;
-	size_t preempted_retaken;	/* samples taken again: another task preempted them */
-	double *samples;		/* per op, overhead (and baseline) subtracted */
+	double *samples;		/* per op, overhead (and baseline) subtracted: all of them */
+	struct sample_meta *meta;	/* per sample, NULL for self-timed rows */
 	size_t nsamples;
-	struct summary ticks;
+	struct summary ticks;		/* of all samples: the headline */
+	size_t disturbed;		/* samples with nivcsw, run_delay or a migration */
+	size_t migrated;		/* samples that ended on another CPU */
+	struct summary undisturbed;	/* of the other samples; n 0 when none */
+	double linearity;		/* T(2n) / 2 T(n) at the last ramp step; NAN none */
+	uint64_t linearity_n;		/* the n of T(n) there */
+	double cycles_per_tick;		/* the clock ratio before this row (PMU); 0 unknown */
 	double bytes_per_op;
 	double counter_per_op[COUNTERS_MAX];
 	double counter_scaling[COUNTERS_MAX];
@@ -115,19 +128,17 @@ int harness_run_row(struct harness *h, const struct bench_row *row, double share
 int harness_run_rows(struct harness *h, const struct bench_row *rows, size_t n,
 		     struct row_result *results, size_t *done);
 
-/* GAPS again at the end of a run, averaged into h->gaps and given to the rows using it. */
+/*
+ * GAPS again at the end of a run, averaged into h->gaps and given to the
+ * rows using it; the TSC frequency calibrated again (drift recorded).
+ */
 void harness_finish(struct harness *h, struct row_result *rows, size_t n);
+
+/* harness_init's clock-honesty check: a TSC without constant_tsc or nonstop_tsc is no clock. */
+const char *harness_tsc_warning(const struct harness *h);
 
 void row_result_free(struct row_result *r);
 
-/*
- * The share of TSC time the guest did not run, from the PMU: 1 - guest
- * unhalted cycles / (TSC ticks x core cycles per TSC tick), in [0, 1];
- * NAN when the inputs cannot give one.
- */
-double separation_pmu_share(double cycles, double ticks, double cycles_per_tick);
-
-const char *separation_method_name(enum separation_method m);
 const char *row_status_name(enum row_status s);
 
 double monotonic_s(void);

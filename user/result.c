@@ -76,11 +76,44 @@ static json_object *row_json(const struct run_report *rep, const struct row_resu
 		add(o, "ops_run", json_object_new_int64((int64_t)r->ops_run));
 	add(o, "overhead_ticks", num(r->overhead_ticks));
 	add(o, "baseline_ticks_per_op", num(r->baseline_ticks_per_op));
-	add(o, "preempted_samples_retaken", json_object_new_int64((int64_t)r->preempted_retaken));
 	samples = json_object_new_array();
 	for (size_t i = 0; i < r->nsamples; i++)
 		json_object_array_add(samples, num(r->samples[i]));
 	add(o, "samples_ticks", samples);
+	if (r->meta) {
+		json_object *iv = json_object_new_array(), *rd = json_object_new_array();
+		json_object *mg = json_object_new_array(), *u = json_object_new_object();
+
+		for (size_t i = 0; i < r->nsamples; i++) {
+			json_object_array_add(iv, json_object_new_int64(r->meta[i].nivcsw));
+			json_object_array_add(rd, num(r->meta[i].run_delay_ns));
+			json_object_array_add(mg, json_object_new_boolean(r->meta[i].migrated));
+		}
+		add(o, "samples_nivcsw", iv);
+		add(o, "samples_run_delay_ns", rd);
+		add(o, "samples_migrated", mg);
+		add(o, "disturbed_samples", json_object_new_int64((int64_t)r->disturbed));
+		add(o, "migrated_samples", json_object_new_int64((int64_t)r->migrated));
+		add(u, "label", json_object_new_string(
+			"median of the samples without an involuntary context switch, run_delay or"
+			" migration; the headline is the median of all samples"));
+		add(u, "count", json_object_new_int64((int64_t)r->undisturbed.n));
+		add(u, "median_ticks", num(r->undisturbed.n ? r->undisturbed.median : NAN));
+		add(u, "median_ns", num(r->undisturbed.n ? r->undisturbed.median * ns_per_tick : NAN));
+		add(o, "undisturbed", u);
+	}
+	if (isfinite(r->linearity)) {
+		json_object *l = json_object_new_object();
+
+		add(l, "n", json_object_new_int64((int64_t)r->linearity_n));
+		add(l, "ratio", num(r->linearity));
+		add(l, "note", json_object_new_string(
+			"T(2n) / (2 T(n)), n given: the median of the row's samples against the median"
+			" of 3 samples of n ops (the ramp's last doubling when the budget held none),"
+			" bracket overhead subtracted: 1 when the cost per op does not depend on n"
+			" (lmbench's check)"));
+		add(o, "linearity", l);
+	}
 	add(o, "ticks", summary_json(&r->ticks, 1, r->ticks.outliers));
 	add(o, "ns", summary_json(&r->ticks, ns_per_tick, r->ticks.outliers));
 	if (r->bytes_per_op > 0 && r->ticks.median > 0) {
@@ -111,6 +144,8 @@ static json_object *row_json(const struct run_report *rep, const struct row_resu
 
 		add(s, "method", json_object_new_string(separation_method_name(r->sep.method)));
 		add(s, "outside_share", num(r->sep.outside_share));
+		if (r->sep.method == SEP_PMU)
+			add(s, "cycles_per_tick", num(r->sep.cycles_per_tick));
 		add(s, "note", json_object_new_string(r->sep.note));
 		add(o, "separation", s);
 	}
@@ -152,6 +187,19 @@ json_object *result_json(const struct run_report *rep)
 	add(clock, "tsc_hz", num(rep->clock->hz));
 	add(clock, "tsc_hz_source", json_object_new_string(tsc_hz_source_name(rep->clock->source)));
 	add(clock, "tsc_hz_detail", json_object_new_string(rep->clock->detail));
+	if (rep->harness) {
+		const struct harness *h = rep->harness;
+		const char *warn = harness_tsc_warning(h);
+
+		if (h->tsc_flags_known) {
+			add(clock, "constant_tsc", json_object_new_boolean(h->tsc_constant));
+			add(clock, "nonstop_tsc", json_object_new_boolean(h->tsc_nonstop));
+		}
+		if (warn)
+			add(clock, "tsc_warning", json_object_new_string(warn));
+		add(clock, "tsc_hz_end", num(h->tsc_hz_end > 0 ? h->tsc_hz_end : NAN));
+		add(clock, "tsc_hz_drift", num(h->tsc_hz_drift));
+	}
 	add(o, "clock", clock);
 
 	add(op, "time_budget_s", num(opts->time_budget_s));
@@ -189,6 +237,8 @@ json_object *result_json(const struct run_report *rep)
 		add(m, "tsc_step_ticks", num(rep->harness->tsc_step_ticks));
 		add(m, "rdtscp", json_object_new_boolean(tsc_have_rdtscp));
 		add(m, "pmu_cycles_per_tick", num(rep->harness->pmu_cycles_per_tick));
+		add(m, "migrated_samples", json_object_new_int64(
+			(int64_t)rep->harness->migrated_samples));
 		if (rep->harness->gaps.valid) {
 			add(m, "gaps_stolen_share", num(rep->harness->gaps.stolen_share));
 			add(m, "gaps_note", json_object_new_string(rep->harness->gaps.note));

@@ -311,6 +311,7 @@ static int read_bench(struct json_object *obj, size_t index, struct rio_bench *b
 	struct json_object *sep;
 
 	b->outside_share = b->host_wall_ns = b->elapsed_ns = NAN;
+	b->disturbed_samples = b->undisturbed_median_ticks = b->linearity = NAN;
 	if (!json_object_is_type(obj, json_type_object))
 		return fail(err, errlen, path, "benchmarks[%zu] must be an object", index);
 	snprintf(where, sizeof(where), "benchmarks[%zu]", index);
@@ -352,8 +353,21 @@ static int read_bench(struct json_object *obj, size_t index, struct rio_bench *b
 			return -1;
 	}
 	if (opt_number(obj, "host_wall_ns", where, &b->host_wall_ns, path, err, errlen) ||
-	    opt_number(obj, "elapsed_ns", where, &b->elapsed_ns, path, err, errlen))
+	    opt_number(obj, "elapsed_ns", where, &b->elapsed_ns, path, err, errlen) ||
+	    opt_number(obj, "disturbed_samples", where, &b->disturbed_samples, path, err, errlen))
 		return -1;
+	{
+		struct json_object *u = get_key(obj, "undisturbed"), *l = get_key(obj, "linearity");
+		char inner[200];
+
+		snprintf(inner, sizeof(inner), "%s.undisturbed", where);
+		if (u && opt_number(u, "median_ticks", inner, &b->undisturbed_median_ticks, path,
+				    err, errlen))
+			return -1;
+		snprintf(inner, sizeof(inner), "%s.linearity", where);
+		if (l && opt_number(l, "ratio", inner, &b->linearity, path, err, errlen))
+			return -1;
+	}
 	if (isnan(b->elapsed_ns)) {
 		/* The writer gives the row's monotonic time in seconds. */
 		double seconds;

@@ -66,6 +66,10 @@ struct rio_bench {
 	double elapsed_ns;		/* the guest's own elapsed time for the row ("elapsed_ns",
 					   else "elapsed_s" x 1e9); NAN if absent */
 	struct rio_exits exits;
+	/* Format additions of issue 13; NAN when the file is older or gives none. */
+	double disturbed_samples;	/* samples with nivcsw, run_delay or a migration */
+	double undisturbed_median_ticks;	/* "undisturbed.median_ticks" */
+	double linearity;		/* "linearity.ratio": T(2n) / 2 T(n) */
 };
 
 struct rio_host_clock {

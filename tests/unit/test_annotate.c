@@ -181,7 +181,7 @@ static void annotates_and_judges_the_clock(void **state)
 	assert_true(fabs(get_num(hc, "ratio") - 1.5) < 1e-9);
 	assert_true(json_object_object_get_ex(hc, "virtual_time", &v));
 	assert_true(json_object_get_boolean(v));
-	assert_true(get_num(hc, "tolerance_pct") == 10);
+	assert_true(get_num(hc, "tolerance_pct") == ANNOTATE_DEFAULT_TOLERANCE_PCT);
 	assert_true(json_object_object_get_ex(root, "benchmarks", &benches));
 	assert_true(get_num(json_object_array_get_idx(benches, 0), "host_wall_ns") == 1.5e8);
 	assert_true(get_num(json_object_array_get_idx(benches, 1), "host_wall_ns") == 3e8);

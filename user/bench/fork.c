@@ -4,14 +4,22 @@
  *   fork-exit-wait  fork a child that _exits at once, wait for it
  *   fork-exec       fork a child that execs vmprobe-noop (static, returns 0),
  *                   wait for it: adds loading an ELF image to the above
- * Both copy this process's page tables, so the figure depends on vmprobe's
- * own size; under shadow paging that copy is what costs. One op = one
- * child created and reaped; a child that does not exit 0 fails the run.
+ * fork copies the parent's page tables, so the parent's size is part of
+ * the figure (vmprobe, dynamic with json-c and libpfm4, made fork-exit-wait
+ * about twice a plain loop's). The forks are therefore done and timed by
+ * vmprobe-forker, a small static parent started with fork + execve (see
+ * user/tools/vmprobe-forker.c); its size (VmRSS, VmSize, VmPTE) is the
+ * row's note. Without it (unit tests from build/tests/) vmprobe forks
+ * itself and the note says so. One op = one child created and reaped; a
+ * child that does not exit 0 fails the run.
  *
- * vmprobe-noop is looked up next to /proc/self/exe, or taken from the
- * VMPROBE_NOOP environment variable (the unit tests run from build/tests/).
+ * vmprobe-noop and vmprobe-forker are looked up next to /proc/self/exe, or
+ * taken from VMPROBE_NOOP and VMPROBE_FORKER.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,10 +29,18 @@
 
 #include "common.h"
 #include "util.h"
+#include "forker.h"
 
 extern char **environ;
 
 static char noop_path[PATH_MAX];
+
+/* The running forker of the current row. */
+struct forker {
+	pid_t pid;
+	int to, from;		/* its stdin, its stdout */
+};
+static struct forker forker = { -1, -1, -1 };
 
 /* Finds vmprobe-noop; 0 and noop_path set, or -1 and why[] set. */
 static int find_noop(char *why, size_t whylen)
@@ -67,9 +83,13 @@ static int fork_exec_valid(const struct bench_state *st, char *why, size_t whyle
 	return find_noop(why, whylen) == 0;
 }
 
+static int forker_start(struct bench_state *st, int exec);
+
 static int fork_exec_setup(struct bench_state *st)
 {
-	return find_noop(st->msg, sizeof(st->msg)) == 0 ? 0 : -1;
+	if (find_noop(st->msg, sizeof(st->msg)) != 0)
+		return -1;
+	return forker_start(st, 1) < 0 ? -1 : 0;
 }
 
 /* Waits for `child`; 0 if it exited with status 0. */
@@ -89,8 +109,158 @@ static int reap(struct bench_state *st, pid_t child)
 	return bench_fail(st, "child killed by signal %d", WTERMSIG(status));
 }
 
+
+/* Finds vmprobe-forker: VMPROBE_FORKER, else next to /proc/self/exe; 0 and path set, or -1. */
+static int find_forker(char *path, size_t len)
+{
+	const char *env = getenv("VMPROBE_FORKER");
+	char self[PATH_MAX];
+	ssize_t n;
+	char *slash;
+
+	if (env && *env) {
+		snprintf(path, len, "%s", env);
+		return access(path, X_OK);
+	}
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n < 0)
+		return -1;
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	if (slash)
+		slash[1] = '\0';
+	if ((size_t)snprintf(path, len, "%svmprobe-forker", slash ? self : "") >= len)
+		return -1;
+	return access(path, X_OK);
+}
+
+static int io_full(int fd, void *buf, size_t len, int writing)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t r = writing ? write(fd, (char *)buf + done, len - done)
+				    : read(fd, (char *)buf + done, len - done);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		done += (size_t)r;
+	}
+	return 0;
+}
+
+static void forker_stop(void)
+{
+	if (forker.to >= 0)
+		close(forker.to);	/* EOF: it exits */
+	if (forker.from >= 0)
+		close(forker.from);
+	forker.to = forker.from = -1;
+	if (forker.pid > 0) {
+		int status;
+		pid_t r;
+
+		while ((r = waitpid(forker.pid, &status, 0)) < 0 && errno == EINTR)
+			;
+		if (r != forker.pid)
+			bench_kill_child(&forker.pid);
+	}
+	forker.pid = -1;
+}
+
+/*
+ * Starts vmprobe-forker (exec: with noop_path to exec). 1 when there is
+ * none (the row forks in process), 0 started (note in st->msg), -1 failed.
+ */
+static int forker_start(struct bench_state *st, int exec)
+{
+	char path[PATH_MAX];
+	int in[2], out[2];
+	struct forker_hello hello;
+
+	if (find_forker(path, sizeof(path)) != 0) {
+		snprintf(st->msg, sizeof(st->msg),
+			 "vmprobe-forker not found: forks done by vmprobe itself, so its size"
+			 " is in the figure");
+		return 1;
+	}
+	if (pipe2(in, O_CLOEXEC))
+		return bench_fail_errno(st, "pipe");
+	if (pipe2(out, O_CLOEXEC)) {
+		close(in[0]);
+		close(in[1]);
+		return bench_fail_errno(st, "pipe");
+	}
+	fflush(NULL);
+	forker.pid = fork();
+	if (forker.pid < 0) {
+		close(in[0]), close(in[1]), close(out[0]), close(out[1]);
+		return bench_fail_errno(st, "fork");
+	}
+	if (forker.pid == 0) {
+		char *const argv[] = { path, exec ? noop_path : NULL, NULL };
+		char *const envp[] = { NULL };
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (dup2(in[0], 0) < 0 || dup2(out[1], 1) < 0)
+			_exit(126);
+		execve(path, argv, envp);
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	forker.to = in[1];
+	forker.from = out[0];
+	if (io_full(forker.from, &hello, sizeof(hello), 0) || hello.magic != FORKER_MAGIC) {
+		forker_stop();
+		return bench_fail(st, "%s did not start", path);
+	}
+	snprintf(st->msg, sizeof(st->msg),
+		 "forks done and timed by vmprobe-forker, a static parent of VmRSS %llu kB,"
+		 " VmSize %llu kB, VmPTE %llu kB (what fork copies)",
+		 (unsigned long long)hello.rss_kb, (unsigned long long)hello.vmsize_kb,
+		 (unsigned long long)hello.pte_kb);
+	return 0;
+}
+
+/* n forks in the forker; st->own_ticks gets its timing. 0 or -1. */
+static int forker_run(struct bench_state *st, uint64_t n, int exec)
+{
+	struct forker_request q = { .n = n, .exec = (uint32_t)exec };
+	struct forker_reply rep;
+	struct sigaction old;
+	int bad;
+
+	if (bench_ignore_sigpipe(&old) != 0)
+		return bench_fail_errno(st, "ignore SIGPIPE");
+	bad = io_full(forker.to, &q, sizeof(q), 1) || io_full(forker.from, &rep, sizeof(rep), 0);
+	bench_restore_sigpipe(&old);
+	if (bad)
+		return bench_fail(st, "vmprobe-forker stopped answering");
+	if (rep.status) {
+		rep.msg[sizeof(rep.msg) - 1] = '\0';
+		return bench_fail(st, "%s", rep.msg);
+	}
+	st->own_ticks = rep.ticks ? rep.ticks : 1;
+	return 0;
+}
+
+static int fork_exit_wait_setup(struct bench_state *st)
+{
+	return forker_start(st, 0) < 0 ? -1 : 0;
+}
+
+static void fork_teardown(struct bench_state *st)
+{
+	forker_stop();
+}
+
 static int fork_exit_wait_run(struct bench_state *st, uint64_t n)
 {
+	if (forker.pid > 0)
+		return forker_run(st, n, 0);
 	for (uint64_t i = 0; i < n; i++) {
 		pid_t child = fork();
 
@@ -108,6 +278,8 @@ static int fork_exec_run(struct bench_state *st, uint64_t n)
 {
 	char *const argv[] = { noop_path, NULL };
 
+	if (forker.pid > 0)
+		return forker_run(st, n, 1);
 	for (uint64_t i = 0; i < n; i++) {
 		pid_t child = fork();
 
@@ -129,7 +301,9 @@ const struct bench bench_fork_exit_wait = {
 	.summary = "fork a child that exits at once, and wait for it",
 	.unit = "process",
 	.flags = BENCH_FORKS,
+	.setup = fork_exit_wait_setup,
 	.run = fork_exit_wait_run,
+	.teardown = fork_teardown,
 };
 
 const struct bench bench_fork_exec = {
@@ -141,4 +315,5 @@ const struct bench bench_fork_exec = {
 	.valid = fork_exec_valid,
 	.setup = fork_exec_setup,
 	.run = fork_exec_run,
+	.teardown = fork_teardown,
 };

@@ -3,6 +3,7 @@
 #ifndef VMPROBE_BENCH_PIPE_BANDWIDTH_H
 #define VMPROBE_BENCH_PIPE_BANDWIDTH_H
 
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -19,6 +20,9 @@ struct pipe_bw_priv {
 	size_t read_len;	/* bytes asked per read: PIPE_BW_CHUNK (tests pick odd ones) */
 	struct sigaction saved_sigpipe;
 	int restore_sigpipe;
+	cpu_set_t saved_affinity;	/* this process's, restored at teardown */
+	int restore_affinity;
+	int cpu_reader, cpu_writer;	/* where each is pinned */
 	uint32_t ops;		/* ops started */
 	/* Tallies of the last op, checked by verify. */
 	uint64_t bytes;		/* bytes received */

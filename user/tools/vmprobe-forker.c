@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmprobe-forker: the small static parent of the fork-exit-wait and
+ * fork-exec rows. fork copies the parent's page tables and mappings, so a
+ * fork figure taken from vmprobe itself (dynamic, json-c, libpfm4's event
+ * tables) measured vmprobe's size; this parent is a few pages of static
+ * code. vmprobe starts it with fork + execve (so nothing of vmprobe's
+ * image is left) and talks to it over stdin/stdout:
+ *
+ *   at start it writes a struct forker_hello (its own size, from
+ *   /proc/self/status), then for each struct forker_request it does n
+ *   forks (the child _exits 0, or execs argv[1] when exec is set), waits
+ *   for each, and writes a struct forker_reply with the TSC ticks of the
+ *   n ops, timed here (lfence; rdtsc at both ends) less an empty bracket.
+ *
+ * It exits 0 on EOF on stdin, 2 on a usage error.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "forker.h"
+
+static inline uint64_t rdtsc_fenced(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ __volatile__("lfence\n\trdtsc\n\tlfence" : "=a"(lo), "=d"(hi) :: "memory");
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static int full_read(int fd, void *buf, size_t len)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t r = read(fd, (char *)buf + got, len - got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		got += (size_t)r;
+	}
+	return 0;
+}
+
+static int full_write(int fd, const void *buf, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t w = write(fd, (const char *)buf + done, len - done);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		done += (size_t)w;
+	}
+	return 0;
+}
+
+/* VmRSS, VmSize and VmPTE of this process, kB. */
+static void own_size(struct forker_hello *h)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long v;
+
+		if (sscanf(line, "VmRSS: %llu", &v) == 1)
+			h->rss_kb = v;
+		else if (sscanf(line, "VmSize: %llu", &v) == 1)
+			h->vmsize_kb = v;
+		else if (sscanf(line, "VmPTE: %llu", &v) == 1)
+			h->pte_kb = v;
+	}
+	fclose(f);
+}
+
+/* The smallest of a few empty brackets: what the two reads cost. */
+static uint64_t empty_bracket(void)
+{
+	uint64_t best = UINT64_MAX;
+
+	for (int i = 0; i < 101; i++) {
+		uint64_t t0 = rdtsc_fenced(), t1 = rdtsc_fenced();
+
+		if (t1 - t0 < best)
+			best = t1 - t0;
+	}
+	return best;
+}
+
+static int forks(const struct forker_request *q, const char *prog, struct forker_reply *rep)
+{
+	char *const argv[] = { (char *)prog, NULL };
+	char *const envp[] = { NULL };
+
+	for (uint64_t i = 0; i < q->n; i++) {
+		int status;
+		pid_t child = fork(), r;
+
+		if (child < 0) {
+			snprintf(rep->msg, sizeof(rep->msg), "fork: %s", strerror(errno));
+			return -1;
+		}
+		if (child == 0) {
+			if (q->exec)
+				execve(prog, argv, envp);
+			_exit(q->exec ? 127 : 0);
+		}
+		while ((r = waitpid(child, &status, 0)) < 0 && errno == EINTR)
+			;
+		if (r != child) {
+			snprintf(rep->msg, sizeof(rep->msg), "waitpid %d: %s", (int)child,
+				 strerror(errno));
+			return -1;
+		}
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+			continue;
+		if (WIFEXITED(status))
+			snprintf(rep->msg, sizeof(rep->msg), "child exited with status %d%s",
+				 WEXITSTATUS(status),
+				 WEXITSTATUS(status) == 127 ? " (exec failed)" : "");
+		else
+			snprintf(rep->msg, sizeof(rep->msg), "child killed by signal %d",
+				 WTERMSIG(status));
+		return -1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct forker_hello hello = { .magic = FORKER_MAGIC };
+	struct forker_request q;
+	const char *prog = argc > 1 ? argv[1] : NULL;
+	uint64_t empty;
+
+	if (argc > 2) {
+		fprintf(stderr, "usage: vmprobe-forker [PROGRAM-TO-EXEC] (driven by vmprobe)\n");
+		return 2;
+	}
+	empty = empty_bracket();
+	own_size(&hello);
+	if (full_write(1, &hello, sizeof(hello)))
+		return 1;
+	while (full_read(0, &q, sizeof(q)) == 0) {
+		struct forker_reply rep = { .status = 0 };
+		uint64_t t0, t1;
+
+		if (q.exec && !prog) {
+			rep.status = -1;
+			snprintf(rep.msg, sizeof(rep.msg), "no program to exec given");
+		} else {
+			t0 = rdtsc_fenced();
+			rep.status = forks(&q, prog, &rep);
+			t1 = rdtsc_fenced();
+			rep.ticks = t1 - t0 > empty ? t1 - t0 - empty : 1;
+		}
+		if (full_write(1, &rep, sizeof(rep)))
+			return 1;
+	}
+	return 0;
+}
