@@ -30,6 +30,13 @@ ok "$([ "$("$root/usr/bin/vmprobe" --version)" = "vmprobe $version" ] &&
 	[ -x "$root/usr/lib/vmprobe/vmprobe-static" ] &&
 	file "$root/usr/lib/vmprobe/vmprobe-static" | grep -q 'statically linked'; echo $?)" \
 	"installed vmprobe --version says VERSION; vmprobe-static is static"
+# The installed command finds its helpers in PREFIX/lib/vmprobe (not beside it):
+# fork-exec execs vmprobe-noop, the fork rows run in vmprobe-forker.
+(cd / && env -u VMPROBE_NOOP -u VMPROBE_FORKER "$root/usr/bin/vmprobe" run fork-exec fork-exit-wait \
+	--quick --time-budget 4 > "$tmp/forks.out" 2> "$tmp/forks.err")
+ok "$([ $? = 0 ] && grep -q '^fork-exec .* us' "$tmp/forks.out" &&
+	[ "$(grep -c 'forks done and timed by vmprobe-forker' "$tmp/forks.out")" = 2 ]; echo $?)" \
+	"installed vmprobe finds vmprobe-noop and vmprobe-forker in PREFIX/lib/vmprobe"
 ok "$(grep -q "^PACKAGE_VERSION=\"$version\"" "$root/usr/src/vmprobe-$version/dkms.conf" &&
 	grep -q '^BUILT_MODULE_LOCATION\[0\]="kmod/"' "$root/usr/src/vmprobe-$version/dkms.conf"; echo $?)" \
 	"module source: dkms.conf with the version filled in"

@@ -2,6 +2,7 @@
 /* Helpers shared by every part of vmprobe (see util.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -182,4 +183,40 @@ void cli_print_options(FILE *f, const struct cli_opt *opts)
 #pragma GCC diagnostic pop
 		fputc('\n', f);
 	}
+}
+
+int util_find_helper(const char *name, const char *env, char *path, size_t len,
+		     char *why, size_t whylen)
+{
+	static const char *const dirs[] = { "", "../lib/vmprobe/" };
+	const char *set = getenv(env);
+	char self[PATH_MAX];
+	ssize_t n;
+	char *slash;
+
+	if (set && *set) {
+		if ((size_t)snprintf(path, len, "%s", set) >= len || access(path, X_OK) != 0) {
+			snprintf(why, whylen, "%s=%.180s is not executable: %s", env, set, strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n < 0) {
+		snprintf(why, whylen, "cannot read /proc/self/exe: %s", strerror(errno));
+		return -1;
+	}
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	if (slash)
+		slash[1] = '\0';
+	else
+		self[0] = '\0';
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		if ((size_t)snprintf(path, len, "%s%s%s", self, dirs[i], name) < len &&
+		    access(path, X_OK) == 0)
+			return 0;
+	}
+	snprintf(why, whylen, "%s not found next to vmprobe or in ../lib/vmprobe (%.160s)", name, self);
+	return -1;
 }

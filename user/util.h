@@ -33,6 +33,15 @@ pid_t util_waitpid(pid_t pid, int *status, int options);
 int util_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode,
 			   char *err, size_t errlen);
 
+/*
+ * Finds the helper program NAME (vmprobe-noop, vmprobe-forker): the path in
+ * environment variable ENV when set, else next to the running program (the
+ * build tree, a guest's /bin), else in ../lib/vmprobe/ beside it (the layout
+ * of `make install` and the Debian package). 0 and PATH set, or -1 and WHY.
+ */
+int util_find_helper(const char *name, const char *env, char *path, size_t len,
+		     char *why, size_t whylen);
+
 /* The CSV number format: round-trips a double exactly; NAN gives an empty field. */
 void util_csv_num(FILE *out, double v);
 

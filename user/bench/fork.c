@@ -13,8 +13,9 @@
  * itself and the note says so. One op = one child created and reaped; a
  * child that does not exit 0 fails the run.
  *
- * vmprobe-noop and vmprobe-forker are looked up next to /proc/self/exe, or
- * taken from VMPROBE_NOOP and VMPROBE_FORKER.
+ * vmprobe-noop and vmprobe-forker are found by util_find_helper(): next to
+ * the running vmprobe, or in ../lib/vmprobe once installed, or taken from
+ * VMPROBE_NOOP and VMPROBE_FORKER.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -45,37 +46,8 @@ static struct forker forker = { -1, -1, -1 };
 /* Finds vmprobe-noop; 0 and noop_path set, or -1 and why[] set. */
 static int find_noop(char *why, size_t whylen)
 {
-	const char *env = getenv("VMPROBE_NOOP");
-	char self[PATH_MAX];
-	ssize_t len;
-	char *slash;
-
-	if (env && *env) {
-		if (access(env, X_OK) != 0) {
-			snprintf(why, whylen, "VMPROBE_NOOP=%s is not executable: %s", env,
-				 strerror(errno));
-			return -1;
-		}
-		snprintf(noop_path, sizeof(noop_path), "%s", env);
-		return 0;
-	}
-	len = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (len < 0) {
-		snprintf(why, whylen, "cannot read /proc/self/exe: %s", strerror(errno));
-		return -1;
-	}
-	self[len] = '\0';
-	slash = strrchr(self, '/');
-	if (slash)
-		slash[1] = '\0';
-	else
-		self[0] = '\0';
-	if ((size_t)snprintf(noop_path, sizeof(noop_path), "%svmprobe-noop", self) >= sizeof(noop_path) ||
-	    access(noop_path, X_OK) != 0) {
-		snprintf(why, whylen, "vmprobe-noop not found next to vmprobe (%.180s)", noop_path);
-		return -1;
-	}
-	return 0;
+	return util_find_helper("vmprobe-noop", "VMPROBE_NOOP", noop_path, sizeof(noop_path),
+				why, whylen);
 }
 
 static int fork_exec_valid(const struct bench_state *st, char *why, size_t whylen)
@@ -110,45 +82,20 @@ static int reap(struct bench_state *st, pid_t child)
 }
 
 
-/* Finds vmprobe-forker: VMPROBE_FORKER, else next to /proc/self/exe; 0 and path set, or -1. */
+/* Finds vmprobe-forker; 0 and path set, or -1. */
 static int find_forker(char *path, size_t len)
 {
-	const char *env = getenv("VMPROBE_FORKER");
-	char self[PATH_MAX];
-	ssize_t n;
-	char *slash;
+	char why[256];
 
-	if (env && *env) {
-		snprintf(path, len, "%s", env);
-		return access(path, X_OK);
-	}
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n < 0)
-		return -1;
-	self[n] = '\0';
-	slash = strrchr(self, '/');
-	if (slash)
-		slash[1] = '\0';
-	if ((size_t)snprintf(path, len, "%svmprobe-forker", slash ? self : "") >= len)
-		return -1;
-	return access(path, X_OK);
+	return util_find_helper("vmprobe-forker", "VMPROBE_FORKER", path, len, why, sizeof(why));
 }
 
+/* One whole message to or from the forker; 0, or -1 on error or end of file. */
 static int io_full(int fd, void *buf, size_t len, int writing)
 {
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t r = writing ? write(fd, (char *)buf + done, len - done)
-				    : read(fd, (char *)buf + done, len - done);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		done += (size_t)r;
-	}
-	return 0;
+	if (writing)
+		return util_write_all(fd, buf, len);
+	return util_read_full(fd, buf, len) == (ssize_t)len ? 0 : -1;
 }
 
 static void forker_stop(void)
