@@ -388,12 +388,14 @@ static int one_row(const char *row, int runs, double min_ns)
 		med = measure(loop_signal, runs, min_ns, per_run);
 		signal(SIGUSR1, SIG_DFL);
 	} else if (!strcmp(row, "fork-exit-wait")) {
+		pin(cpu);	/* one CPU, as vmprobe-forker does */
 		med = measure(loop_fork, runs, min_ns, per_run);
 	} else if (!strcmp(row, "fork-exec")) {
 		if (find_noop()) {
 			fprintf(stderr, "vmprobe-ref: vmprobe-noop not found on PATH\n");
 			return 1;
 		}
+		pin(cpu);
 		med = measure(loop_fork_exec, runs, min_ns, per_run);
 	} else if (!strcmp(row, "ctxsw-1cpu")) {
 		double base;

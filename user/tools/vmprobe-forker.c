@@ -13,9 +13,15 @@
  *   for each, and writes a struct forker_reply with the TSC ticks of the
  *   n ops, timed here (lfence; rdtsc at both ends) less an empty bracket.
  *
+ * It pins itself (and so its children) to the CPU it starts on: whether the
+ * child runs beside the waiting parent or on another CPU moved fork-exit-wait
+ * by 30-40% on a 2-vCPU guest, so the row is defined on one CPU, as
+ * ctxsw-1cpu and pipe-bandwidth are (vmprobe-ref's fork rows do the same).
+ *
  * It exits 0 on EOF on stdin, 2 on a usage error.
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -149,6 +155,16 @@ int main(int argc, char **argv)
 	if (argc > 2) {
 		fprintf(stderr, "usage: vmprobe-forker [PROGRAM-TO-EXEC] (driven by vmprobe)\n");
 		return 2;
+	}
+	{
+		cpu_set_t one;
+		int cpu = sched_getcpu();
+
+		CPU_ZERO(&one);
+		if (cpu >= 0) {
+			CPU_SET(cpu, &one);
+			(void)sched_setaffinity(0, sizeof(one), &one);	/* best effort */
+		}
 	}
 	empty = empty_bracket();
 	own_size(&hello);
