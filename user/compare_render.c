@@ -121,3 +121,12 @@ const char *compare_exits_note(const struct compare_table *t, size_t file, char 
 		 : "the time spent in exits was not measured: exit figures are counts only");
 	return buf;
 }
+
+size_t compare_text_width(const char *s)
+{
+	size_t w = 0;
+
+	for (; s && *s; s++)
+		w += ((unsigned char)*s & 0xc0) != 0x80;
+	return w;
+}

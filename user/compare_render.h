@@ -9,6 +9,9 @@
 #include "compare.h"
 
 /* Four significant digits, no exponent in the range timings live in; "—" for NAN. */
+/* Display width: UTF-8 lead bytes only, so "—" and "…" count one column. */
+size_t compare_text_width(const char *s);
+
 const char *compare_fmt_num(double v, char *buf, size_t len);
 /* "179.4ns", "1.292us", "57.62ms", "4.131s": four significant digits and a unit; "—" for NAN. */
 const char *compare_fmt_time(double ns, char *buf, size_t len);

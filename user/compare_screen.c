@@ -62,16 +62,6 @@ static void sfree(struct sgrid *g)
 	free(g->cell);
 }
 
-/* Display width: UTF-8 lead bytes only, so "—" and "…" count one. */
-static size_t width_of(const char *s)
-{
-	size_t w = 0;
-
-	for (; s && *s; s++)
-		w += ((unsigned char)*s & 0xc0) != 0x80;
-	return w;
-}
-
 /* The figure of METRIC for a cell, NAN when it has none. */
 static double metric_value(const struct compare_table *t, size_t file, const struct compare_cell *c,
 			   enum compare_metric m)
@@ -246,7 +236,7 @@ static void file_cell(const struct compare_table *t, const struct compare_view *
 static void print_cell(FILE *out, const struct scell *c, size_t w, bool left, bool colour)
 {
 	const char *s = c->text ? c->text : "";
-	size_t pad = w > width_of(s) ? w - width_of(s) : 0;
+	size_t pad = w > compare_text_width(s) ? w - compare_text_width(s) : 0;
 	const char *on = c->tint == TINT_SLOWER ? "\033[31m" : c->tint == TINT_FASTER ? "\033[32m" : NULL;
 
 	if (!left)
@@ -266,7 +256,7 @@ static void print_cell(FILE *out, const struct scell *c, size_t w, bool left, bo
  */
 static void print_name(FILE *out, const char *name, size_t w)
 {
-	size_t len = width_of(name);
+	size_t len = compare_text_width(name);
 	const char *dash = strrchr(name, '-');
 	size_t tail = dash && dash[1] && strspn(dash + 1, "0123456789") == strlen(dash + 1)
 		      ? strlen(dash + 1) : 0;
@@ -377,8 +367,8 @@ int compare_write_screen(const struct compare_table *t, FILE *out, const struct 
 		goto out;
 	for (size_t r = 0; r < g.rows; r++)
 		for (size_t c = 0; c < g.cols; c++)
-			if (width_of(g.cell[r * g.cols + c].text) > w[c])
-				w[c] = width_of(g.cell[r * g.cols + c].text);
+			if (compare_text_width(g.cell[r * g.cols + c].text) > w[c])
+				w[c] = compare_text_width(g.cell[r * g.cols + c].text);
 
 	/* Names shrink to leave room for the widest figure column, never below 4 columns
 	   (below that the line may pass the width: a figure is never cut). */

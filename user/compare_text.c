@@ -51,23 +51,13 @@ static void grid_free(struct grid *g)
 	free(g->cell);
 }
 
-/* Display width: count UTF-8 lead bytes only, so "—" is one column. */
-static size_t text_width(const char *s)
-{
-	size_t w = 0;
-
-	for (; s && *s; s++)
-		w += ((unsigned char)*s & 0xc0) != 0x80;
-	return w;
-}
-
 static void grid_print(const struct grid *g, FILE *out, bool markdown)
 {
 	size_t *width = calloc(g->cols, sizeof(size_t));
 
 	for (size_t r = 0; width && r < g->rows; r++)
 		for (size_t c = 0; c < g->cols; c++) {
-			size_t w = text_width(g->cell[r * g->cols + c]);
+			size_t w = compare_text_width(g->cell[r * g->cols + c]);
 
 			if (w > width[c])
 				width[c] = w;
@@ -75,7 +65,7 @@ static void grid_print(const struct grid *g, FILE *out, bool markdown)
 	for (size_t r = 0; r < g->rows; r++) {
 		for (size_t c = 0; c < g->cols; c++) {
 			const char *s = g->cell[r * g->cols + c] ? g->cell[r * g->cols + c] : "";
-			size_t pad = width ? width[c] - text_width(s) : 0;
+			size_t pad = width ? width[c] - compare_text_width(s) : 0;
 
 			if (markdown) {
 				fputs(c ? " " : "| ", out);

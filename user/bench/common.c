@@ -137,3 +137,16 @@ void bench_file_teardown(struct bench_state *st)
 	free(f);
 	st->priv = NULL;
 }
+
+int bench_other_cpu(const cpu_set_t *allowed, int not)
+{
+	long online = sysconf(_SC_NPROCESSORS_ONLN);
+
+	for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
+		if (cpu != not && CPU_ISSET(cpu, allowed))
+			return cpu;
+	for (int cpu = 0; cpu < online && cpu < CPU_SETSIZE; cpu++)
+		if (cpu != not)
+			return cpu;
+	return -1;
+}

@@ -7,6 +7,8 @@
 #ifndef VMPROBE_BENCH_COMMON_H
 #define VMPROBE_BENCH_COMMON_H
 
+#include <sched.h>
+
 #include <signal.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -63,6 +65,13 @@ static inline unsigned char bench_file_byte(size_t i)
  */
 int bench_ignore_sigpipe(struct sigaction *old);
 void bench_restore_sigpipe(const struct sigaction *old);
+
+/*
+ * A CPU other than NOT for a partner task: the first in ALLOWED (our mask
+ * before pinning), else any online one (the harness pinned us to one CPU
+ * with --cpu: the partner goes elsewhere); -1 if there is none.
+ */
+int bench_other_cpu(const cpu_set_t *allowed, int not);
 
 /* Kills (SIGKILL) and reaps a child; safe on pid <= 0. */
 void bench_kill_child(pid_t *pid);

@@ -59,21 +59,6 @@ static int pin_to(int cpu)
 	return sched_setaffinity(0, sizeof(set), &set);
 }
 
-/* A CPU other than `not` the child may run on: from our mask, else any online one. */
-static int other_cpu(const cpu_set_t *allowed, int not)
-{
-	long online = sysconf(_SC_NPROCESSORS_ONLN);
-
-	for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
-		if (cpu != not && CPU_ISSET(cpu, allowed))
-			return cpu;
-	/* The harness pinned us to one CPU (--cpu): the child goes elsewhere. */
-	for (int cpu = 0; cpu < online && cpu < CPU_SETSIZE; cpu++)
-		if (cpu != not)
-			return cpu;
-	return -1;
-}
-
 /* All LEN bytes or -1 (end of file counts as failure). */
 static int read_full(int fd, void *buf, size_t len)
 {
@@ -160,7 +145,7 @@ static int ctxsw_setup(struct bench_state *st, int two_cpus)
 	p->cpu_parent = st->cpu >= 0 ? st->cpu : sched_getcpu();
 	if (p->cpu_parent < 0)
 		p->cpu_parent = 0;
-	p->cpu_child = two_cpus ? other_cpu(&p->saved_affinity, p->cpu_parent) : p->cpu_parent;
+	p->cpu_child = two_cpus ? bench_other_cpu(&p->saved_affinity, p->cpu_parent) : p->cpu_parent;
 	if (p->cpu_child < 0) {
 		bench_fail(st, "no second CPU to put the child on");
 		ctxsw_teardown(st);

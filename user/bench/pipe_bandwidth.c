@@ -121,20 +121,6 @@ static void pipe_bw_teardown(struct bench_state *st)
 	st->priv = NULL;
 }
 
-/* A CPU other than `not`: from our mask, else any online one; -1 if none. */
-static int pipe_bw_other_cpu(const cpu_set_t *allowed, int not)
-{
-	long online = sysconf(_SC_NPROCESSORS_ONLN);
-
-	for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
-		if (cpu != not && CPU_ISSET(cpu, allowed))
-			return cpu;
-	for (int cpu = 0; cpu < online && cpu < CPU_SETSIZE; cpu++)
-		if (cpu != not)
-			return cpu;
-	return -1;
-}
-
 static int pipe_bw_valid_2cpu(const struct bench_state *st, char *why, size_t whylen)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -171,7 +157,7 @@ static int pipe_bw_setup(struct bench_state *st, int two_cpus)
 	p->cpu_reader = st->cpu >= 0 ? st->cpu : sched_getcpu();
 	if (p->cpu_reader < 0)
 		p->cpu_reader = 0;
-	p->cpu_writer = two_cpus ? pipe_bw_other_cpu(&p->saved_affinity, p->cpu_reader)
+	p->cpu_writer = two_cpus ? bench_other_cpu(&p->saved_affinity, p->cpu_reader)
 				 : p->cpu_reader;
 	if (p->cpu_writer < 0) {
 		bench_fail(st, "no second CPU for the writer");
