@@ -2,12 +2,12 @@
 set datafile separator "\t"
 set title 'vmprobe compare: median time per op relative to host (host = 1x)' noenhanced
 set label 1 at screen 0.01,0.012 noenhanced font ',10' 'number: the ratio; (ns): not significant at alpha 0.05; grey: no ratio (not run, skipped, or no base figure)'
-set xrange [-0.5:4.5]
-set yrange [40.5:-0.5]
-set x2tics scale 0 noenhanced font ',13' ('xen' 0, 'uml' 1, 'qemu' 2, 'qemu-icount' 3, 'bochs' 4)
+set xrange [-0.5:5.5]
+set yrange [41.5:-0.5]
+set x2tics scale 0 noenhanced font ',13' ('xen' 0, 'uml' 1, 'qemu' 2, 'qemu-icount' 3, 'bochs' 4, 'kvm-nested' 5)
 unset xtics
-set x2range [-0.5:4.5]
-set ytics scale 0 noenhanced font ',12' ('getpid  179.4ns' 0, 'getpid-raw  181.7ns' 1, 'null-syscall  168.1ns' 2, 'stat  1.292us' 3, 'fstat  489.5ns' 4, 'open-close  2.671us' 5, 'read-file-1  554.6ns' 6, 'read-file-1024  609.9ns' 7, 'read-file-1048576  57.62us' 8, 'read-zero-1  273.2ns' 9, 'read-zero-1024  290.2ns' 10, 'read-zero-1048576  25.11us' 11, 'write-null  276.9ns' 12, 'ioctl-null  (no base)' 13, 'clock-gettime  35.39ns' 14, 'rdtsc  12.32ns' 15, 'cpuid  4.596us' 16, 'page-fault  1.991us' 17, 'mmap-munmap  3.801us' 18, 'signal  3.124us' 19, 'ktimed-rdtsc  (no base)' 20, 'ktimed-rdtscp  (no base)' 21, 'ktimed-cpuid0  (no base)' 22, 'ktimed-cpuid1  (no base)' 23, 'ktimed-rdmsr  (no base)' 24, 'ktimed-pio  (no base)' 25, 'ktimed-cr0  (no base)' 26, 'ktimed-cr3  (no base)' 27, 'ktimed-invlpg  (no base)' 28, 'gaps  (no base)' 29, 'matmul-10  448.2ns' 30, 'matmul-100  681.3us' 31, 'matmul-1000  1.075s' 32, 'bubblesort-1000  452.5us' 33, 'bubblesort-10000  43.95ms' 34, 'bubblesort-100000  4.131s' 35, 'ctxsw-1cpu  7.041us' 36, 'ctxsw-2cpu  71.66us' 37, 'pipe-bandwidth  84.65ms' 38, 'fork-exit-wait  219.8us' 39, 'fork-exec  801.5us' 40)
+set x2range [-0.5:5.5]
+set ytics scale 0 noenhanced font ',12' ('getpid  142.3ns' 0, 'getpid-raw  142.5ns' 1, 'null-syscall  120.2ns' 2, 'stat  995.6ns' 3, 'fstat  410.1ns' 4, 'open-close  2.096us' 5, 'read-file-1  445.3ns' 6, 'read-file-1024  454.9ns' 7, 'read-file-1048576  44.72us' 8, 'read-zero-1  212.2ns' 9, 'read-zero-1024  225.2ns' 10, 'read-zero-1048576  19.04us' 11, 'write-null  201.9ns' 12, 'ioctl-null  (no base)' 13, 'clock-gettime  27.27ns' 14, 'rdtsc  9.545ns' 15, 'cpuid  3.506us' 16, 'page-fault  397.6us' 17, 'mmap-munmap  3.183us' 18, 'signal  2.428us' 19, 'ktimed-rdtsc  (no base)' 20, 'ktimed-rdtscp  (no base)' 21, 'ktimed-cpuid0  (no base)' 22, 'ktimed-cpuid1  (no base)' 23, 'ktimed-rdmsr  (no base)' 24, 'ktimed-pio  (no base)' 25, 'ktimed-cr0  (no base)' 26, 'ktimed-cr3  (no base)' 27, 'ktimed-invlpg  (no base)' 28, 'gaps  (no base)' 29, 'matmul-10  338.8ns' 30, 'matmul-100  519.5us' 31, 'matmul-1000  812.9ms' 32, 'bubblesort-1000  395.8us' 33, 'bubblesort-10000  37.23ms' 34, 'bubblesort-100000  5.596s' 35, 'ctxsw-1cpu  3.660us' 36, 'ctxsw-2cpu  33.59us' 37, 'pipe-bandwidth  11.96ms' 38, 'pipe-bandwidth-2cpu  39.11ms' 39, 'fork-exit-wait  71.13us' 40, 'fork-exec  402.3us' 41)
 set cbrange [-3.5:3.5]
 set cbtics ('0.001x' -3, '0.01x' -2, '0.1x' -1, '1x' 0, '10x' 1, '100x' 2, '1000x' 3)
 set cblabel 'ratio to host (log scale): blue faster, red slower' noenhanced
@@ -17,9 +17,9 @@ set bmargin 3
 set tmargin 5
 set border 0
 unset key
-set arrow 1 from -0.5,29.5 to 4.5,29.5 nohead front lw 3 lc rgb '#000000'
+set arrow 1 from -0.5,29.5 to 5.5,29.5 nohead front lw 3 lc rgb '#000000'
 dark(v) = abs(v) > 1.925
-set terminal svg size 1600,1236 dynamic background '#ffffff' font 'sans,12'
+set terminal svg size 1600,1262 dynamic background '#ffffff' font 'sans,12'
 set output 'compare-heatmap.svg'
 plot 'compare-heatmap.dat' using 1:2:(0.5):(0.5):3 with boxxyerror fc palette fs solid 1.0 border lc rgb '#ffffff', \
      '' using 1:2:(dark($3) ? '' : stringcolumn(4)) with labels font ',12' tc rgb '#000000', \
@@ -27,9 +27,9 @@ plot 'compare-heatmap.dat' using 1:2:(0.5):(0.5):3 with boxxyerror fc palette fs
      'compare-heatmap-na.dat' using 1:2:(0.5):(0.5) with boxxyerror fc rgb '#e0e0e0' fs solid 1.0 border lc rgb '#ffffff', \
      '' using 1:2:3 with labels font ',11' tc rgb '#707070'
 if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {
-  set terminal pngcairo size 1600,1236 background '#ffffff' font 'sans,12'
+  set terminal pngcairo size 1600,1262 background '#ffffff' font 'sans,12'
 } else {
-  set terminal png size 1600,1236
+  set terminal png size 1600,1262
 }
 set output 'compare-heatmap.png'
 replot
