@@ -145,4 +145,4 @@ module_misc_device(vmprobe_miscdev);
 MODULE_LICENSE("GPL");
 MODULE_AUTHOR("vmprobe developers");
 MODULE_DESCRIPTION("vmprobe: in-kernel timing of VMM-sensitive instructions and stolen-time gaps");
-MODULE_VERSION("0.1.0");
+MODULE_VERSION(VMPROBE_VERSION);

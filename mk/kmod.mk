@@ -29,7 +29,7 @@ endif
 
 # kmod_stage DIR: copy the module's sources into DIR in the DKMS layout.
 kmod_stage = mkdir -p $(1)/kmod $(1)/include/uapi && cp -p $(KMOD_SOURCES) $(1)/kmod/ && \
-             cp -p $(KMOD_UAPI) $(1)/include/uapi/
+             cp -p $(KMOD_UAPI) $(1)/include/uapi/ && cp -p VERSION $(1)/
 
 KMOD_MODULES :=
 KMOD_LIST    :=
