@@ -453,18 +453,23 @@ double signif_median(double *x, size_t n)
 	return n % 2 ? x[n / 2] : (x[n / 2 - 1] + x[n / 2]) / 2;
 }
 
-int signif_cluster_median(const struct signif_clusters *c, double *out)
+/*
+ * The median of the per-cluster medians: of the clusters as they are
+ * (rng NULL), or of one hierarchical resample of them (boots with
+ * replacement, then samples with replacement within each drawn boot).
+ */
+static int cluster_median(const struct signif_clusters *c, struct signif_rng *rng, double *out)
 {
 	double *scratch, *medians;
 	size_t most = 0;
 
+	if (c->count == 0)
+		return -1;
 	for (size_t k = 0; k < c->count; k++) {
 		if (c->sizes[k] == 0)
 			return -1;
 		most = c->sizes[k] > most ? c->sizes[k] : most;
 	}
-	if (c->count == 0)
-		return -1;
 	scratch = malloc(most * sizeof(double));
 	medians = malloc(c->count * sizeof(double));
 	if (!scratch || !medians) {
@@ -473,8 +478,16 @@ int signif_cluster_median(const struct signif_clusters *c, double *out)
 		return -1;
 	}
 	for (size_t k = 0; k < c->count; k++) {
-		memcpy(scratch, c->values[k], c->sizes[k] * sizeof(double));
-		medians[k] = signif_median(scratch, c->sizes[k]);
+		size_t boot = rng && c->count > 1 ? signif_rng_below(rng, c->count) : k;
+		size_t n = c->sizes[boot];
+
+		if (rng) {
+			for (size_t i = 0; i < n; i++)
+				scratch[i] = c->values[boot][signif_rng_below(rng, n)];
+		} else {
+			memcpy(scratch, c->values[boot], n * sizeof(double));
+		}
+		medians[k] = signif_median(scratch, n);
 	}
 	*out = signif_median(medians, c->count);
 	free(scratch);
@@ -482,38 +495,14 @@ int signif_cluster_median(const struct signif_clusters *c, double *out)
 	return 0;
 }
 
+int signif_cluster_median(const struct signif_clusters *c, double *out)
+{
+	return cluster_median(c, NULL, out);
+}
+
 int signif_cluster_resample(const struct signif_clusters *c, struct signif_rng *rng, double *out)
 {
-	double *scratch, *medians;
-	size_t most = 0;
-
-	if (c->count == 0)
-		return -1;
-	for (size_t k = 0; k < c->count; k++) {
-		if (c->sizes[k] == 0)
-			return -1;
-		most = c->sizes[k] > most ? c->sizes[k] : most;
-	}
-	scratch = malloc(most * sizeof(double));
-	medians = malloc(c->count * sizeof(double));
-	if (!scratch || !medians) {
-		free(scratch);
-		free(medians);
-		return -1;
-	}
-	/* Boots with replacement, then samples with replacement within each drawn boot. */
-	for (size_t k = 0; k < c->count; k++) {
-		size_t boot = c->count > 1 ? signif_rng_below(rng, c->count) : 0;
-		size_t n = c->sizes[boot];
-
-		for (size_t i = 0; i < n; i++)
-			scratch[i] = c->values[boot][signif_rng_below(rng, n)];
-		medians[k] = signif_median(scratch, n);
-	}
-	*out = signif_median(medians, c->count);
-	free(scratch);
-	free(medians);
-	return 0;
+	return cluster_median(c, rng, out);
 }
 
 void signif_percentile_ci(double *replicates, size_t n, double level, double *low, double *high)
