@@ -16,8 +16,13 @@ const char *compare_fmt_num(double v, char *buf, size_t len)
 	else if (mag != 0 && (mag < 1e-3 || mag >= 1e12))
 		snprintf(buf, len, "%.3e", v);
 	else {
-		int decimals = mag == 0 ? 0 : 3 - (int)floor(log10(mag));
+		int exponent = mag == 0 ? 0 : (int)floor(log10(mag));
+		int decimals;
 
+		/* 0.99996 rounds up to 1.000, not to 1.0000: five digits. */
+		if (mag != 0 && round(mag * pow(10, 3 - exponent)) >= 1e4)
+			exponent++;
+		decimals = 3 - exponent;
 		snprintf(buf, len, "%.*f", decimals < 0 ? 0 : decimals, v);
 	}
 	return buf;

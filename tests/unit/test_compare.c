@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "compare.h"
+#include "compare_render.h"
 #include "fixture_path.h"
 #include "assert_near.h"
 
@@ -468,6 +469,22 @@ static void base_on_bare_metal_traps_nothing(void **state)
 	assert_null(compare_base_traps(&r, "getpid"));
 }
 
+/* Four significant digits, also where rounding carries into a new digit. */
+static void numbers_have_four_significant_digits(void **state)
+{
+	static const struct { double v; const char *text; } cases[] = {
+		{ 1.0, "1.000" }, { 0.99996, "1.000" }, { 0.999949, "0.9999" },
+		{ 1.0 - 1e-15, "1.000" }, { 9.99951, "10.00" }, { 144.66, "144.7" },
+		{ 999.96, "1000" }, { 123456.7, "123457" }, { 0.012345, "0.01235" },
+		{ -0.99996, "-1.000" }, { 0, "0.000" },
+	};
+	char buf[48];
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++)
+		assert_string_equal(compare_fmt_num(cases[k].v, buf, sizeof(buf)), cases[k].text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -487,6 +504,7 @@ int main(void)
 		cmocka_unit_test(boots_are_the_replicates),
 		cmocka_unit_test(one_boot_against_three_is_within_boot),
 		cmocka_unit_test(base_on_bare_metal_traps_nothing),
+		cmocka_unit_test(numbers_have_four_significant_digits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
