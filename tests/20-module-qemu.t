@@ -18,31 +18,22 @@ hardening) limit=420 ;;
 *) echo "usage: $0 [basic|hardening]" >&2; exit 2 ;;
 esac
 
-skip() {
-	echo "skipped: $*" >&2
-	echo "1..0 # SKIP $*"
-	exit 0
-}
-bail() {
-	echo "1..1"
-	echo "not ok 1 - $*"
-	exit 1
-}
-
-command -v qemu-system-x86_64 > /dev/null || skip "qemu-system-x86_64 not installed (qemu-system-x86)"
-compgen -G '/boot/vmlinuz-*' > /dev/null || skip "no guest kernel in /boot (linux-image-amd64)"
-[ -x scripts/run-vmm ] || bail "scripts/run-vmm is missing"
-# run-vmm's default guest kernel and the module built for it.
+# shellcheck source=tests/lib/guest.sh
 . tests/lib/guest.sh
+
+command -v qemu-system-x86_64 > /dev/null || skip_file "qemu-system-x86_64 not installed (qemu-system-x86)"
+compgen -G '/boot/vmlinuz-*' > /dev/null || skip_file "no guest kernel in /boot (linux-image-amd64)"
+[ -x scripts/run-vmm ] || bail_file "scripts/run-vmm is missing"
+# run-vmm's default guest kernel and the module built for it.
 if ! guest_pick ''; then
 	case $guest_why in
-	*"headers are not installed"*) skip "$guest_why" ;;
-	*) bail "$guest_why" ;;
+	*"headers are not installed"*) skip_file "$guest_why" ;;
+	*) bail_file "$guest_why" ;;
 	esac
 fi
 echo "# guest kernel $guest_release, module $guest_module"
 for program in modtest fuzz concurrency permcheck; do
-	[ -x "build/guest/$program" ] || bail "build/guest/$program is not built (make)"
+	[ -x "build/guest/$program" ] || bail_file "build/guest/$program is not built (make)"
 done
 
 out=$(mktemp -d "${TMPDIR:-/tmp}/vmprobe-t20.XXXXXX")
@@ -51,7 +42,7 @@ trap 'rm -rf "$out"' EXIT
 status=0
 nice scripts/run-vmm qemu --out "$out" --timeout "$limit" \
 	--guest-script tests/guest/module-tests.sh -- "$part" > "$out/run-vmm.log" 2>&1 || status=$?
-[ "$status" -eq 77 ] && skip "$(tail -n 1 "$out/run-vmm.log")"
+[ "$status" -eq 77 ] && skip_file "$(tail -n 1 "$out/run-vmm.log")"
 
 # Relay the guest's points (its plan dropped), then one for the run itself.
 points=0

@@ -8,33 +8,24 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
-skip() {
-	echo "skipped: $*" >&2
-	echo "1..0 # SKIP $*"
-	exit 0
-}
-bail() {
-	echo "1..1"
-	echo "not ok 1 - $*"
-	exit 1
-}
-
-command -v qemu-system-x86_64 > /dev/null || skip "qemu-system-x86_64 not installed (qemu-system-x86)"
-for program in modtest fuzz; do
-	[ -x "build/guest/$program" ] || bail "build/guest/$program is not built (make)"
-done
+# shellcheck source=tests/lib/guest.sh
 . tests/lib/guest.sh
-guest_pick '' || skip "no default guest kernel with its module: $guest_why"
+
+command -v qemu-system-x86_64 > /dev/null || skip_file "qemu-system-x86_64 not installed (qemu-system-x86)"
+for program in modtest fuzz; do
+	[ -x "build/guest/$program" ] || bail_file "build/guest/$program is not built (make)"
+done
+guest_pick '' || skip_file "no default guest kernel with its module: $guest_why"
 default=$guest_release
 # The other line: the newest plain kernel whose major.minor is not the default's.
 line=$(cut -d. -f1-2 <<< "$default")
 other=$(find /boot -maxdepth 1 -name 'vmlinuz-*-amd64' ! -name '*-cloud-amd64' ! -name '*-rt-amd64' -printf '%f\n' |
 	sed 's/^vmlinuz-//' | grep -v "^$line\." | sort -V | tail -n1)
-[ -n "$other" ] || skip "only the $line kernel line is installed (make deps installs 6.12 too)"
+[ -n "$other" ] || skip_file "only the $line kernel line is installed (make deps installs 6.12 too)"
 if ! guest_pick "$other"; then
 	case $guest_why in
-	*"headers are not installed"*) skip "$guest_why" ;;
-	*) bail "$guest_why" ;;
+	*"headers are not installed"*) skip_file "$guest_why" ;;
+	*) bail_file "$guest_why" ;;
 	esac
 fi
 echo "# default kernel $default (tests/20, 21); this file: $other, module $guest_module"

@@ -2,6 +2,7 @@
 /* Formatting shared by the compare renderers (text, CSV, JSON, plots). */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "compare_render.h"
@@ -134,4 +135,34 @@ size_t compare_text_width(const char *s)
 	for (; s && *s; s++)
 		w += ((unsigned char)*s & 0xc0) != 0x80;
 	return w;
+}
+
+size_t compare_note_number(struct compare_notes *n, const char *label, const char *reason)
+{
+	char *s = NULL, **grown;
+
+	if (asprintf(&s, "%s: %s", label, reason ? reason : "no reason given") < 0)
+		return 0;
+	for (size_t i = 0; i < n->count; i++)
+		if (!strcmp(n->text[i], s)) {
+			free(s);
+			return i + 1;
+		}
+	grown = realloc(n->text, (n->count + 1) * sizeof(char *));
+	if (!grown) {
+		free(s);
+		return 0;
+	}
+	n->text = grown;
+	n->text[n->count++] = s;
+	return n->count;
+}
+
+void compare_notes_free(struct compare_notes *n)
+{
+	for (size_t k = 0; k < n->count; k++)
+		free(n->text[k]);
+	free(n->text);
+	n->text = NULL;
+	n->count = 0;
 }

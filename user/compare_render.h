@@ -8,10 +8,10 @@
 
 #include "compare.h"
 
-/* Four significant digits, no exponent in the range timings live in; "—" for NAN. */
 /* Display width: UTF-8 lead bytes only, so "—" and "…" count one column. */
 size_t compare_text_width(const char *s);
 
+/* Four significant digits, no exponent in the range timings live in; "—" for NAN. */
 const char *compare_fmt_num(double v, char *buf, size_t len);
 /* "179.4ns", "1.292us", "57.62ms", "4.131s": four significant digits and a unit; "—" for NAN. */
 const char *compare_fmt_time(double ns, char *buf, size_t len);
@@ -32,5 +32,15 @@ const char *compare_exit_reasons(const struct rio_exits *e, size_t max, char *bu
  * file has no exits.
  */
 const char *compare_exits_note(const struct compare_table *t, size_t file, char *buf, size_t len);
+
+/* Footnotes: each distinct "label: reason" gets one number, from 1. */
+struct compare_notes {
+	char **text;
+	size_t count;
+};
+
+/* The number of "LABEL: REASON" (added when new); 0 when out of memory. */
+size_t compare_note_number(struct compare_notes *n, const char *label, const char *reason);
+void compare_notes_free(struct compare_notes *n);
 
 #endif /* VMPROBE_COMPARE_RENDER_H */

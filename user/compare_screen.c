@@ -101,33 +101,6 @@ static const char *fmt_abs(double v, enum compare_metric m, char *buf, size_t le
 	return buf;
 }
 
-/* Footnotes: each distinct "label: reason" gets one number. */
-struct snotes {
-	char **text;
-	size_t count;
-};
-
-static size_t snote(struct snotes *n, const char *label, const char *reason)
-{
-	char *s = NULL, **grown;
-
-	if (asprintf(&s, "%s: %s", label, reason ? reason : "no reason given") < 0)
-		return 0;
-	for (size_t i = 0; i < n->count; i++)
-		if (!strcmp(n->text[i], s)) {
-			free(s);
-			return i + 1;
-		}
-	grown = realloc(n->text, (n->count + 1) * sizeof(char *));
-	if (!grown) {
-		free(s);
-		return 0;
-	}
-	n->text = grown;
-	n->text[n->count++] = s;
-	return n->count;
-}
-
 /* Columns: 0 the benchmark, 1..files one per file, then exit columns of files that have exits. */
 struct splan {
 	size_t *exit_col, *share_col;	/* per file; 0 when the file has none */
@@ -188,7 +161,7 @@ static void exits_cell(struct sgrid *g, size_t col, const struct rio_exits *e)
 }
 
 static void file_cell(const struct compare_table *t, const struct compare_view *v, size_t r,
-		      size_t i, struct sgrid *g, struct snotes *notes, bool *absolute_shown)
+		      size_t i, struct sgrid *g, struct compare_notes *notes, bool *absolute_shown)
 {
 	const struct compare_cell *c = &t->rows[r].cells[i], *base = &t->rows[r].cells[0];
 	double val = metric_value(t, i, c, v->metric), bval = metric_value(t, 0, base, v->metric);
@@ -198,7 +171,7 @@ static void file_cell(const struct compare_table *t, const struct compare_view *
 		static const char *const shown[] = { "ok", "skip", "fail", "—" };
 
 		sset(g, 1 + i, TINT_NONE, "%s[%zu]", shown[c->state],
-		     snote(notes, t->files[i].label, c->reason));
+		     compare_note_number(notes, t->files[i].label, c->reason));
 		return;
 	}
 	if (v->metric == METRIC_EXITS) {
@@ -228,7 +201,7 @@ static void file_cell(const struct compare_table *t, const struct compare_view *
 		return;
 	}
 	if (v->metric == METRIC_TIME && c->ratio_note)
-		sset(g, 1 + i, TINT_NONE, "—[%zu]", snote(notes, t->files[i].label, c->ratio_note));
+		sset(g, 1 + i, TINT_NONE, "—[%zu]", compare_note_number(notes, t->files[i].label, c->ratio_note));
 	else
 		sset(g, 1 + i, TINT_NONE, "— ");
 }
@@ -314,7 +287,7 @@ int compare_write_screen(const struct compare_table *t, FILE *out, const struct 
 {
 	struct splan p = { 0 };
 	struct sgrid g = { 0 };
-	struct snotes notes = { 0 };
+	struct compare_notes notes = { 0 };
 	size_t *w = NULL, name_w, width = v->width > 20 ? (size_t)v->width : 20;
 	bool absolute_shown = false, any_geomean = false;
 	char buf[1536];
@@ -470,9 +443,7 @@ int compare_write_screen(const struct compare_table *t, FILE *out, const struct 
 	}
 	rc = ferror(out) ? -1 : 0;
 out:
-	for (size_t k = 0; k < notes.count; k++)
-		free(notes.text[k]);
-	free(notes.text);
+	compare_notes_free(&notes);
 	free(w);
 	sfree(&g);
 	free(p.exit_col);

@@ -90,34 +90,6 @@ static void grid_print(const struct grid *g, FILE *out, bool markdown)
 	free(width);
 }
 
-/* Footnotes: each distinct "label: reason" gets one number. */
-struct notes {
-	char **text;
-	size_t count;
-};
-
-static size_t note_number(struct notes *n, const char *label, const char *reason)
-{
-	char *s = NULL;
-
-	if (asprintf(&s, "%s: %s", label, reason) < 0)
-		return 0;
-	for (size_t i = 0; i < n->count; i++)
-		if (!strcmp(n->text[i], s)) {
-			free(s);
-			return i + 1;
-		}
-	char **grown = realloc(n->text, (n->count + 1) * sizeof(char *));
-
-	if (!grown) {
-		free(s);
-		return 0;
-	}
-	n->text = grown;
-	n->text[n->count++] = s;
-	return n->count;
-}
-
 /* Which optional columns a file gets: only those with at least one figure. */
 struct file_cols {
 	bool instructions, ipc, separation, compared, exits, exit_share;
@@ -174,14 +146,14 @@ static void header_row(const struct compare_table *t, const struct file_cols *fc
 }
 
 static void cell_columns(const struct compare_table *t, const struct file_cols *fc, size_t i,
-			 const struct compare_cell *cell, struct grid *g, struct notes *notes)
+			 const struct compare_cell *cell, struct grid *g, struct compare_notes *notes)
 {
 	size_t c = fc[i].first;
 	char a[48], b[160];
 
 	if (cell->state != CELL_OK) {
 		grid_set(g, c, "%s [%zu]", compare_state_name(cell->state),
-			 note_number(notes, t->files[i].label, cell->reason));
+			 compare_note_number(notes, t->files[i].label, cell->reason));
 		return;
 	}
 	grid_set(g, c++, "%s", compare_fmt_num(cell->time_ns, a, sizeof(a)));
@@ -192,7 +164,7 @@ static void cell_columns(const struct compare_table *t, const struct file_cols *
 		grid_set(g, c++, "%s", compare_fmt_num(cell->ipc, a, sizeof(a)));
 	if (fc[i].compared) {
 		if (isnan(cell->ratio))
-			grid_set(g, c++, "— [%zu]", note_number(notes, t->files[i].label,
+			grid_set(g, c++, "— [%zu]", compare_note_number(notes, t->files[i].label,
 								   cell->ratio_note));
 		else
 			grid_set(g, c++, "%sx", compare_fmt_num(cell->ratio, a, sizeof(a)));
@@ -226,7 +198,7 @@ int compare_write_table(const struct compare_table *t, FILE *out, bool markdown)
 {
 	struct file_cols *fc = calloc(t->file_count, sizeof(*fc));
 	struct grid g = { 0 };
-	struct notes notes = { 0 };
+	struct compare_notes notes = { 0 };
 	char a[48];
 
 	if (!fc)
@@ -301,9 +273,7 @@ int compare_write_table(const struct compare_table *t, FILE *out, bool markdown)
 		fprintf(out, "\n");
 	for (size_t k = 0; k < notes.count; k++)
 		fprintf(out, "%s[%zu] %s\n", markdown ? "- " : "", k + 1, notes.text[k]);
-	for (size_t k = 0; k < notes.count; k++)
-		free(notes.text[k]);
-	free(notes.text);
+	compare_notes_free(&notes);
 	grid_free(&g);
 	free(fc);
 	return ferror(out) ? -1 : 0;

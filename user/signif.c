@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Mann-Whitney U (exact and normal approximation) and the geometric mean. */
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +11,18 @@ struct tagged {
 	double value;
 	int sample;	/* 0: a, 1: b */
 };
+
+/* Whether every value of both samples is finite (the tests take no NaN or infinity). */
+static bool all_finite(const double *a, size_t n1, const double *b, size_t n2)
+{
+	for (size_t i = 0; i < n1; i++)
+		if (!isfinite(a[i]))
+			return false;
+	for (size_t j = 0; j < n2; j++)
+		if (!isfinite(b[j]))
+			return false;
+	return true;
+}
 
 static int by_value(const void *l, const void *r)
 {
@@ -91,12 +104,8 @@ int signif_mann_whitney(const double *a, size_t n1, const double *b, size_t n2,
 	memset(out, 0, sizeof(*out));
 	if (n1 == 0 || n2 == 0)
 		return -1;
-	for (size_t i = 0; i < n1; i++)
-		if (!isfinite(a[i]))
-			return -1;
-	for (size_t i = 0; i < n2; i++)
-		if (!isfinite(b[i]))
-			return -1;
+	if (!all_finite(a, n1, b, n2))
+		return -1;
 	all = malloc(n * sizeof(*all));
 	if (!all)
 		return -1;
@@ -314,12 +323,8 @@ int signif_welch(const double *a, size_t n1, const double *b, size_t n2, struct 
 	memset(out, 0, sizeof(*out));
 	if (n1 < 2 || n2 < 2)
 		return -1;
-	for (size_t i = 0; i < n1; i++)
-		if (!isfinite(a[i]))
-			return -1;
-	for (size_t i = 0; i < n2; i++)
-		if (!isfinite(b[i]))
-			return -1;
+	if (!all_finite(a, n1, b, n2))
+		return -1;
 	mean_var(a, n1, &m1, &v1);
 	mean_var(b, n2, &m2, &v2);
 	s1 = v1 / (double)n1;
@@ -358,12 +363,8 @@ int signif_hodges_lehmann(const double *a, size_t n1, const double *b, size_t n2
 	memset(out, 0, sizeof(*out));
 	if (n1 == 0 || n2 == 0 || !(level > 0 && level < 1))
 		return -1;
-	for (size_t i = 0; i < n1; i++)
-		if (!isfinite(a[i]))
-			return -1;
-	for (size_t j = 0; j < n2; j++)
-		if (!isfinite(b[j]))
-			return -1;
+	if (!all_finite(a, n1, b, n2))
+		return -1;
 	d = malloc(m * sizeof(double));
 	if (!d)
 		return -1;

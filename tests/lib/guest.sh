@@ -2,10 +2,24 @@
 # Shared by the tests/*.t scripts that boot a guest through scripts/run-vmm.
 # Source it after `cd` to the repository root.
 #
+# skip_file REASON: the whole file is skipped (plan 1..0), saying why.
+# bail_file REASON: the whole file fails with one point saying why.
+#
 # guest_pick [RELEASE]: what scripts/run-vmm [--kernel RELEASE] boots and
 #   loads: sets guest_release and guest_module (build/kmod/RELEASE/vmprobe.ko),
 #   or returns 1 with the reason in guest_why (e.g. the headers package to
 #   install). Without RELEASE: run-vmm's default kernel.
+skip_file() {
+	echo "skipped: $*" >&2
+	echo "1..0 # SKIP $*"
+	exit 0
+}
+bail_file() {
+	echo "1..1"
+	echo "not ok 1 - $*"
+	exit 1
+}
+
 guest_pick() {
 	local picked
 	guest_release='' guest_module='' guest_why=''
