@@ -3,8 +3,13 @@
 # instruction counts QEMU's -icount makes deterministic, as JSON on stdout.
 # In-kernel ops run with interrupts off; the user rows are short loops.
 # Arguments: vmprobe options (run-vmm passes --clock instructions ...).
+# Its messages go to a file until the rows are done: a line written to the
+# serial console raises UART interrupts whenever the host drains it, which
+# would land in the next row's samples at a point set by host timing.
 vmprobe run ktimed-cpuid0 ktimed-rdmsr ktimed-cr0 getpid-raw null-syscall matmul-10 \
-	--label "${JOB_LABEL:?}" --repetitions 5 --quick --json /tmp/icount.json "$@" >&2
+	--label "${JOB_LABEL:?}" --repetitions 5 --quick --json /tmp/icount.json "$@" \
+	> /tmp/icount.log 2>&1
 status=$?
+cat /tmp/icount.log >&2
 cat /tmp/icount.json
 exit "$status"
