@@ -67,7 +67,7 @@ deps:
 
 check: deps
 	$(MAKE) all tests
-	prove -e '' tests/*.t
+	prove -e '' --failures tests/*.t
 
 compare: deps
 	$(MAKE) all
