@@ -13,6 +13,10 @@
 . "$SCRIPTS/vmm/qemu.sh"
 
 VMM_TIMEOUT=1800
+# A "Kernel panic" on the console may be L2's, which L1 then reports with
+# its status after sending the exit counts (seconds under TCG): wait for it.
+# (With the default 2 s, run-vmm stopped L1 first in 1 run of about 8.)
+VMM_PANIC_GRACE=60
 L1_MEMORY_MB=2048
 L2_MEMORY_MB=512
 
