@@ -43,15 +43,19 @@ ok "$(jq -e '.host.vmm == "kvm"' "$result" > /dev/null 2>&1; echo $?)" "L2 sees 
 # row FIELD: the row's exits.FIELD (a jq path below .exits), "null" when absent.
 exits_of() { jq -r --arg row "$1" ".benchmarks[] | select(.name == \$row) | .exits$2" "$result" 2>/dev/null; }
 between() { awk -v x="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(x != "" && x != "null" && x + 0 >= lo && x + 0 <= hi) }'; }
+# summary ROW: the row's exits per op, by reason, on one line.
+summary() { exits_of "$1" " | {per_op, serial_io_per_op, reasons, ops}" | jq -c . 2>/dev/null; }
 for row in cpuid getpid ktimed-cpuid0 ktimed-pio matmul-10; do
-	echo "# $row: $(exits_of "$row" " | {per_op, serial_io_per_op, reasons, ops}" | jq -c . 2>/dev/null)"
+	echo "# $row: $(summary "$row")"
 done
 check() { # ROW JQ_PATH LO HI WHAT
-	local v
+	local v inside
 	v=$(exits_of "$1" "$2")
-	ok "$(between "$v" "$3" "$4"; echo $?)" "$1: $5 ($v, expected $3..$4)"
+	between "$v" "$3" "$4"
+	inside=$?
+	ok "$inside" "$1: $5 ($v, expected $3..$4)"
 	# On stderr, which prove shows without -v: the row's exits by reason.
-	between "$v" "$3" "$4" || echo "#   $1: $(exits_of "$1" " | {per_op, serial_io_per_op, reasons, ops}" | jq -c .)" >&2
+	[ "$inside" = 0 ] || echo "#   $1: $(summary "$1")" >&2
 }
 check cpuid .reasons.cpuid 0.9 1.2 "one CPUID exit per op"
 check ktimed-cpuid0 .reasons.cpuid 0.9 1.2 "one CPUID exit per in-kernel cpuid"

@@ -11,7 +11,7 @@
 #   install). Without RELEASE: run-vmm's default kernel.
 skip_file() {
 	echo "skipped: $*" >&2
-	echo "1..0 # SKIP $*"
+	echo "1..0 # SKIP skipped: $*"
 	exit 0
 }
 bail_file() {
@@ -66,10 +66,7 @@ guest_require() {
 		[ -e "$file" ] || why=${why:-"$file not built (run make)"}
 	done
 	perl -MJSON::PP -e 1 2> /dev/null || why=${why:-"perl JSON::PP missing"}
-	if [ -n "$why" ]; then
-		echo "1..0 # SKIP skipped: $why"
-		exit 0
-	fi
+	[ -z "$why" ] || skip_file "$why"
 	tmp=$(mktemp -d)
 	trap 'rm -rf "$tmp"' EXIT
 	n=0
