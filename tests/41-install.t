@@ -34,7 +34,7 @@ ok "$([ "$("$root/usr/bin/vmprobe" --version)" = "vmprobe $version" ] &&
 # fork-exec execs vmprobe-noop, the fork rows run in vmprobe-forker.
 (cd / && env -u VMPROBE_NOOP -u VMPROBE_FORKER "$root/usr/bin/vmprobe" run fork-exec fork-exit-wait \
 	--quick --time-budget 4 > "$tmp/forks.out" 2> "$tmp/forks.err")
-ok "$([ $? = 0 ] && grep -q '^fork-exec .* us' "$tmp/forks.out" &&
+ok "$([ $? = 0 ] && grep -Eq "^fork-exec .* $duration_re" "$tmp/forks.out" &&
 	[ "$(grep -c 'forks done and timed by vmprobe-forker' "$tmp/forks.out")" = 2 ]; echo $?)" \
 	"installed vmprobe finds vmprobe-noop and vmprobe-forker in PREFIX/lib/vmprobe"
 ok "$(grep -q "^PACKAGE_VERSION=\"$version\"" "$root/usr/src/vmprobe-$version/dkms.conf" &&

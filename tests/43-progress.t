@@ -8,17 +8,17 @@ cd "$(dirname "$0")/.." || exit 1
 
 args=(run getpid null-syscall --quick --repetitions 3 --time-budget 4)
 run plain "${args[@]}"
-ok "$([ "$(rc plain)" = 0 ] && grep -q '^\[1/2\] getpid \.\.\. .* ns median' "$tmp/plain.err" &&
-	grep -q '^\[2/2\] null-syscall \.\.\. .* ns median' "$tmp/plain.err" &&
+ok "$([ "$(rc plain)" = 0 ] && grep -Eq "^\[1/2\] getpid \.\.\. $duration_re median" "$tmp/plain.err" &&
+	grep -Eq "^\[2/2\] null-syscall \.\.\. $duration_re median" "$tmp/plain.err" &&
 	! grep -q $'\033' "$tmp/plain.err" && ! grep -q 'left)' "$tmp/plain.err"; echo $?)" \
 	"through a pipe: plain lines, no escape sequence, no estimate"
 if command -v script > /dev/null; then
 	TERM=xterm script -qec "$vmprobe ${args[*]} > /dev/null" /dev/null > "$tmp/tty.out" 2>&1
 	ok "$(grep -q $'\r\033\[K\[2/2\] null-syscall \.\.\. ([0-9]*:[0-9][0-9] elapsed, about [0-9]*:[0-9][0-9] left)' "$tmp/tty.out" &&
-		grep -q $'\r\033\[K\[2/2\] null-syscall \.\.\. .* ns median' "$tmp/tty.out"; echo $?)" \
+		grep -Eq $'\r\033\\[K\\[2/2\\] null-syscall \\.\\.\\. '"$duration_re median" "$tmp/tty.out"; echo $?)" \
 		"on a terminal: row, position, elapsed and time left, then the plain line in its place"
 	TERM=dumb script -qec "$vmprobe ${args[*]} > /dev/null" /dev/null > "$tmp/dumb.out" 2>&1
-	ok "$(grep -q '\[2/2\] null-syscall \.\.\. .* ns median' "$tmp/dumb.out" && ! grep -q $'\033' "$tmp/dumb.out"; echo $?)" \
+	ok "$(grep -Eq "\[2/2\] null-syscall \.\.\. $duration_re median" "$tmp/dumb.out" && ! grep -q $'\033' "$tmp/dumb.out"; echo $?)" \
 		"TERM=dumb: plain lines"
 else
 	skip "script(1) not installed: terminal progress not checked"

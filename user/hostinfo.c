@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/klog.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -38,7 +39,7 @@ static void evidence(struct hostinfo *hi, const char *fmt, ...)
 	if (hi->nevidence == HOSTINFO_EVIDENCE)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(hi->evidence[hi->nevidence++], HOSTINFO_STR, fmt, ap);
+	vsnprintf(hi->evidence[hi->nevidence++], sizeof(hi->evidence[0]), fmt, ap);
 	va_end(ap);
 }
 
@@ -54,17 +55,32 @@ static void gather_cpuid(struct hostinfo *hi)
 	hi->cpuid_hypervisor_bit = c & (1u << 31);
 	if (!hi->cpuid_hypervisor_bit)
 		return;
-	/* Xen with Viridian moves its own leaves to 0x40000100: look at both. */
-	for (unsigned leaf = 0x40000000; leaf <= 0x40000100; leaf += 0x100) {
+	/*
+	 * Every leaf the kernel scans for a hypervisor (0x40000000 to 0x4000ff00
+	 * in steps of 0x100: Xen with Viridian moves its own to 0x40000100, and
+	 * a host may answer more than one). The first is the signature; Xen's
+	 * wins wherever it is.
+	 */
+	for (unsigned leaf = 0x40000000; leaf < 0x40010000; leaf += 0x100) {
 		char sig[13] = "";
+		size_t used = strlen(hi->cpuid_signatures);
+		bool printable = true;
 
 		__cpuid(leaf, a, b, c, d);
+		if (a < leaf || a > leaf + 0xff)	/* no leaf set here: its max leaf is out of range */
+			continue;
 		memcpy(sig, &b, 4);
 		memcpy(sig + 4, &c, 4);
 		memcpy(sig + 8, &d, 4);
 		sig[12] = '\0';
+		for (const char *p = sig; *p; p++)
+			printable &= isprint((unsigned char)*p) != 0;
+		if (!sig[0] || !printable)
+			continue;
 		if (leaf == 0x40000000 || !strcmp(sig, "XenVMMXenVMM"))
 			snprintf(hi->hypervisor_signature, sizeof(hi->hypervisor_signature), "%s", sig);
+		snprintf(hi->cpuid_signatures + used, sizeof(hi->cpuid_signatures) - used, "%s%#x:\"%s\"",
+			 used ? "; " : "", leaf, sig);
 	}
 }
 
@@ -152,26 +168,173 @@ static void gather_module(struct hostinfo *hi, int devfd)
 		close(fd);
 }
 
-static bool known_signature(const char *sig)
-{
-	static const char *const known[] = { "KVMKVMKVM", "TCGTCGTCGTCG", "XenVMMXenVMM",
-					     "VMwareVMware", "Microsoft Hv" };
+/* A name for one witness's words, or NULL: what each hypervisor calls itself. */
+struct vmm_name {
+	const char *said, *vmm;
+};
 
-	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-		if (!strcmp(sig, known[i]))
-			return true;
-	return false;
+static const char *name_of(const struct vmm_name *names, size_t n, const char *said)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(said, names[i].said))
+			return names[i].vmm;
+	return NULL;
+}
+
+#define NAME_OF(table, said) name_of(table, sizeof(table) / sizeof(table[0]), said)
+
+/* CPUID 0x40000000 signatures. */
+static const struct vmm_name signature_names[] = {
+	{ "KVMKVMKVM", "kvm" }, { "TCGTCGTCGTCG", "qemu-tcg" }, { "XenVMMXenVMM", "xen-hvm" },
+	{ "VMwareVMware", "vmware" }, { "Microsoft Hv", "hyperv" }, { "bhyve bhyve ", "bhyve" },
+	{ "ACRNACRNACRN", "acrn" }, { "Jailhouse", "jailhouse" },
+};
+
+/* The names the x86 kernel prints in "Hypervisor detected: %s" (its hypervisor_x86 .name). */
+static const struct vmm_name kernel_names[] = {
+	{ "KVM", "kvm" }, { "PVM", "pvm" }, { "Xen PV", "xen-pv" }, { "Xen HVM", "xen-hvm" },
+	{ "VMware", "vmware" }, { "Microsoft Hyper-V", "hyperv" }, { "Jailhouse", "jailhouse" },
+	{ "ACRN", "acrn" }, { "Bhyve", "bhyve" },
+};
+
+/* ACPI OEM IDs (space-padded in the table, cut here) of the VMMs' user-space parts. */
+static const struct vmm_name acpi_monitors[] = {
+	{ "FIRECK", "firecracker" }, { "CLOUDH", "cloud-hypervisor" }, { "BOCHS", "qemu" },
+	{ "BHYVE", "bhyve" }, { "VBOX", "virtualbox" }, { "VMWARE", "vmware" }, { "Xen", "xen" },
+};
+
+/* DMI system vendors of the same. */
+static const struct vmm_name dmi_monitors[] = {
+	{ "QEMU", "qemu" }, { "Cloud Hypervisor", "cloud-hypervisor" }, { "Firecracker", "firecracker" },
+	{ "innotek GmbH", "virtualbox" }, { "VMware, Inc.", "vmware" }, { "Xen", "xen" },
+	{ "The Bochs Project", "bochs" },
+};
+
+static void copy_trimmed(char *dst, size_t len, const char *src, size_t n)
+{
+	size_t k = 0;
+
+	while (k < n && k + 1 < len && src[k] && src[k] != '\n') {
+		dst[k] = isprint((unsigned char)src[k]) ? src[k] : '?';
+		k++;
+	}
+	while (k && dst[k - 1] == ' ')
+		k--;
+	dst[k] = '\0';
+}
+
+void hostinfo_read_kernel_log(struct hostinfo *hi, const char *log)
+{
+	static const char detected[] = "Hypervisor detected: ";
+	/* How the kernel says it runs as a guest: PVM's pv-lite line, the generic paravirt one. */
+	static const char *const words[] = { "running under PVM", "Booting paravirtualized kernel on " };
+	const char *p = strstr(log, detected);
+
+	if (p) {
+		p += sizeof(detected) - 1;
+		copy_trimmed(hi->kernel_hypervisor, sizeof(hi->kernel_hypervisor), p, strcspn(p, "\n"));
+	}
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]) && !hi->kernel_words[0]; i++) {
+		const char *w = strstr(log, words[i]), *start;
+
+		if (!w)
+			continue;
+		/* from after the "[ time] " stamp (or the line's start) to its end */
+		for (start = w; start > log && start[-1] != '\n' && start[-1] != ']'; start--)
+			;
+		while (*start == ' ')
+			start++;
+		copy_trimmed(hi->kernel_words, sizeof(hi->kernel_words), start, strcspn(start, "\n"));
+	}
+}
+
+/* The kernel log, where this process may read it (root, or kernel.dmesg_restrict 0). */
+static void gather_kernel_log(struct hostinfo *hi)
+{
+	int size = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0), n;
+	char *buf;
+
+	if (size <= 0 || !(buf = malloc((size_t)size + 1))) {
+		snprintf(hi->kernel_log_reason, sizeof(hi->kernel_log_reason), "syslog size: %s",
+			 size < 0 ? strerror(errno) : "empty");
+		return;
+	}
+	n = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, size);
+	if (n < 0) {
+		snprintf(hi->kernel_log_reason, sizeof(hi->kernel_log_reason), "syslog read: %s",
+			 strerror(errno));
+	} else {
+		buf[n] = '\0';
+		hostinfo_read_kernel_log(hi, buf);
+	}
+	free(buf);
+}
+
+void hostinfo_read_acpi_header(struct hostinfo *hi, const unsigned char *hdr, size_t len)
+{
+	/* ACPI's common table header: OEM ID at bytes 10-15, OEM table ID at 16-23 */
+	if (len < 24)
+		return;
+	copy_trimmed(hi->acpi_oem_id, sizeof(hi->acpi_oem_id), (const char *)hdr + 10, 6);
+	copy_trimmed(hi->acpi_oem_table_id, sizeof(hi->acpi_oem_table_id), (const char *)hdr + 16, 8);
+}
+
+static void gather_acpi(struct hostinfo *hi)
+{
+	unsigned char hdr[36];
+	FILE *f = fopen("/sys/firmware/acpi/tables/FACP", "rb");	/* root only */
+	size_t n;
+
+	if (!f)
+		return;
+	n = fread(hdr, 1, sizeof(hdr), f);
+	fclose(f);
+	hostinfo_read_acpi_header(hi, hdr, n);
+}
+
+/* The VMM's user-space part, from the firmware tables it wrote (ACPI, then DMI). */
+static void guess_monitor(struct hostinfo *hi)
+{
+	const char *by_acpi = hi->acpi_oem_id[0] ? NAME_OF(acpi_monitors, hi->acpi_oem_id) : NULL;
+	const char *by_dmi = hi->sys_vendor[0] ? NAME_OF(dmi_monitors, hi->sys_vendor) : NULL;
+	const char *monitor = by_acpi ? by_acpi : by_dmi;
+
+	/* QEMU's and Bochs's firmware both write "BOCHS": DMI tells them apart */
+	if (by_acpi && by_dmi && !strcmp(by_acpi, "qemu"))
+		monitor = by_dmi;
+	if (!monitor)
+		return;
+	snprintf(hi->vmm_monitor, sizeof(hi->vmm_monitor), "%s", monitor);
+	if (by_acpi)
+		evidence(hi, "ACPI OEM ID \"%s\" (%s): the VMM is %s", hi->acpi_oem_id,
+			 hi->acpi_oem_table_id, monitor);
+	else
+		evidence(hi, "DMI system vendor \"%s\": the VMM is %s", hi->sys_vendor, monitor);
+}
+
+/* A second witness that names another hypervisor is reported, with the reason for the choice. */
+static void note_disagreement(struct hostinfo *hi, const char *by_signature, const char *why)
+{
+	if (!by_signature || !strcmp(by_signature, hi->vmm))
+		return;
+	evidence(hi, "CPUID says \"%s\" (%s) but %s says %s: taken as %s, %s",
+		 hi->hypervisor_signature, by_signature, why, hi->vmm, hi->vmm,
+		 "the interface this kernel uses (a signature can be the layer below, or a host's disguise)");
 }
 
 /* The best guess, most specific evidence first. */
 void hostinfo_guess_vmm(struct hostinfo *hi)
 {
 	const char *sig = hi->hypervisor_signature;
-	const char *vmm = NULL;
+	const char *by_signature = hi->cpuid_hypervisor_bit && sig[0] ? NAME_OF(signature_names, sig) : NULL;
+	const char *by_kernel = hi->kernel_hypervisor[0] ? NAME_OF(kernel_names, hi->kernel_hypervisor) : NULL;
+	const char *vmm = NULL, *decided_by = NULL;
 
 	hi->nevidence = 0;
+	hi->vmm_monitor[0] = '\0';
 	if (hi->uml) {
 		vmm = "uml";
+		decided_by = "/proc/cpuinfo";
 		evidence(hi, "/proc/cpuinfo model name is UML");
 	}
 	if (!vmm && !strcmp(hi->xen_type, "xen")) {
@@ -179,6 +342,7 @@ void hostinfo_guess_vmm(struct hostinfo *hi)
 			  : hi->module_open && hi->module_info.hypervisor == VMPROBE_HYPER_XEN_PV;
 
 		vmm = pv ? "xen-pv" : "xen-hvm";
+		decided_by = "/sys/hypervisor";
 		evidence(hi, "/sys/hypervisor/type is xen");
 		if (hi->xen_guest_type[0])
 			evidence(hi, "/sys/hypervisor/guest_type is %s", hi->xen_guest_type);
@@ -186,35 +350,38 @@ void hostinfo_guess_vmm(struct hostinfo *hi)
 			evidence(hi, "the kernel's hypervisor type is %s",
 				 kmod_hypervisor_name(hi->module_info.hypervisor));
 	}
+	/* The kernel's own detection: it chose its paravirt interface by it. */
+	if (!vmm && hi->kernel_hypervisor[0]) {
+		vmm = by_kernel ? by_kernel : "unknown";
+		decided_by = "the kernel";
+		evidence(hi, "kernel log: \"Hypervisor detected: %s\"%s%s%s", hi->kernel_hypervisor,
+			 hi->kernel_words[0] ? ", \"" : "", hi->kernel_words, hi->kernel_words[0] ? "\"" : "");
+	}
 	/* QEMU's own BIOS may say Bochs too: a known hypervisor signature wins. */
 	if (!vmm && (strstr(hi->sys_vendor, "Bochs") || strstr(hi->bios_vendor, "Bochs")) &&
-	    !known_signature(sig)) {
+	    !by_signature) {
 		vmm = "bochs";
 		evidence(hi, "DMI says \"%s\", no known hypervisor signature",
 			 strstr(hi->sys_vendor, "Bochs") ? hi->sys_vendor : hi->bios_vendor);
 	}
 	if (!vmm && hi->cpuid_hypervisor_bit) {
 		evidence(hi, "CPUID.1:ECX[31] (hypervisor) set, signature \"%s\"", sig);
-		if (!strcmp(sig, "KVMKVMKVM"))
-			vmm = "kvm";
-		else if (!strcmp(sig, "TCGTCGTCGTCG"))
-			vmm = "qemu-tcg";
-		else if (!strcmp(sig, "XenVMMXenVMM"))
-			vmm = "xen-hvm";
-		else if (!strcmp(sig, "VMwareVMware"))
-			vmm = "vmware";
-		else if (!strcmp(sig, "Microsoft Hv"))
-			vmm = "hyperv";
-		else
-			vmm = "unknown";
+		vmm = by_signature ? by_signature : "unknown";
 	}
 	if (!vmm) {
 		vmm = "host";
-		evidence(hi, "no CPUID hypervisor bit, no UML, no Xen, no Bochs DMI");
+		evidence(hi, "no CPUID hypervisor bit, no UML, no Xen, no Bochs DMI, no hypervisor in the kernel log");
 	}
+	snprintf(hi->vmm, sizeof(hi->vmm), "%s", vmm);
+	if (decided_by)
+		note_disagreement(hi, by_signature, decided_by);
+	guess_monitor(hi);
 	if (hi->sys_vendor[0] || hi->product_name[0])
 		evidence(hi, "DMI: %s / %s", hi->sys_vendor, hi->product_name);
-	snprintf(hi->vmm, sizeof(hi->vmm), "%s", vmm);
+	if (hi->vmm_monitor[0] && strcmp(hi->vmm_monitor, hi->vmm))
+		snprintf(hi->vmm_stack, sizeof(hi->vmm_stack), "%s under %s", hi->vmm, hi->vmm_monitor);
+	else
+		snprintf(hi->vmm_stack, sizeof(hi->vmm_stack), "%s", hi->vmm);
 }
 
 void hostinfo_gather(struct hostinfo *hi, int devfd, const struct tsc_clock *tsc)
@@ -234,6 +401,8 @@ void hostinfo_gather(struct hostinfo *hi, int devfd, const struct tsc_clock *tsc
 		  hi->clocksource, sizeof(hi->clocksource));
 	if (uname(&u) == 0)
 		snprintf(hi->kernel_release, sizeof(hi->kernel_release), "%s", u.release);
+	gather_kernel_log(hi);
+	gather_acpi(hi);
 	gather_pmu(hi);
 	gather_module(hi, devfd);
 	if (tsc)
@@ -281,11 +450,20 @@ json_object *hostinfo_json(const struct hostinfo *hi)
 	json_object *ev = json_object_new_array(), *dmi = json_object_new_object();
 
 	add_str(o, "vmm", hi->vmm);
+	add_str(o, "vmm_monitor", hi->vmm_monitor);
+	add_str(o, "vmm_stack", hi->vmm_stack);
 	for (int i = 0; i < hi->nevidence; i++)
 		json_object_array_add(ev, json_object_new_string(hi->evidence[i]));
 	json_object_object_add(o, "evidence", ev);
 	add_bool(o, "cpuid_hypervisor_bit", hi->cpuid_hypervisor_bit);
 	add_str(o, "hypervisor_signature", hi->hypervisor_signature);
+	add_str(o, "cpuid_signatures", hi->cpuid_signatures);
+	add_str(o, "kernel_hypervisor", hi->kernel_hypervisor);
+	add_str(o, "kernel_words", hi->kernel_words);
+	if (hi->kernel_log_reason[0])
+		add_str(o, "kernel_log_reason", hi->kernel_log_reason);
+	add_str(o, "acpi_oem_id", hi->acpi_oem_id);
+	add_str(o, "acpi_oem_table_id", hi->acpi_oem_table_id);
 	add_str(o, "cpu_vendor", hi->cpu_vendor);
 	add_str(o, "cpu_model", hi->cpu_model);
 	json_object_object_add(o, "online_cpus", json_object_new_int(hi->online_cpus));
@@ -315,11 +493,18 @@ json_object *hostinfo_json(const struct hostinfo *hi)
 
 void hostinfo_print(const struct hostinfo *hi, FILE *f)
 {
-	fprintf(f, "vmm:              %s\n", hi->vmm);
+	fprintf(f, "vmm:              %s\n", hi->vmm_stack);
 	for (int i = 0; i < hi->nevidence; i++)
 		fprintf(f, "  evidence:       %s\n", hi->evidence[i]);
 	fprintf(f, "hypervisor bit:   %s\n", hi->cpuid_hypervisor_bit ? "yes" : "no");
-	fprintf(f, "cpuid signature:  %s\n", hi->hypervisor_signature[0] ? hi->hypervisor_signature : "-");
+	fprintf(f, "cpuid signature:  %s\n", hi->cpuid_signatures[0] ? hi->cpuid_signatures : "-");
+	fprintf(f, "kernel says:      %s%s%s%s\n",
+		hi->kernel_hypervisor[0] ? hi->kernel_hypervisor : "no hypervisor detected",
+		hi->kernel_words[0] ? " (" : "", hi->kernel_words, hi->kernel_words[0] ? ")" : "");
+	if (hi->kernel_log_reason[0])
+		fprintf(f, "                  (kernel log not read: %s)\n", hi->kernel_log_reason);
+	fprintf(f, "acpi oem:         %s%s%s\n", hi->acpi_oem_id[0] ? hi->acpi_oem_id : "-",
+		hi->acpi_oem_table_id[0] ? " / " : "", hi->acpi_oem_table_id);
 	fprintf(f, "cpu:              %s (%s), %d online\n", hi->cpu_model, hi->cpu_vendor,
 		hi->online_cpus);
 	fprintf(f, "dmi:              sys_vendor \"%s\", product_name \"%s\", bios_vendor \"%s\"\n",

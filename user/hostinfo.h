@@ -36,8 +36,17 @@ struct hostinfo {
 	bool module_present, module_open;
 	char module_reason[HOSTINFO_STR];
 	struct vmprobe_info module_info;
-	char vmm[16];				/* host kvm qemu-tcg xen-pv xen-hvm bochs uml vmware hyperv unknown */
-	char evidence[HOSTINFO_EVIDENCE][HOSTINFO_STR];
+	/* Other witnesses of the hypervisor, read where this kernel lets us. */
+	char cpuid_signatures[HOSTINFO_STR];	/* every signature in 0x40000000..0x4000ff00, "LEAF:SIG; ..." */
+	char kernel_hypervisor[32];		/* the kernel log's "Hypervisor detected: X" */
+	char kernel_words[HOSTINFO_STR];	/* its line saying how it runs (pvm-pv, "Booting paravirtualized") */
+	char kernel_log_reason[64];		/* why the log could not be read, else "" */
+	char acpi_oem_id[8], acpi_oem_table_id[12];	/* the FADT's header */
+	/* host kvm pvm qemu-tcg xen-pv xen-hvm bochs uml vmware hyperv bhyve acrn jailhouse unknown */
+	char vmm[16];
+	char vmm_monitor[32];			/* the VMM's user-space part: firecracker, qemu... or "" */
+	char vmm_stack[48];			/* vmm, and " under " monitor where known */
+	char evidence[HOSTINFO_EVIDENCE][256];
 	int nevidence;
 };
 
@@ -50,6 +59,12 @@ void hostinfo_gather(struct hostinfo *hi, int devfd, const struct tsc_clock *tsc
 
 /* Sets hi->vmm and hi->evidence from the fields gathered (exposed for the unit test). */
 void hostinfo_guess_vmm(struct hostinfo *hi);
+
+/* Take the kernel's words on the hypervisor from LOG, the kernel log's text (exposed for the unit test). */
+void hostinfo_read_kernel_log(struct hostinfo *hi, const char *log);
+
+/* Take the OEM IDs from an ACPI table's header of LEN bytes (exposed for the unit test). */
+void hostinfo_read_acpi_header(struct hostinfo *hi, const unsigned char *hdr, size_t len);
 
 /* The "host" object of a result file. */
 json_object *hostinfo_json(const struct hostinfo *hi);

@@ -4,8 +4,11 @@
 # built, makes $tmp (removed on exit, after the caller's own on_exit hook),
 # and gives TAP helpers: ok STATUS DESCRIPTION, skip REASON, and
 # run NAME ARGS... (vmprobe's status in $tmp/NAME.rc, streams in .out/.err),
-# json FILE PERL-EXPR (the expression over the decoded file $d, printed).
+# json FILE PERL-EXPR (the expression over the decoded file $d, printed),
+# and $duration_re: a figure as vmprobe prints a duration (grep -E), in
+# whatever unit the machine's speed gives it: never grep for one unit.
 vmprobe=$PWD/build/vmprobe
+duration_re='[0-9][0-9.e+]* (ns|us|ms|s)'
 if [ ! -x "$vmprobe" ]; then
 	echo "1..0 # SKIP build/vmprobe not built (make user)"
 	exit 0

@@ -40,7 +40,8 @@ static void signatures(void **state)
 	static const struct { const char *sig, *vmm; } cases[] = {
 		{ "KVMKVMKVM", "kvm" }, { "TCGTCGTCGTCG", "qemu-tcg" },
 		{ "XenVMMXenVMM", "xen-hvm" }, { "VMwareVMware", "vmware" },
-		{ "Microsoft Hv", "hyperv" }, { "ACRNACRNACRN", "unknown" },
+		{ "Microsoft Hv", "hyperv" }, { "ACRNACRNACRN", "acrn" },
+		{ "bhyve bhyve ", "bhyve" }, { "NoSuchVMM", "unknown" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -103,6 +104,78 @@ static void bochs_by_dmi(void **state)
 	assert_string_equal(hi.vmm, "qemu-tcg");
 }
 
+/* The kernel log of the PVM machine under the project (2026-12), as klogctl gives it. */
+static const char pvm_log[] =
+	"<6>[    0.000000] BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable\n"
+	"<6>[    0.000000] Hypervisor detected: PVM\n"
+	"<6>[    0.000024] pvm-pv: running under PVM (pv-lite)\n"
+	"<6>[    0.000025] pvm-pv: boot vIF registered from x86_64_start_kernel (gpa 0x38f4000)\n";
+
+/* Its FADT's header: signature, length, revision, checksum, then the OEM IDs. */
+static const unsigned char firecracker_fadt[36] = "FACP" "\x14\x01\0\0" "\x06\x00" "FIRECK" "FCVMFADT";
+
+/* CPUID says bhyve, the kernel PVM, the ACPI tables Firecracker: all three are told. */
+static void pvm_under_firecracker(void **state)
+{
+	reset();
+	with_signature("bhyve bhyve ");
+	hostinfo_read_kernel_log(&hi, pvm_log);
+	hostinfo_read_acpi_header(&hi, firecracker_fadt, sizeof(firecracker_fadt));
+	assert_string_equal(hi.kernel_hypervisor, "PVM");
+	assert_string_equal(hi.kernel_words, "pvm-pv: running under PVM (pv-lite)");
+	assert_string_equal(hi.acpi_oem_id, "FIRECK");
+	assert_string_equal(hi.acpi_oem_table_id, "FCVMFADT");
+	hostinfo_guess_vmm(&hi);
+	assert_string_equal(hi.vmm, "pvm");
+	assert_string_equal(hi.vmm_monitor, "firecracker");
+	assert_string_equal(hi.vmm_stack, "pvm under firecracker");
+	assert_true(hi.nevidence == 3);
+	assert_non_null(strstr(hi.evidence[0], "Hypervisor detected: PVM"));
+	assert_non_null(strstr(hi.evidence[1], "\"bhyve bhyve \" (bhyve)"));
+	assert_non_null(strstr(hi.evidence[1], "taken as pvm"));
+	assert_non_null(strstr(hi.evidence[2], "FIRECK"));
+}
+
+/* Firecracker over KVM (the machine of November): the witnesses agree, nothing to reconcile. */
+static void kvm_under_firecracker(void **state)
+{
+	reset();
+	with_signature("KVMKVMKVM");
+	hostinfo_read_kernel_log(&hi, "<6>[    0.000000] Hypervisor detected: KVM\n"
+				 "<6>[    0.000000] Booting paravirtualized kernel on KVM\n");
+	hostinfo_read_acpi_header(&hi, firecracker_fadt, sizeof(firecracker_fadt));
+	hostinfo_guess_vmm(&hi);
+	assert_string_equal(hi.vmm_stack, "kvm under firecracker");
+	assert_string_equal(hi.kernel_words, "Booting paravirtualized kernel on KVM");
+	for (int i = 0; i < hi.nevidence; i++)
+		assert_null(strstr(hi.evidence[i], "taken as"));
+}
+
+/* QEMU's and Bochs's firmware both write ACPI OEM ID "BOCHS": DMI tells them apart. */
+static void qemu_and_bochs_by_firmware(void **state)
+{
+	static const unsigned char bochs_fadt[24] = "FACP\0\0\0\0\0\0BOCHS BXPC    ";
+
+	reset();
+	with_signature("TCGTCGTCGTCG");
+	hostinfo_read_acpi_header(&hi, bochs_fadt, sizeof(bochs_fadt));
+	snprintf(hi.sys_vendor, sizeof(hi.sys_vendor), "QEMU");
+	hostinfo_guess_vmm(&hi);
+	assert_string_equal(hi.vmm_stack, "qemu-tcg under qemu");
+
+	reset();
+	hostinfo_read_acpi_header(&hi, bochs_fadt, sizeof(bochs_fadt));
+	snprintf(hi.sys_vendor, sizeof(hi.sys_vendor), "The Bochs Project");
+	hostinfo_guess_vmm(&hi);
+	assert_string_equal(hi.vmm, "bochs");
+	assert_string_equal(hi.vmm_stack, "bochs");
+
+	/* a header too short to hold the IDs is ignored */
+	reset();
+	hostinfo_read_acpi_header(&hi, bochs_fadt, 20);
+	assert_string_equal(hi.acpi_oem_id, "");
+}
+
 /* The real thing here: something sensible, and the JSON has it. */
 static void gather_here(void **state)
 {
@@ -130,6 +203,9 @@ int main(void)
 		cmocka_unit_test(uml_beats_the_host_signature),
 		cmocka_unit_test(xen_pv_inside_tcg),
 		cmocka_unit_test(bochs_by_dmi),
+		cmocka_unit_test(pvm_under_firecracker),
+		cmocka_unit_test(kvm_under_firecracker),
+		cmocka_unit_test(qemu_and_bochs_by_firmware),
 		cmocka_unit_test(gather_here),
 	};
 
