@@ -45,7 +45,7 @@ struct hostinfo {
 	/* host kvm pvm qemu-tcg xen-pv xen-hvm bochs uml vmware hyperv bhyve acrn jailhouse unknown */
 	char vmm[16];
 	char vmm_monitor[32];			/* the VMM's user-space part: firecracker, qemu... or "" */
-	char vmm_stack[48];			/* vmm, and " under " monitor where known */
+	char vmm_stack[64];			/* vmm, and " under " monitor where known */
 	char evidence[HOSTINFO_EVIDENCE][256];
 	int nevidence;
 };

@@ -457,6 +457,46 @@ static int read_more_boots(struct json_object *root, struct rio_result *r, const
 	return 0;
 }
 
+/* An optional string: absent or null leaves *out NULL; another type is an error. */
+static int opt_string(struct json_object *obj, const char *key, const char *where,
+		      char **out, const char *path, char *err, size_t errlen)
+{
+	struct json_object *v = get_key(obj, key);
+
+	*out = NULL;
+	return v ? need_string(obj, key, where, out, path, err, errlen) : 0;
+}
+
+/* "machine" where run-vmm wrote it, else "host": the facts that tell machines apart. */
+static int read_machine(struct json_object *root, struct rio_machine *m, const char *path,
+			char *err, size_t errlen)
+{
+	struct json_object *o = get_key(root, "machine"), *tsc;
+	const char *where = "machine";
+
+	m->recorded = o != NULL;
+	if (!o) {
+		o = get_key(root, "host");
+		where = "host";
+	}
+	m->tsc_hz = m->online_cpus = NAN;
+	if (!o)
+		return 0;
+	if (!json_object_is_type(o, json_type_object))
+		return fail(err, errlen, path, "\"%s\" must be an object", where);
+	m->present = true;
+	if (opt_string(o, get_key(o, "vmm_stack") ? "vmm_stack" : "vmm", where, &m->vmm_stack,
+		       path, err, errlen) ||
+	    opt_string(o, "cpu_model", where, &m->cpu_model, path, err, errlen) ||
+	    opt_string(o, "kernel_release", where, &m->kernel_release, path, err, errlen) ||
+	    opt_number(o, "online_cpus", where, &m->online_cpus, path, err, errlen))
+		return -1;
+	tsc = get_key(o, "tsc");
+	if (tsc && json_object_is_type(tsc, json_type_object))
+		return opt_number(tsc, "hz", where, &m->tsc_hz, path, err, errlen);
+	return 0;
+}
+
 int rio_from_json(struct json_object *root, const char *path, struct rio_result *r,
 		  char *err, size_t errlen)
 {
@@ -529,6 +569,8 @@ int rio_from_json(struct json_object *root, const char *path, struct rio_result 
 	v = get_key(root, "host");
 	if (v && json_object_is_type(v, json_type_object) && get_key(v, "vmm") &&
 	    need_string(v, "vmm", "host", &r->host_vmm, path, err, errlen))
+		goto out;
+	if (read_machine(root, &r->machine, path, err, errlen))
 		goto out;
 
 	benches = get_key(root, "benchmarks");
@@ -604,6 +646,9 @@ void rio_free(struct rio_result *r)
 		rio_free(&r->more_boots[k]);
 	free(r->more_boots);
 	free(r->host_vmm);
+	free(r->machine.vmm_stack);
+	free(r->machine.cpu_model);
+	free(r->machine.kernel_release);
 	free(r->path);
 	free(r->label);
 	free(r->clock_kind);

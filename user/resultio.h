@@ -78,6 +78,19 @@ struct rio_host_clock {
 	bool virtual_time;
 };
 
+/*
+ * The machine a file's figures were taken on: its "machine" (run-vmm: the
+ * VMM's host) where recorded, else its "host" (where vmprobe itself ran,
+ * which for a guest is the guest: recorded false then).
+ */
+struct rio_machine {
+	bool present, recorded;
+	char *vmm_stack;		/* "pvm under firecracker"; host.vmm in older files */
+	char *cpu_model, *kernel_release;
+	double tsc_hz;			/* NAN when absent */
+	double online_cpus;		/* NAN when absent */
+};
+
 struct rio_result {
 	char *path, *label;
 	bool partial;
@@ -88,6 +101,7 @@ struct rio_result {
 	struct rio_bench *benches;
 	size_t bench_count;
 	char *host_vmm;			/* host.vmm: "none" on bare metal; NULL when absent */
+	struct rio_machine machine;
 	/*
 	 * "more_boots": boots 2..N of a run-vmm --boots N run, each a whole
 	 * result of its own (the file itself is boot 1). None in older files.
