@@ -79,15 +79,26 @@ complete_words() { # WORDS...: prints COMPREPLY for the last word
 	PATH=$root/usr/bin:$PATH bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
 		_vmprobe; printf "%s\n" "${COMPREPLY[@]}"' _ "$root/usr/share/bash-completion/completions/vmprobe" "$@"
 }
-ok "$([ "$(complete_words vmprobe co)" = compare ] &&
-	complete_words vmprobe "" | grep -qx annotate &&
-	[ "$(complete_words vmprobe compare --me)" = --metric ] &&
-	[ "$(complete_words vmprobe compare --metric "" | tr '\n' ' ')" = "time cycles instructions exits " ] &&
-	complete_words vmprobe run --time | grep -qx -- --time-budget &&
-	complete_words vmprobe run get | grep -qx getpid-raw &&
-	complete_words vmprobe run matmul- | grep -qx matmul-100 &&
-	[ "$(complete_words vmprobe help ann)" = annotate ]; echo $?)" \
-	"bash completion: subcommands, options from vmprobe, option values, benchmark rows"
+# Each case: the words, then what COMPREPLY must be ("=LIST", space-joined) or hold ("~WORD").
+# A failing case prints its words and COMPREPLY (one failure, once beside busy loops, said nothing).
+completion_cases=(
+	"vmprobe co|=compare" "vmprobe |~annotate" "vmprobe compare --me|=--metric"
+	"vmprobe compare --metric |=time cycles instructions exits" "vmprobe run --time|~--time-budget"
+	"vmprobe run get|~getpid-raw" "vmprobe run matmul-|~matmul-100" "vmprobe help ann|=annotate"
+)
+completion_failed=0
+for c in "${completion_cases[@]}"; do
+	line=${c%%|*}
+	read -r -a words <<< "$line"
+	[ "$line" = "${line% }" ] || words+=("")	# a trailing space: complete an empty word
+	got=$(complete_words "${words[@]}" | tr '\n' ' ')
+	want=${c#*|}
+	case $want in
+	=*) [ "$got" = "${want#=} " ] ;;
+	~*) [[ " $got" == *" ${want#\~} "* ]] ;;
+	esac || { completion_failed=1; echo "# completion of '${c%%|*}': got '$got', want $want" >&2; }
+done
+ok "$completion_failed" "bash completion: subcommands, options from vmprobe, option values, benchmark rows"
 if command -v shellcheck > /dev/null; then
 	ok "$(shellcheck -s bash contrib/vmprobe.bash-completion > "$tmp/sc.out" 2>&1; r=$?; sed 's/^/# /' "$tmp/sc.out"; echo $r)" \
 		"bash completion: shellcheck clean"
