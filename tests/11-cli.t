@@ -25,7 +25,7 @@ run info info --json "$tmp/info.json"
 ok "$([ "$(rc info)" = 0 ] && grep -q '^vmm: ' "$tmp/info.out" &&
 	grep -q '^tsc frequency: ' "$tmp/info.out"; echo $?)" "info prints the VMM guess and the TSC"
 vmm=$(json "$tmp/info.json" '$d->{vmm}')
-ok "$(echo "$vmm" | grep -qE '^(host|kvm|qemu-tcg|xen-pv|xen-hvm|bochs|uml|vmware|hyperv|unknown)$'; echo $?)" \
+ok "$(echo "$vmm" | grep -qE '^(host|kvm|pvm|qemu-tcg|xen-pv|xen-hvm|bochs|uml|vmware|hyperv|bhyve|acrn|jailhouse|unknown)$'; echo $?)" \
 	"info --json names the VMM ($vmm) and parses"
 ok "$([ "$(json "$tmp/info.json" '$d->{tsc}{hz} > 1e6 ? 1 : 0')" = 1 ] &&
 	json "$tmp/info.json" '$d->{tsc}{hz_source}' | grep -qE '^(module|sysfs|cpuid|calibrated)$'; echo $?)" \

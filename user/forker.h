@@ -4,13 +4,36 @@
 #define VMPROBE_FORKER_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #define FORKER_MAGIC 0x766d666bu	/* "vmfk" */
+#define FORKER_MAX_TOUCH_MIB 4096	/* --touch-mib: the largest parent it will make */
 
 struct forker_hello {
 	uint32_t magic;
 	uint64_t rss_kb, vmsize_kb, pte_kb;	/* the forker's own size: what fork copies */
 };
+
+/* VmRSS, VmSize and VmPTE of this process, kB (what fork copies); left as they are where unreadable. */
+static inline void forker_own_size(struct forker_hello *h)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long v;
+
+		if (sscanf(line, "VmRSS: %llu", &v) == 1)
+			h->rss_kb = v;
+		else if (sscanf(line, "VmSize: %llu", &v) == 1)
+			h->vmsize_kb = v;
+		else if (sscanf(line, "VmPTE: %llu", &v) == 1)
+			h->pte_kb = v;
+	}
+	fclose(f);
+}
 
 struct forker_request {
 	uint64_t n;		/* forks to do */

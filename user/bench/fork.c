@@ -13,12 +13,21 @@
  * itself and the note says so. One op = one child created and reaped; a
  * child that does not exit 0 fails the run.
  *
+ *   fork-parent-N   fork-exit-wait from the same static parent holding N MiB
+ *                   of touched anonymous memory (16, 64, 256): page tables,
+ *                   copy-on-write setup and the mm teardown grow with N, and
+ *                   that is where shadow, nested and PV paging differ; with
+ *                   fork-exit-wait as N = 0, the slope is the cost per MiB
+ *   fork-dynamic    fork-exit-wait from vmprobe itself, a dynamically linked
+ *                   parent (libc, json-c, libpfm4), as most programs are;
+ *                   pinned to one CPU for the row, as the forker pins itself
  * vmprobe-noop and vmprobe-forker are found by util_find_helper(): next to
  * the running vmprobe, or in ../lib/vmprobe once installed, or taken from
  * VMPROBE_NOOP and VMPROBE_FORKER.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <limits.h>
@@ -55,13 +64,13 @@ static int fork_exec_valid(const struct bench_state *st, char *why, size_t whyle
 	return find_noop(why, whylen) == 0;
 }
 
-static int forker_start(struct bench_state *st, int exec);
+static int forker_start(struct bench_state *st, int exec, long touch_mib);
 
 static int fork_exec_setup(struct bench_state *st)
 {
 	if (find_noop(st->msg, sizeof(st->msg)) != 0)
 		return -1;
-	return forker_start(st, 1) < 0 ? -1 : 0;
+	return forker_start(st, 1, 0) < 0 ? -1 : 0;
 }
 
 /* Waits for `child`; 0 if it exited with status 0. */
@@ -118,12 +127,13 @@ static void forker_stop(void)
 }
 
 /*
- * Starts vmprobe-forker (exec: with noop_path to exec). 1 when there is
- * none (the row forks in process), 0 started (note in st->msg), -1 failed.
+ * Starts vmprobe-forker (exec: with noop_path to exec; touch_mib: MiB of
+ * memory it touches first). 1 when there is none (the row forks in
+ * process), 0 started (note in st->msg), -1 failed.
  */
-static int forker_start(struct bench_state *st, int exec)
+static int forker_start(struct bench_state *st, int exec, long touch_mib)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], mib[24];
 	int in[2], out[2];
 	struct forker_hello hello;
 
@@ -147,7 +157,14 @@ static int forker_start(struct bench_state *st, int exec)
 		return bench_fail_errno(st, "fork");
 	}
 	if (forker.pid == 0) {
-		char *const argv[] = { path, exec ? noop_path : NULL, NULL };
+		char *argv[5] = { path }, **a = argv + 1;
+
+		if (touch_mib) {
+			snprintf(mib, sizeof(mib), "%ld", touch_mib);
+			*a++ = "--touch-mib";
+			*a++ = mib;
+		}
+		*a = exec ? noop_path : NULL;
 		char *const envp[] = { NULL };
 
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -162,7 +179,8 @@ static int forker_start(struct bench_state *st, int exec)
 	forker.from = out[0];
 	if (io_full(forker.from, &hello, sizeof(hello), 0) || hello.magic != FORKER_MAGIC) {
 		forker_stop();
-		return bench_fail(st, "%s did not start", path);
+		return bench_fail(st, "%s did not start%s", path,
+				  touch_mib ? " (its memory could not be had?)" : "");
 	}
 	snprintf(st->msg, sizeof(st->msg),
 		 "forks done and timed by vmprobe-forker, a static parent of VmRSS %llu kB,"
@@ -196,7 +214,55 @@ static int forker_run(struct bench_state *st, uint64_t n, int exec)
 
 static int fork_exit_wait_setup(struct bench_state *st)
 {
-	return forker_start(st, 0) < 0 ? -1 : 0;
+	return forker_start(st, 0, 0) < 0 ? -1 : 0;
+}
+
+/* fork-parent-N: needs the forker, since without it the parent would be vmprobe. */
+static int fork_parent_valid(const struct bench_state *st, char *why, size_t whylen)
+{
+	char path[PATH_MAX];
+
+	if (find_forker(path, sizeof(path)) == 0)
+		return 1;
+	snprintf(why, whylen, "vmprobe-forker not found: the parent would be vmprobe, not one of %ld MiB",
+		 st->size);
+	return 0;
+}
+
+static int fork_parent_setup(struct bench_state *st)
+{
+	int r = forker_start(st, 0, st->size);
+
+	return r ? -1 : 0;
+}
+
+/* fork-dynamic: vmprobe's CPUs while the row pins it to one. */
+static cpu_set_t dynamic_saved_cpus;
+
+static int fork_dynamic_setup(struct bench_state *st)
+{
+	struct forker_hello size = { 0 };
+	cpu_set_t one;
+	int cpu = sched_getcpu();
+
+	if (sched_getaffinity(0, sizeof(dynamic_saved_cpus), &dynamic_saved_cpus))
+		return bench_fail_errno(st, "sched_getaffinity");
+	CPU_ZERO(&one);
+	if (cpu >= 0) {
+		CPU_SET(cpu, &one);
+		(void)sched_setaffinity(0, sizeof(one), &one);	/* best effort, as the forker */
+	}
+	forker_own_size(&size);
+	snprintf(st->msg, sizeof(st->msg),
+		 "forks done by vmprobe itself, a dynamically linked parent of VmRSS %llu kB,"
+		 " VmSize %llu kB, VmPTE %llu kB, pinned to CPU %d", (unsigned long long)size.rss_kb,
+		 (unsigned long long)size.vmsize_kb, (unsigned long long)size.pte_kb, cpu);
+	return 0;
+}
+
+static void fork_dynamic_teardown(struct bench_state *st)
+{
+	(void)sched_setaffinity(0, sizeof(dynamic_saved_cpus), &dynamic_saved_cpus);
 }
 
 static void fork_teardown(struct bench_state *st)
@@ -251,6 +317,30 @@ const struct bench bench_fork_exit_wait = {
 	.setup = fork_exit_wait_setup,
 	.run = fork_exit_wait_run,
 	.teardown = fork_teardown,
+};
+
+const struct bench bench_fork_parent = {
+	.name = "fork-parent",
+	.group = "macro",
+	.summary = "fork-exit-wait from a static parent with N MiB of touched memory (fork-exit-wait: N = 0)",
+	.unit = "process",
+	.flags = BENCH_FORKS,
+	.sizes = { 16, 64, 256, 0 },
+	.valid = fork_parent_valid,
+	.setup = fork_parent_setup,
+	.run = fork_exit_wait_run,
+	.teardown = fork_teardown,
+};
+
+const struct bench bench_fork_dynamic = {
+	.name = "fork-dynamic",
+	.group = "macro",
+	.summary = "fork-exit-wait from vmprobe itself: a dynamically linked parent (libc, json-c, libpfm4)",
+	.unit = "process",
+	.flags = BENCH_FORKS,
+	.setup = fork_dynamic_setup,
+	.run = fork_exit_wait_run,
+	.teardown = fork_dynamic_teardown,
 };
 
 const struct bench bench_fork_exec = {

@@ -20,7 +20,7 @@ extern const struct bench
 	/* macro: the study's */
 	bench_matmul, bench_bubblesort, bench_ctxsw_1cpu, bench_ctxsw_2cpu, bench_pipe_bandwidth,
 	/* macro: beyond the study */
-	bench_pipe_bandwidth_2cpu, bench_fork_exit_wait, bench_fork_exec;
+	bench_pipe_bandwidth_2cpu, bench_fork_exit_wait, bench_fork_parent, bench_fork_dynamic, bench_fork_exec;
 
 const struct bench *const bench_table[] = {
 	&bench_getpid,
@@ -51,6 +51,8 @@ const struct bench *const bench_table[] = {
 	&bench_pipe_bandwidth,
 	&bench_pipe_bandwidth_2cpu,
 	&bench_fork_exit_wait,
+	&bench_fork_parent,
+	&bench_fork_dynamic,
 	&bench_fork_exec,
 };
 

@@ -18,7 +18,12 @@
  * by 30-40% on a 2-vCPU guest, so the row is defined on one CPU, as
  * ctxsw-1cpu and pipe-bandwidth are (vmprobe-ref's fork rows do the same).
  *
- * It exits 0 on EOF on stdin, 2 on a usage error.
+ * With --touch-mib N it first maps N MiB of private anonymous memory and
+ * writes every page of it, so that each fork copies the page tables of a
+ * parent that large and each exit tears the child's copy down: the
+ * fork-parent-N rows, whose slope over N is the cost per MiB of parent.
+ *
+ * It exits 0 on EOF on stdin, 1 when the memory cannot be had, 2 on a usage error.
  */
 #include <errno.h>
 #include <sched.h>
@@ -26,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -69,27 +75,6 @@ static int full_write(int fd, const void *buf, size_t len)
 		done += (size_t)w;
 	}
 	return 0;
-}
-
-/* VmRSS, VmSize and VmPTE of this process, kB. */
-static void own_size(struct forker_hello *h)
-{
-	FILE *f = fopen("/proc/self/status", "r");
-	char line[256];
-
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long v;
-
-		if (sscanf(line, "VmRSS: %llu", &v) == 1)
-			h->rss_kb = v;
-		else if (sscanf(line, "VmSize: %llu", &v) == 1)
-			h->vmsize_kb = v;
-		else if (sscanf(line, "VmPTE: %llu", &v) == 1)
-			h->pte_kb = v;
-	}
-	fclose(f);
 }
 
 /* The smallest of a few empty brackets: what the two reads cost. */
@@ -145,17 +130,54 @@ static int forks(const struct forker_request *q, const char *prog, struct forker
 	return 0;
 }
 
+/* N MiB of private anonymous memory, every page written: 0, or -1 when it cannot be had. */
+static int touch_mib(unsigned long mib)
+{
+	size_t len = (size_t)mib << 20;
+	long page = sysconf(_SC_PAGESIZE);
+	char *p;
+
+	if (!mib)
+		return 0;
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED) {
+		fprintf(stderr, "vmprobe-forker: mmap %lu MiB: %s\n", mib, strerror(errno));
+		return -1;
+	}
+	/* small pages, as a typical heap has them: a huge page would copy as one entry */
+	(void)madvise(p, len, MADV_NOHUGEPAGE);
+	for (size_t off = 0; off < len; off += (size_t)(page > 0 ? page : 4096))
+		p[off] = 1;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct forker_hello hello = { .magic = FORKER_MAGIC };
 	struct forker_request q;
-	const char *prog = argc > 1 ? argv[1] : NULL;
+	const char *prog = NULL;
+	unsigned long mib = 0;
 	uint64_t empty;
+	int arg = 1;
 
-	if (argc > 2) {
-		fprintf(stderr, "usage: vmprobe-forker [PROGRAM-TO-EXEC] (driven by vmprobe)\n");
+	if (arg + 1 < argc && !strcmp(argv[arg], "--touch-mib")) {
+		char *end;
+
+		mib = strtoul(argv[arg + 1], &end, 10);
+		if (*end || !argv[arg + 1][0] || mib > FORKER_MAX_TOUCH_MIB)
+			arg = argc + 1;	/* a usage error */
+		else
+			arg += 2;
+	}
+	if (arg < argc)
+		prog = argv[arg++];
+	if (arg != argc) {
+		fprintf(stderr, "usage: vmprobe-forker [--touch-mib N (0..%u)] [PROGRAM-TO-EXEC]"
+			" (driven by vmprobe)\n", FORKER_MAX_TOUCH_MIB);
 		return 2;
 	}
+	if (touch_mib(mib))
+		return 1;
 	{
 		cpu_set_t one;
 		int cpu = sched_getcpu();
@@ -167,7 +189,7 @@ int main(int argc, char **argv)
 		}
 	}
 	empty = empty_bracket();
-	own_size(&hello);
+	forker_own_size(&hello);
 	if (full_write(1, &hello, sizeof(hello)))
 		return 1;
 	while (full_read(0, &q, sizeof(q)) == 0) {
