@@ -216,6 +216,9 @@ int compare_write_json(const struct compare_table *t, FILE *out)
 			json_object_object_add(o, "rows", json_object_new_int64((int64_t)gm->rows));
 			json_object_object_add(o, "ci_low", num_or_null(gm->ci_low));
 			json_object_object_add(o, "ci_high", num_or_null(gm->ci_high));
+			if (!gm->rows)
+				json_object_object_add(o, "note", json_object_new_string(
+					"no geomean: no row of this group that every file has"));
 			json_object_object_add(o, "ci_method", gm->rows ? json_object_new_string(
 				gm->ci_bootstrap ? "bootstrap (a file has 1 boot)" : "t over boots") : NULL);
 			json_object_object_add(o, "base_trapped_rows_left_out",

@@ -309,6 +309,7 @@ int compare_write_screen(const struct compare_table *t, FILE *out, const struct 
 	struct compare_notes notes = { 0 };
 	size_t *w = NULL, name_w, width = v->width > 20 ? (size_t)v->width : 20;
 	bool absolute_shown = false, any_geomean = false;
+	struct compare_notes *notes_p = &notes;
 	char buf[4096];
 	int rc = -1;
 
@@ -349,7 +350,8 @@ int compare_write_screen(const struct compare_table *t, FILE *out, const struct 
 			if (gm->rows)
 				sset(&g, 1 + i, TINT_NONE, "%sx ", compare_fmt_num(gm->ratio, num, sizeof(num)));
 			else
-				sset(&g, 1 + i, TINT_NONE, "— ");
+				sset(&g, 1 + i, TINT_NONE, "—[%zu]", compare_note_number(notes_p,
+					t->files[i].label, "no geomean: no row of this group that every file has"));
 			any_geomean = true;
 		}
 	}
