@@ -584,12 +584,9 @@ static int cell_interval(const struct compare_table *t, const char *name, size_t
 			 struct compare_cell *c)
 {
 	if (c->test == TEST_BOOTS) {
-		double d = c->welch.difference, half = 0;
-
-		if (c->welch.se > 0)
-			half = signif_t_quantile(1 - c->ci_level, c->welch.df) * c->welch.se;
-		c->ratio_ci_low = exp(d - half);
-		c->ratio_ci_high = exp(d + half);
+		signif_welch_ci(&c->welch, c->ci_level, &c->ratio_ci_low, &c->ratio_ci_high);
+		c->ratio_ci_low = exp(c->ratio_ci_low);
+		c->ratio_ci_high = exp(c->ratio_ci_high);
 		return 0;
 	}
 	struct row_samples xs, ys;
@@ -793,7 +790,6 @@ static int geomean_boots_ci(const struct compare_table *t, size_t i, const size_
 {
 	size_t na = rio_boot_count(&t->files[0]), nb = rio_boot_count(&t->files[i]);
 	struct welch_result w;
-	double half = 0;
 
 	if (na < 2 || nb < 2)
 		return 1;
@@ -802,10 +798,9 @@ static int geomean_boots_ci(const struct compare_table *t, size_t i, const size_
 	if (!boot_log_means(t, 0, rows, count, ga) || !boot_log_means(t, i, rows, count, gb) ||
 	    signif_welch(ga, na, gb, nb, &w))
 		return 1;
-	if (w.se > 0)
-		half = signif_t_quantile(1 - COMPARE_CI_LEVEL, w.df) * w.se;
-	gm->ci_low = exp(w.difference - half);
-	gm->ci_high = exp(w.difference + half);
+	signif_welch_ci(&w, COMPARE_CI_LEVEL, &gm->ci_low, &gm->ci_high);
+	gm->ci_low = exp(gm->ci_low);
+	gm->ci_high = exp(gm->ci_high);
 	return 0;
 }
 

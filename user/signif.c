@@ -392,6 +392,14 @@ int signif_welch(const double *a, size_t n1, const double *b, size_t n2, struct 
 	return 0;
 }
 
+void signif_welch_ci(const struct welch_result *w, double level, double *low, double *high)
+{
+	double half = w->se > 0 ? signif_t_quantile(1 - level, w->df) * w->se : 0;
+
+	*low = w->difference - half;
+	*high = w->difference + half;
+}
+
 static int by_double(const void *l, const void *r)
 {
 	double x = *(const double *)l, y = *(const double *)r;

@@ -90,6 +90,13 @@ int signif_bh(const double *p, size_t m, double *adjusted);
 /* Welch's unequal-variance t test of b against a; each needs >= 2 finite values. 0 or -1. */
 int signif_welch(const double *a, size_t n1, const double *b, size_t n2, struct welch_result *out);
 
+/*
+ * Welch's interval for the difference at LEVEL: difference +- t(1 - LEVEL,
+ * df) se; the point itself with no spread. What compare's ratios and
+ * geomeans show (on logs, exp'd).
+ */
+void signif_welch_ci(const struct welch_result *w, double level, double *low, double *high);
+
 struct hl_result {
 	double shift;		/* Hodges-Lehmann: the median of all b[j] - a[i] */
 	double ci_low, ci_high;	/* Moses' distribution-free interval for the shift */
