@@ -315,6 +315,42 @@ expect_fail bb-label 3 'more_boots[1] (boot 3): label "other" differs' "a boot l
 expect_fail bb-nested 3 'more_boots[0] (boot 2): a boot holds more boots' "boots inside a boot: status 3"
 expect_fail bb-not-array 3 '"more_boots" must be an array' "more_boots not an array: status 3"
 
+# --- the committed results: verdicts a reader can take at face value ---
+if command -v jq > /dev/null && [ -s results/xen.json ]; then
+	committed=(results/host.json results/qemu.json results/kvm-nested.json results/uml.json results/xen.json
+		   results/bochs.json results/qemu-icount.json)
+	run res7 compare "${committed[@]}" --format json
+	run res4 compare results/host.json results/qemu.json results/uml.json results/xen.json --format json
+	verdicts() { # the qemu, uml and xen cells: verdict and interval
+		jq -r '.rows[] | .name as $n | .cells | to_entries[] | select(.key | IN("qemu", "uml", "xen"))
+			| "\($n) \(.key) \(.value.significant) \(.value.ratio_ci.low) \(.value.ratio_ci.high)"' "$1" | sort
+	}
+	verdicts "$tmp/res4.out" > "$tmp/v4"
+	verdicts "$tmp/res7.out" > "$tmp/v7"
+	ok "$([ "$(rc res4)" = 0 ] && [ "$(rc res7)" = 0 ] && [ "$(grep -c true "$tmp/v4")" -ge 50 ] &&
+		cmp -s "$tmp/v4" "$tmp/v7"; echo $?)" \
+		"committed results: a cell's verdict and interval are the same in a 4-file and a 7-file table"
+	# Every cell whose boots all put the ratio beyond 2x (or below 0.5x), against every boot of the base.
+	jq -r '.rows[] | .name as $n | .cells.host.flags.boots as $b | .cells | to_entries[]
+		| select(.key != "host" and .value.status == "ok" and (.value.flags.boots | length) >= 2 and ($b | length) >= 2)
+		| [.value.flags.boots[].median_ns] as $o | ([$b[].median_ns] | min) as $lo | ([$b[].median_ns] | max) as $hi
+		| select(($o | min) > 2 * $hi or ($o | max) * 2 < $lo) | "\($n) \(.key) \(.value.significant)"' \
+		"$tmp/res7.out" > "$tmp/sep"
+	ok "$([ "$(wc -l < "$tmp/sep")" -ge 100 ] && ! grep -q ' false$' "$tmp/sep"; echo $?)" \
+		"committed results: every cell whose boots all agree on a ratio beyond 2x differs ($(wc -l < "$tmp/sep") cells)"
+	# uml getpid's boot 1 (55.8 us against 15.2-15.5) and xen clock-gettime's boot 2 are named in every view.
+	COLUMNS=200 run res7s compare "${committed[@]}"
+	run res7w compare "${committed[@]}" --wide
+	run res7c compare "${committed[@]}" --format csv
+	ok "$(grep -q '^\[[0-9]*\] uml: boot 1 at 55\.82us, boots 3\.67x apart' "$tmp/res7s.out" &&
+		grep -q '^getpid .*boot 1 at 55\.82us' "$tmp/res7w.out" && grep -q 'boot 2 at 58\.57us' "$tmp/res7c.out" &&
+		[ "$(jq -r '.rows[] | select(.name == "clock-gettime") | .cells.xen.flags.odd_boot' "$tmp/res7.out")" = 2 ] &&
+		[ "$(jq -r '.rows[] | select(.name == "stat") | .cells.uml.flags.linearity * 100 | round' "$tmp/res7.out")" = 203 ]; echo $?)" \
+		"committed results: odd boots and linearity flagged on the screen, --wide, csv and json"
+else
+	for _ in 1 2 3; do skip "jq or the committed results absent: committed verdicts not checked"; done
+fi
+
 # --- scripts/gen-results-readme: the reading follows the data ---
 if command -v jq > /dev/null && command -v gnuplot > /dev/null; then
 	# VMM results made from the host fixture: micro rows x K, macro rows x M.
