@@ -192,9 +192,12 @@ if command -v gnuplot > /dev/null; then
 		grep -q "^0	7	skipped$" "$tmp/plots/compare-heatmap-na.dat" &&
 		grep -q "^0	5	0	1.000x (ns)$" "$tmp/plots/compare-heatmap.dat" &&
 		grep -q "^1	0	no ratio$" "$tmp/plots/compare-heatmap-na.dat" &&
+		grep -q "^0	3	3.100us	[0-9]*	[01]$" "$tmp/plots/compare-heatmap-abs.dat" &&
+		! grep -q "^0	3	" "$tmp/plots/compare-heatmap-na.dat" &&
+		grep -q "compare-heatmap-abs.dat' using 1:2:(0.5):(0.5):4 with boxxyerror fc rgb variable" "$tmp/plots/compare-heatmap.gp" &&
 		grep -q "set ytics .*'getpid  102.0ns' 0" "$tmp/plots/compare-heatmap.gp" &&
 		grep -q "terminal pngcairo size 1600," "$tmp/plots/compare-heatmap.gp"; echo $?)" \
-		"--plot heatmap: log ratios, ratios printed, missing cells named, base time in the row labels, 1600 px wide"
+		"--plot heatmap: log ratios, ratios printed, a VMM's own time where the base has none, missing cells named, base time in the row labels, 1600 px wide"
 	touch "$tmp/afile"
 	run plotbad compare "${three[@]}" --plot "$tmp/afile"
 	expect_fail plotbad 4 "not a directory" "--plot onto a file: status 4"
