@@ -141,8 +141,26 @@ const char *compare_cell_flags(const struct compare_cell *c, char *buf, size_t l
 		at += (size_t)snprintf(buf + at, len - at, "%slinearity %.3g in boot %zu",
 				       at ? "; " : "", c->linearity, c->linearity_boot);
 	if (!isnan(c->undisturbed) && at < len)
-		snprintf(buf + at, len - at, "%sundisturbed median %.3gx the median in boot %zu",
-			 at ? "; " : "", c->undisturbed, c->undisturbed_boot);
+		at += (size_t)snprintf(buf + at, len - at, "%sundisturbed median %.3gx the median in boot %zu",
+				       at ? "; " : "", c->undisturbed, c->undisturbed_boot);
+	for (size_t k = 0; c->modes_boots && k < c->boots && at < len; k++) {
+		const struct compare_boot *b = &c->boot[k];
+
+		if (!b->modes.count)
+			continue;
+		at += (size_t)snprintf(buf + at, len - at, "%s%zu modes in boot %zu:", at ? "; " : "",
+				       b->modes.count, b->index + 1);
+		for (size_t m = 0; m < b->modes.count && at < len; m++) {
+			char v[48];
+
+			if (isnan(b->mode_ns[m]))
+				compare_fmt_num(b->modes.median[m], v, sizeof(v));
+			else
+				compare_fmt_time(b->mode_ns[m], v, sizeof(v));
+			at += (size_t)snprintf(buf + at, len - at, "%s %s %.0f%%", m ? "," : "", v,
+					       100 * b->modes.share[m]);
+		}
+	}
 	return buf;
 }
 
@@ -265,6 +283,14 @@ static int boot_figures(const struct rio_result *f, const char *name, struct com
 		bf->ns = rio_ticks_to_ns(boot, b, bf->ticks);
 		bf->linearity = b->linearity;
 		bf->undisturbed = bf->ticks > 0 ? b->undisturbed_median_ticks / bf->ticks : NAN;
+		/* From the samples, so that files written before "modes" was recorded show them too. */
+		if (stats_modes(b->samples_ticks, b->sample_count, &bf->modes)) {
+			free(scratch);
+			return -1;
+		}
+		for (size_t m = 0; m < bf->modes.count; m++)
+			bf->mode_ns[m] = rio_ticks_to_ns(boot, b, bf->modes.median[m]);
+		c->modes_boots += bf->modes.count > 0;
 		c->boots++;
 	}
 	free(scratch);

@@ -22,6 +22,7 @@
 
 #include "resultio.h"
 #include "signif.h"
+#include "stats.h"
 #include "util.h"
 
 /* Exit status of compare and annotate besides 0 (ok). */
@@ -64,6 +65,8 @@ struct compare_boot {
 	double ticks, ns;		/* median of the boot's samples; ns NAN when unknown */
 	double linearity;		/* the boot's T(2n) / 2 T(n); NAN when not recorded */
 	double undisturbed;		/* undisturbed median / median; NAN when not recorded */
+	struct modes modes;		/* separate modes of the boot's samples (stats_modes), in ticks */
+	double mode_ns[STATS_MODES_MAX];	/* their medians in ns (NAN unknown) */
 };
 
 /* One benchmark in one file. Unknown figures are NAN; *_note says why a figure is absent. */
@@ -98,6 +101,7 @@ struct compare_cell {
 	size_t linearity_boot;
 	double undisturbed;		/* undisturbed median / median furthest from 1, beyond it */
 	size_t undisturbed_boot;
+	size_t modes_boots;		/* boots whose samples form separate modes */
 	bool has_shift;
 	struct hl_result shift;		/* Hodges-Lehmann shift as a ratio to the base (exp of
 					   the log shift) on the tested values, Moses' interval */

@@ -45,6 +45,20 @@ static struct json_object *flags_json(const struct compare_cell *c)
 		json_object_object_add(b, "median_ticks", num_or_null(c->boot[k].ticks));
 		json_object_object_add(b, "linearity", num_or_null(c->boot[k].linearity));
 		json_object_object_add(b, "undisturbed_ratio", num_or_null(c->boot[k].undisturbed));
+		if (c->boot[k].modes.count) {
+			struct json_object *ms = json_object_new_array();
+
+			for (size_t m = 0; m < c->boot[k].modes.count; m++) {
+				struct json_object *mo = json_object_new_object();
+
+				json_object_object_add(mo, "median_ns", num_or_null(c->boot[k].mode_ns[m]));
+				json_object_object_add(mo, "median_ticks",
+						       json_object_new_double(c->boot[k].modes.median[m]));
+				json_object_object_add(mo, "share", json_object_new_double(c->boot[k].modes.share[m]));
+				json_object_array_add(ms, mo);
+			}
+			json_object_object_add(b, "modes", ms);
+		}
 		json_object_array_add(boots, b);
 	}
 	json_object_object_add(o, "boots", boots);

@@ -78,7 +78,8 @@ bool compare_file_has_separation(const struct compare_table *t, size_t file)
 
 bool compare_cell_flagged(const struct compare_cell *c)
 {
-	return c->state == CELL_OK && (c->odd_boot || !isnan(c->linearity) || !isnan(c->undisturbed));
+	return c->state == CELL_OK && (c->odd_boot || !isnan(c->linearity) || !isnan(c->undisturbed) ||
+				       c->modes_boots);
 }
 
 bool compare_file_has_flags(const struct compare_table *t, size_t file)

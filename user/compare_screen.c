@@ -423,7 +423,8 @@ int compare_write_screen(const struct compare_table *t, FILE *out, const struct 
 			 "ratio to it%s", what[v->metric], t->files[0].label, t->files[0].path,
 			 v->metric == METRIC_TIME ? "; * differs from the base, ? not tested, ~ tested on "
 			 "pooled samples (a file has 1 boot), [n] a footnote (flags: boots more than 2x "
-			 "apart, linearity or undisturbed median off by more than 10%)" : ".");
+			 "apart, linearity or undisturbed median off by more than 10%, samples in separate "
+			 "modes)" : ".");
 		if (v->metric == METRIC_TIME) {
 			char legend[2048];
 

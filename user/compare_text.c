@@ -258,8 +258,10 @@ int compare_write_table(const struct compare_table *t, FILE *out, bool markdown)
 			markdown ? "- " : "", 100 * COMPARE_CI_LEVEL);
 		fprintf(out, "%sflags: per-boot medians more than %gx apart (the boot furthest out, "
 			"with its figure), linearity T(2n)/2T(n) or the undisturbed median off by more "
-			"than %g%% in a boot\n", markdown ? "- " : "", COMPARE_ODD_BOOT_FACTOR,
-			100 * COMPARE_LINEARITY_TOL);
+			"than %g%% in a boot, a boot's samples in separate modes (sorted, a gap wider than "
+			"%gx, each part >= 10%% of them: each mode's median and share)\n",
+			markdown ? "- " : "", COMPARE_ODD_BOOT_FACTOR, 100 * COMPARE_LINEARITY_TOL,
+			STATS_MODE_GAP);
 		for (size_t i = 0; i < t->file_count; i++)
 			fprintf(out, "%s%s\n", markdown ? "- " : "",
 				compare_boots_note(t, i, legend, sizeof(legend)));

@@ -565,6 +565,13 @@ static void odd_boots_are_flagged(void **state)
 	compare_cell_flags(c, text, sizeof(text));
 	assert_non_null(strstr(text, "boot 1 at 55.82us"));
 	assert_non_null(strstr(text, "linearity 0.379 in boot 3"));
+	/* Its samples form two modes in every boot (about 15-17 us and 42-57 us, near half each). */
+	assert_int_equal(c->modes_boots, 3);
+	assert_int_equal(c->boot[0].modes.count, 2);
+	assert_true(c->boot[0].mode_ns[0] > 16000 && c->boot[0].mode_ns[0] < 19000);
+	assert_true(c->boot[0].mode_ns[1] > 50000 && c->boot[0].mode_ns[1] < 60000);
+	assert_double_equal(c->boot[0].modes.share[0], 6.0 / 15, 1e-12);
+	assert_non_null(strstr(text, "2 modes in boot 1: 17.43us 40%, 57.21us 53%"));
 	/* xen clock-gettime: boot 2 at 58.6 us against 83 ns. */
 	c = &row(&l.table, "clock-gettime")->cells[2];
 	assert_int_equal(c->odd_boot, 2);
