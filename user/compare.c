@@ -38,18 +38,27 @@ const char *compare_time_source(const struct rio_result *r)
 
 const char *compare_test_name(enum compare_test t)
 {
-	return t == TEST_BOOTS ? "boots" : t == TEST_SAMPLES ? "within-boot" : NULL;
+	return t == TEST_BOOTS ? "boots" : t == TEST_SAMPLES ? "pooled" : NULL;
+}
+
+const char *compare_basis_label(const struct compare_cell *c)
+{
+	return c->tested && c->test == TEST_SAMPLES ? "pooled" : NULL;
 }
 
 const char *compare_test_legend(const struct compare_table *t, char *buf, size_t len)
 {
-	snprintf(buf, len, "a cell differs from the base when its Holm-adjusted p (over the %zu "
-		 "tests of this table) is below alpha %g; the test is Welch's t on the log per-boot "
-		 "medians where both files hold 2 or more boots, else the two-sided Mann-Whitney U over "
-		 "the samples (within-boot: samples of one boot are not independent replicates), which "
-		 "needs %zu samples per side to reach alpha at all (fewer: too few repetitions); the "
-		 "shift is Hodges-Lehmann's as a ratio, with Moses' interval (%g%% or the coverage "
-		 "given)", t->tests, t->alpha, t->min_reps, 100 * COMPARE_CI_LEVEL);
+	snprintf(buf, len, "the ratio is that of the geometric means of the per-boot medians, and "
+		 "a cell differs from the base when the ratio's CI excludes 1, or when every boot of "
+		 "one file is beyond %gx every boot of the other in the same direction. The CI is "
+		 "Welch's t interval on the log per-boot medians (boots are the replicates) at level "
+		 "1 - R alpha/m, alpha %g: m the column's cells on boots, R those Benjamini-Hochberg "
+		 "finds at false-discovery rate alpha (Benjamini-Yekutieli's false-coverage "
+		 "interval), so a verdict depends on its own column only. Where a file has 1 boot "
+		 "(\"pooled\", %zu of %zu cells) the samples of every boot are pooled, boot-to-boot "
+		 "spread unmeasured: the interval is Moses' for the Hodges-Lehmann shift, corrected in "
+		 "a family of its own, and needs %zu samples per side (fewer: too few repetitions)",
+		 COMPARE_SEPARATED_FACTOR, t->alpha, t->pooled, t->tests, t->min_reps);
 	return buf;
 }
 
@@ -59,36 +68,99 @@ const char *compare_boots_note(const struct compare_table *t, size_t file, char 
 	size_t n = rio_boot_count(f);
 
 	if (n > 1)
-		snprintf(buf, len, "%s: %zu boots; figures are medians of the per-boot medians, CI "
-			 "by hierarchical bootstrap (boots, then samples)", f->label, n);
+		snprintf(buf, len, "%s: %zu boots; figures are geometric means of the per-boot "
+			 "medians, with a %g%% t interval over boots", f->label, n,
+			 100 * COMPARE_CI_LEVEL);
 	else
-		snprintf(buf, len, "%s: 1 boot; its tests are within-boot only", f->label);
+		snprintf(buf, len, "%s: 1 boot; figures are its medians, and its cells are tested on "
+			 "pooled samples", f->label);
 	return buf;
 }
 
 const char *compare_fmt_verdict(const struct compare_cell *c, char *buf, size_t len)
 {
-	char p[48], s[48], lo[48], hi[48];
+	char lo[48], hi[48], p[48];
 
 	if (!c->tested) {
 		snprintf(buf, len, "%s", c->signif_note ? c->signif_note : "—");
 		return buf;
 	}
-	compare_fmt_num(c->p_holm, p, sizeof(p));
-	if (!c->has_shift) {
-		snprintf(buf, len, "%s p=%s (%s)", c->significant ? "yes" : "no", p,
-			 compare_test_name(c->test));
-		return buf;
+	compare_fmt_num(c->ratio_ci_low, lo, sizeof(lo));
+	compare_fmt_num(c->ratio_ci_high, hi, sizeof(hi));
+	compare_fmt_num(c->p_adj, p, sizeof(p));
+	int at = snprintf(buf, len, "%s [%s, %s] %.4g%% (%s%s) q=%s", c->significant ? "yes" : "no",
+			  lo, hi, 100 * c->ci_level, compare_test_name(c->test),
+			  c->separated && !(c->ratio_ci_low > 1 || c->ratio_ci_high < 1) ?
+			  ", every boot beyond 2x" : "", p);
+	if (c->has_shift && at > 0 && (size_t)at < len) {
+		/* Hodges-Lehmann's shift as a ratio, with Moses' interval (its own coverage). */
+		compare_fmt_num(c->shift.shift, p, sizeof(p));
+		compare_fmt_num(c->shift.ci_low, lo, sizeof(lo));
+		compare_fmt_num(c->shift.ci_high, hi, sizeof(hi));
+		snprintf(buf + at, len - (size_t)at, "; HL %sx [%s, %s] %.0f%%", p, lo, hi,
+			 100 * c->shift.coverage);
 	}
-	compare_fmt_num(c->shift.shift, s, sizeof(s));
-	compare_fmt_num(c->shift.ci_low, lo, sizeof(lo));
-	compare_fmt_num(c->shift.ci_high, hi, sizeof(hi));
-	if (fabs(c->shift.coverage - COMPARE_CI_LEVEL) < 0.005 || c->shift.coverage > COMPARE_CI_LEVEL)
-		snprintf(buf, len, "%s p=%s (%s) %sx [%s, %s]", c->significant ? "yes" : "no", p,
-			 compare_test_name(c->test), s, lo, hi);
-	else
-		snprintf(buf, len, "%s p=%s (%s) %sx [%s, %s] %.0f%%", c->significant ? "yes" : "no",
-			 p, compare_test_name(c->test), s, lo, hi, 100 * c->shift.coverage);
+	return buf;
+}
+
+const char *compare_cell_flags(const struct compare_cell *c, char *buf, size_t len)
+{
+	size_t at = 0;
+
+	buf[0] = 0;
+	if (c->odd_boot && c->boot) {
+		char odd[48], lo[48], hi[48];
+		double min = INFINITY, max = -INFINITY;
+		bool ns = !isnan(c->boot[0].ns);
+
+		for (size_t k = 0; k < c->boots; k++) {
+			double v = ns ? c->boot[k].ns : c->boot[k].ticks;
+
+			if (c->boot[k].index + 1 == c->odd_boot) {
+				if (ns)
+					compare_fmt_time(v, odd, sizeof(odd));
+				else
+					compare_fmt_num(v, odd, sizeof(odd));
+				continue;
+			}
+			min = fmin(min, v);
+			max = fmax(max, v);
+		}
+		if (ns) {
+			compare_fmt_time(min, lo, sizeof(lo));
+			compare_fmt_time(max, hi, sizeof(hi));
+		} else {
+			compare_fmt_num(min, lo, sizeof(lo));
+			compare_fmt_num(max, hi, sizeof(hi));
+		}
+		at += (size_t)snprintf(buf + at, len - at, "boot %zu at %s, boots %.3gx apart (others %s%s%s)",
+				       c->odd_boot, odd, c->boot_spread, lo,
+				       min == max ? "" : " to ", min == max ? "" : hi);
+	}
+	if (!isnan(c->linearity) && at < len)
+		at += (size_t)snprintf(buf + at, len - at, "%slinearity %.3g in boot %zu",
+				       at ? "; " : "", c->linearity, c->linearity_boot);
+	if (!isnan(c->undisturbed) && at < len)
+		at += (size_t)snprintf(buf + at, len - at, "%sundisturbed median %.3gx the median in boot %zu",
+				       at ? "; " : "", c->undisturbed, c->undisturbed_boot);
+	for (size_t k = 0; c->modes_boots && k < c->boots && at < len; k++) {
+		const struct compare_boot *b = &c->boot[k];
+
+		if (!b->modes.count)
+			continue;
+		at += (size_t)snprintf(buf + at, len - at, "%s%zu modes in boot %zu:", at ? "; " : "",
+				       b->modes.count, b->index + 1);
+		for (size_t m = 0; m < b->modes.count && at < len; m++) {
+			char v[48];
+
+			if (isnan(b->mode_ns[m]))
+				compare_fmt_num(b->modes.median[m], v, sizeof(v));
+			else
+				compare_fmt_time(b->mode_ns[m], v, sizeof(v));
+			at += (size_t)snprintf(buf + at, len - at, "%s %s %.0f%%", m ? "," : "", v,
+					       100 * b->modes.share[m]);
+		}
+	}
 	return buf;
 }
 
@@ -168,28 +240,6 @@ static struct signif_clusters clusters_of(const struct row_samples *s)
 	return (struct signif_clusters){ (const double *const *)s->v, s->n, s->count };
 }
 
-/* Median of per-boot medians and its hierarchical bootstrap CI. 0 or -1 (memory). */
-static int cluster_figure(const struct row_samples *s, uint64_t seed, double *median, double *low,
-			  double *high)
-{
-	struct signif_clusters c = clusters_of(s);
-	struct signif_rng rng = { seed };
-	double *reps = malloc(COMPARE_BOOTSTRAP * sizeof(double));
-
-	if (!reps || signif_cluster_median(&c, median)) {
-		free(reps);
-		return -1;
-	}
-	for (size_t r = 0; r < COMPARE_BOOTSTRAP; r++)
-		if (signif_cluster_resample(&c, &rng, &reps[r])) {
-			free(reps);
-			return -1;
-		}
-	signif_percentile_ci(reps, COMPARE_BOOTSTRAP, COMPARE_CI_LEVEL, low, high);
-	free(reps);
-	return 0;
-}
-
 /* Seeds differ per row and file, and stay the same from run to run. */
 static uint64_t seed_for(size_t row, size_t file, size_t what)
 {
@@ -198,8 +248,139 @@ static uint64_t seed_for(size_t row, size_t file, size_t what)
 
 /* ---- building the table --------------------------------------------------- */
 
-static int fill_cell(const struct rio_result *f, const char *name, size_t row, size_t file,
-		     struct compare_cell *c)
+/*
+ * Every boot of F with row NAME ok: its median (of the samples), in ticks
+ * and ns, its linearity and undisturbed median. 0, or -1 (memory).
+ */
+static int boot_figures(const struct rio_result *f, const char *name, struct compare_cell *c)
+{
+	size_t boots = rio_boot_count(f), most = 0;
+	double *scratch;
+
+	for (size_t k = 0; k < boots; k++) {
+		const struct rio_bench *b = rio_find_bench(rio_boot(f, k), name);
+
+		if (b && b->status == RIO_OK && b->sample_count > most)
+			most = b->sample_count;
+	}
+	c->boot = calloc(boots, sizeof(*c->boot));
+	scratch = malloc((most + 1) * sizeof(double));
+	if (!c->boot || !scratch) {
+		free(scratch);
+		return -1;
+	}
+	c->boots = 0;
+	for (size_t k = 0; k < boots; k++) {
+		const struct rio_result *boot = rio_boot(f, k);
+		const struct rio_bench *b = rio_find_bench(boot, name);
+		struct compare_boot *bf = &c->boot[c->boots];
+
+		if (!b || b->status != RIO_OK || !b->sample_count)
+			continue;
+		memcpy(scratch, b->samples_ticks, b->sample_count * sizeof(double));
+		bf->index = k;
+		bf->ticks = signif_median(scratch, b->sample_count);
+		bf->ns = rio_ticks_to_ns(boot, b, bf->ticks);
+		bf->linearity = b->linearity;
+		bf->undisturbed = bf->ticks > 0 ? b->undisturbed_median_ticks / bf->ticks : NAN;
+		/* From the samples, so that files written before "modes" was recorded show them too. */
+		if (stats_modes(b->samples_ticks, b->sample_count, &bf->modes)) {
+			free(scratch);
+			return -1;
+		}
+		for (size_t m = 0; m < bf->modes.count; m++)
+			bf->mode_ns[m] = rio_ticks_to_ns(boot, b, bf->modes.median[m]);
+		c->modes_boots += bf->modes.count > 0;
+		c->boots++;
+	}
+	free(scratch);
+	return 0;
+}
+
+/*
+ * Geometric mean of x[0..n) (n >= 2, all > 0) and its t interval at LEVEL
+ * (n - 1 degrees of freedom): the figure a row's boots agree on.
+ */
+static void log_mean_ci(const double *x, size_t n, double level, double *mean, double *low,
+			double *high)
+{
+	double sum = 0, ss = 0, m, half;
+
+	for (size_t k = 0; k < n; k++)
+		sum += log(x[k]);
+	m = sum / (double)n;
+	for (size_t k = 0; k < n; k++)
+		ss += (log(x[k]) - m) * (log(x[k]) - m);
+	half = signif_t_quantile(1 - level, (double)(n - 1)) * sqrt(ss / (double)(n - 1) / (double)n);
+	*mean = exp(m);
+	*low = exp(m - half);
+	*high = exp(m + half);
+}
+
+/* The cell's figure over its boots, from c->boot: ticks, and ns when every boot has it. */
+static void boots_figure(struct compare_cell *c)
+{
+	double ticks[c->boots], ns[c->boots];
+	bool positive = true, known = true;
+
+	for (size_t k = 0; k < c->boots; k++) {
+		ticks[k] = c->boot[k].ticks;
+		ns[k] = c->boot[k].ns;
+		positive &= ticks[k] > 0;
+		known &= isfinite(ns[k]) && ns[k] > 0;
+	}
+	if (!positive)
+		return;		/* no log scale: keep boot 1's figures */
+	log_mean_ci(ticks, c->boots, COMPARE_CI_LEVEL, &c->ticks, &c->ticks_ci_low, &c->ticks_ci_high);
+	if (known)
+		log_mean_ci(ns, c->boots, COMPARE_CI_LEVEL, &c->time_ns, &c->time_ci_low,
+			    &c->time_ci_high);
+}
+
+/* The flags: an odd boot, linearity and an undisturbed median off. */
+static void flag_cell(struct compare_cell *c)
+{
+	double lo = INFINITY, hi = -INFINITY, worst_lin = 0, worst_und = 0;
+	bool ns = c->boots && !isnan(c->boot[0].ns);
+
+	c->linearity = c->undisturbed = c->boot_spread = NAN;
+	for (size_t k = 0; k < c->boots; k++) {
+		const struct compare_boot *b = &c->boot[k];
+		double v = ns ? b->ns : b->ticks;
+
+		lo = fmin(lo, v);
+		hi = fmax(hi, v);
+		if (fabs(b->linearity - 1) > COMPARE_LINEARITY_TOL && fabs(b->linearity - 1) > worst_lin) {
+			worst_lin = fabs(b->linearity - 1);
+			c->linearity = b->linearity;
+			c->linearity_boot = b->index + 1;
+		}
+		if (fabs(b->undisturbed - 1) > COMPARE_UNDISTURBED_TOL &&
+		    fabs(b->undisturbed - 1) > worst_und) {
+			worst_und = fabs(b->undisturbed - 1);
+			c->undisturbed = b->undisturbed;
+			c->undisturbed_boot = b->index + 1;
+		}
+	}
+	if (c->boots >= 2 && lo > 0 && hi / lo > COMPARE_ODD_BOOT_FACTOR) {
+		double logs[c->boots], mid, far = -1;
+
+		for (size_t k = 0; k < c->boots; k++)
+			logs[k] = log(ns ? c->boot[k].ns : c->boot[k].ticks);
+		double sorted[c->boots];
+
+		memcpy(sorted, logs, sizeof(sorted));
+		mid = signif_median(sorted, c->boots);
+		c->boot_spread = hi / lo;
+		for (size_t k = 0; k < c->boots; k++)
+			if (fabs(logs[k] - mid) > far) {
+				far = fabs(logs[k] - mid);
+				c->odd_boot = c->boot[k].index + 1;
+			}
+	}
+}
+
+static int fill_cell(const struct rio_result *f, const char *name, struct compare_cell *c)
 {
 	const struct rio_bench *b = rio_find_bench(f, name);
 	const struct rio_counter *instr, *cycles;
@@ -208,6 +389,8 @@ static int fill_cell(const struct rio_result *f, const char *name, size_t row, s
 	c->time_ns = c->time_ci_low = c->time_ci_high = NAN;
 	c->ticks = c->ticks_ci_low = c->ticks_ci_high = NAN;
 	c->instructions = c->ipc = c->ratio = c->outside_share = NAN;
+	c->ratio_ci_low = c->ratio_ci_high = c->ci_level = NAN;
+	c->linearity = c->undisturbed = c->boot_spread = NAN;
 	if (!b) {
 		c->state = CELL_MISSING;
 		c->reason = f->partial ? "not in this file (the run was interrupted)"
@@ -240,36 +423,23 @@ static int fill_cell(const struct rio_result *f, const char *name, size_t row, s
 	}
 	if (b->exits.present)
 		c->exits = &b->exits;
-	c->boots = 1;
-	if (rio_boot_count(f) > 1) {
-		/* Several boots: the median of their medians, CI from resampling boots then samples. */
-		struct row_samples ticks, ns;
+	if (boot_figures(f, name, c))
+		return -1;
+	if (c->boots >= 2) {
+		bool unknown = false;
 
-		if (gather(f, name, false, &ticks))
-			return -1;
-		if (gather(f, name, true, &ns)) {
-			row_samples_free(&ticks);
-			return -1;
-		}
-		c->boots = ticks.count;
-		if (ticks.count >= 2 && ns.unknown) {
+		for (size_t k = 0; k < c->boots; k++)
+			unknown |= !isfinite(c->boot[k].ns);
+		/* Several boots: the geometric mean of their medians, a t interval over boots. */
+		boots_figure(c);
+		if (unknown) {
 			/* Boot 1's time alone would pass for all boots' figure. */
 			c->time_ns = c->time_ci_low = c->time_ci_high = NAN;
 			c->time_source = NULL;
 			c->ratio_note = "a boot of this file has no real time (not annotated?)";
 		}
-		if (ticks.count >= 2 &&
-		    (cluster_figure(&ticks, seed_for(row, file, 1), &c->ticks, &c->ticks_ci_low,
-				    &c->ticks_ci_high) ||
-		     (!ns.unknown && cluster_figure(&ns, seed_for(row, file, 2), &c->time_ns,
-						    &c->time_ci_low, &c->time_ci_high)))) {
-			row_samples_free(&ticks);
-			row_samples_free(&ns);
-			return -1;
-		}
-		row_samples_free(&ticks);
-		row_samples_free(&ns);
 	}
+	flag_cell(c);
 	return 0;
 }
 
@@ -284,15 +454,6 @@ static bool logs(const double *x, size_t n, double *out)
 	return true;
 }
 
-/* Per-boot medians of S into out[0..count). */
-static void boot_medians(const struct row_samples *s, double *scratch, double *out)
-{
-	for (size_t k = 0; k < s->count; k++) {
-		memcpy(scratch, s->v[k], s->n[k] * sizeof(double));
-		out[k] = signif_median(scratch, s->n[k]);
-	}
-}
-
 /* Every sample of S, boots one after the other. */
 static void pooled(const struct row_samples *s, double *out)
 {
@@ -300,60 +461,120 @@ static void pooled(const struct row_samples *s, double *out)
 		memcpy(out + at, s->v[k], s->n[k] * sizeof(double));
 }
 
-/* The test on values a (base) and b: Welch on logs (boots) or U (samples), and the shift. */
-static int test_values(struct compare_cell *c, enum compare_test test, const double *a, size_t na,
-		       const double *b, size_t nb)
+/* Hodges-Lehmann on logs, as a ratio; false when a value is not > 0. */
+static bool shift_ratio(const double *a, size_t na, const double *b, size_t nb, double level,
+			struct hl_result *out)
 {
-	double *la = malloc((na + nb) * sizeof(double)), *lb;
-	bool positive;
-	int rc = -1;
+	double *la = malloc((na + nb + 1) * sizeof(double));
+	bool ok;
 
 	if (!la)
-		return -1;
-	lb = la + na;
-	positive = logs(a, na, la) && logs(b, nb, lb);
-	if (test == TEST_BOOTS) {
-		/* Welch on log medians: a ratio is what differs between VMMs, and logs make it a shift. */
-		if (positive ? signif_welch(la, na, lb, nb, &c->welch)
-			     : signif_welch(a, na, b, nb, &c->welch))
-			goto out;
-		c->p = c->welch.p;
-	} else {
-		if (signif_mann_whitney(a, na, b, nb, &c->mwu))
-			goto out;
-		c->p = c->mwu.p;
+		return false;
+	ok = logs(a, na, la) && logs(b, nb, la + na) &&
+	     !signif_hodges_lehmann(la, na, la + na, nb, level, out);
+	free(la);
+	if (ok) {
+		out->shift = exp(out->shift);
+		out->ci_low = exp(out->ci_low);
+		out->ci_high = exp(out->ci_high);
 	}
-	if (!(c->p >= 0 && c->p <= 1)) {	/* not a probability: say so rather than test */
+	return ok;
+}
+
+/* Whether every boot of one side is beyond COMPARE_SEPARATED_FACTOR every boot of the other. */
+static bool separated(const double *a, size_t na, const double *b, size_t nb)
+{
+	double amin = INFINITY, amax = -INFINITY, bmin = INFINITY, bmax = -INFINITY;
+
+	for (size_t i = 0; i < na; i++) {
+		amin = fmin(amin, a[i]);
+		amax = fmax(amax, a[i]);
+	}
+	for (size_t j = 0; j < nb; j++) {
+		bmin = fmin(bmin, b[j]);
+		bmax = fmax(bmax, b[j]);
+	}
+	return amin > 0 && bmin > 0 &&
+	       (bmin > COMPARE_SEPARATED_FACTOR * amax || COMPARE_SEPARATED_FACTOR * bmax < amin);
+}
+
+/* Both files with >= 2 boots: Welch on the log per-boot medians, the shift on them. */
+static void test_boots(struct compare_cell *base, struct compare_cell *c)
+{
+	double a[base->boots], b[c->boots], la[base->boots], lb[c->boots];
+
+	for (size_t k = 0; k < base->boots; k++)
+		a[k] = base->boot[k].ns;
+	for (size_t k = 0; k < c->boots; k++)
+		b[k] = c->boot[k].ns;
+	if (!logs(a, base->boots, la) || !logs(b, c->boots, lb) ||
+	    signif_welch(la, base->boots, lb, c->boots, &c->welch) ||
+	    !(c->welch.p >= 0 && c->welch.p <= 1)) {
 		c->signif_note = "n/a (no p from the test)";
+		return;
+	}
+	c->p = c->welch.p;
+	c->test = TEST_BOOTS;
+	c->tested = true;
+	c->signif_note = NULL;
+	c->separated = separated(a, base->boots, b, c->boots);
+	c->has_shift = shift_ratio(a, base->boots, b, c->boots, COMPARE_CI_LEVEL, &c->shift);
+}
+
+/* A side with 1 boot: Mann-Whitney U over the pooled samples. 0 or -1 (memory). */
+static int test_pooled(const struct compare_table *t, const char *name, size_t file,
+		       struct compare_cell *c)
+{
+	struct row_samples xs, ys;
+	double *x = NULL, *y = NULL;
+	int rc = -1;
+
+	if (gather(&t->files[0], name, true, &xs))
+		return -1;
+	if (gather(&t->files[file], name, true, &ys)) {
+		row_samples_free(&xs);
+		return -1;
+	}
+	if (xs.unknown || ys.unknown) {
+		c->signif_note = "a boot has no real time";
 		rc = 0;
 		goto out;
 	}
-	c->test = test;
+	if (xs.total < t->min_reps || ys.total < t->min_reps) {
+		c->signif_note = "n/a (too few repetitions)";
+		rc = 0;
+		goto out;
+	}
+	x = malloc((xs.total + 1) * sizeof(double));
+	y = malloc((ys.total + 1) * sizeof(double));
+	if (!x || !y)
+		goto out;
+	pooled(&xs, x);
+	pooled(&ys, y);
+	rc = 0;
+	if (signif_mann_whitney(x, xs.total, y, ys.total, &c->mwu) ||
+	    !(c->mwu.p >= 0 && c->mwu.p <= 1)) {
+		c->signif_note = "n/a (no p from the test)";
+		goto out;
+	}
+	c->p = c->mwu.p;
+	c->test = TEST_SAMPLES;
 	c->tested = true;
 	c->signif_note = NULL;
-	if (positive && !signif_hodges_lehmann(la, na, lb, nb, COMPARE_CI_LEVEL, &c->shift)) {
-		c->shift.shift = exp(c->shift.shift);
-		c->shift.ci_low = exp(c->shift.ci_low);
-		c->shift.ci_high = exp(c->shift.ci_high);
-		c->has_shift = true;
-	}
-	rc = 0;
+	c->has_shift = shift_ratio(x, xs.total, y, ys.total, COMPARE_CI_LEVEL, &c->shift);
 out:
-	free(la);
+	free(x);
+	free(y);
+	row_samples_free(&xs);
+	row_samples_free(&ys);
 	return rc;
 }
 
 static int compare_to_base(const struct compare_table *t, const char *name, size_t file,
 			   struct compare_cell *base, struct compare_cell *c)
 {
-	const struct rio_result *bf = &t->files[0], *of = &t->files[file];
-	struct row_samples xs, ys;
-	double *x = NULL, *y = NULL, *scratch = NULL;
-	size_t most = 0;
-	int rc = -1;
-
 	c->signif_note = "—";
-	c->p = c->p_holm = NAN;
+	c->p = c->p_adj = NAN;
 	if (c->state != CELL_OK)
 		return 0;
 	if (base->state != CELL_OK) {
@@ -372,48 +593,119 @@ static int compare_to_base(const struct compare_table *t, const char *name, size
 		return 0;
 	}
 	c->ratio = c->time_ns / base->time_ns;
-	if (gather(bf, name, true, &xs))
+	if (base->boots >= 2 && c->boots >= 2 && rio_boot_count(&t->files[0]) >= 2 &&
+	    rio_boot_count(&t->files[file]) >= 2) {
+		/* Boots are the replicates: one median each. */
+		test_boots(base, c);
+		return 0;
+	}
+	return test_pooled(t, name, file, c);
+}
+
+/*
+ * The ratio's interval at c->ci_level: Welch's t on the log boot medians,
+ * or Moses' for the shift on pooled samples (recomputed at that level).
+ */
+static int cell_interval(const struct compare_table *t, const char *name, size_t file,
+			 struct compare_cell *c)
+{
+	if (c->test == TEST_BOOTS) {
+		signif_welch_ci(&c->welch, c->ci_level, &c->ratio_ci_low, &c->ratio_ci_high);
+		c->ratio_ci_low = exp(c->ratio_ci_low);
+		c->ratio_ci_high = exp(c->ratio_ci_high);
+		return 0;
+	}
+	struct row_samples xs, ys;
+	struct hl_result h;
+	double *x, *y;
+	int rc = -1;
+
+	if (gather(&t->files[0], name, true, &xs))
 		return -1;
-	if (gather(of, name, true, &ys)) {
+	if (gather(&t->files[file], name, true, &ys)) {
 		row_samples_free(&xs);
 		return -1;
 	}
-	if (xs.unknown || ys.unknown) {
-		c->signif_note = "a boot has no real time";
-		rc = 0;
-		goto out;
-	}
-	for (size_t k = 0; k < xs.count; k++)
-		most = xs.n[k] > most ? xs.n[k] : most;
-	for (size_t k = 0; k < ys.count; k++)
-		most = ys.n[k] > most ? ys.n[k] : most;
 	x = malloc((xs.total + 1) * sizeof(double));
 	y = malloc((ys.total + 1) * sizeof(double));
-	scratch = malloc((most + 1) * sizeof(double));
-	if (!x || !y || !scratch)
-		goto out;
-	if (xs.count >= 2 && ys.count >= 2) {
-		/* Boots are the replicates: one median each. */
-		boot_medians(&xs, scratch, x);
-		boot_medians(&ys, scratch, y);
-		rc = test_values(c, TEST_BOOTS, x, xs.count, y, ys.count);
-		goto out;
-	}
-	if (xs.total < t->min_reps || ys.total < t->min_reps) {
-		c->signif_note = "n/a (too few repetitions)";
+	if (x && y) {
+		pooled(&xs, x);
+		pooled(&ys, y);
+		if (shift_ratio(x, xs.total, y, ys.total, c->ci_level, &h)) {
+			c->ratio_ci_low = h.ci_low;
+			c->ratio_ci_high = h.ci_high;
+			c->ci_level = h.coverage;
+		}
 		rc = 0;
-		goto out;
 	}
-	pooled(&xs, x);
-	pooled(&ys, y);
-	rc = test_values(c, TEST_SAMPLES, x, xs.total, y, ys.total);
-out:
 	free(x);
 	free(y);
-	free(scratch);
 	row_samples_free(&xs);
 	row_samples_free(&ys);
 	return rc;
+}
+
+/*
+ * One column's family (cells of one basis): Benjamini-Hochberg at alpha
+ * gives R discoveries among m; every cell's interval is at 1 - max(R, 1)
+ * alpha / m (Benjamini and Yekutieli's false-coverage-statement intervals),
+ * which excludes 1 exactly where BH rejects, for the t interval. 0 or -1.
+ */
+static int column_family(struct compare_table *t, size_t file, enum compare_test basis)
+{
+	size_t m = 0, found = 0;
+	double *p = calloc(t->row_count + 1, sizeof(double));
+
+	if (!p)
+		return -1;
+	for (size_t r = 0; r < t->row_count; r++) {
+		struct compare_cell *c = &t->rows[r].cells[file];
+
+		if (c->tested && c->test == basis)
+			p[m++] = c->p;
+	}
+	if (signif_bh(p, m, p)) {
+		free(p);
+		return -1;
+	}
+	for (size_t k = 0; k < m; k++)
+		found += p[k] < t->alpha;
+	size_t m_total = m;
+
+	m = 0;
+	for (size_t r = 0; r < t->row_count; r++) {
+		struct compare_cell *c = &t->rows[r].cells[file];
+		size_t total = 0;
+
+		if (!c->tested || c->test != basis)
+			continue;
+		total = m_total;
+		c->p_adj = p[m++];
+		c->family = total;
+		c->ci_level = 1 - (double)(found ? found : 1) * t->alpha / (double)total;
+		if (cell_interval(t, t->rows[r].name, file, c)) {
+			free(p);
+			return -1;
+		}
+		c->significant = c->ratio_ci_low > 1 || c->ratio_ci_high < 1 || c->separated;
+	}
+	free(p);
+	return 0;
+}
+
+static int correct_columns(struct compare_table *t)
+{
+	t->tests = t->pooled = 0;
+	for (size_t i = 1; i < t->file_count; i++) {
+		if (column_family(t, i, TEST_BOOTS) || column_family(t, i, TEST_SAMPLES))
+			return -1;
+		for (size_t r = 0; r < t->row_count; r++) {
+			t->tests += t->rows[r].cells[i].tested;
+			t->pooled += t->rows[r].cells[i].tested &&
+				     t->rows[r].cells[i].test == TEST_SAMPLES;
+		}
+	}
+	return 0;
 }
 
 static int add_row_name(struct compare_table *t, const struct rio_bench *b,
@@ -440,37 +732,6 @@ static int add_row_name(struct compare_table *t, const struct rio_bench *b,
 	t->rows[t->row_count].name = b->name;
 	t->rows[t->row_count].group = b->group;
 	t->row_count++;
-	return 0;
-}
-
-/* Holm over every tested cell of the table: about 30 rows times the other files are one family. */
-static int holm_over_table(struct compare_table *t)
-{
-	double *p = malloc((t->row_count * t->file_count + 1) * sizeof(double));
-	size_t m = 0;
-
-	if (!p)
-		return -1;
-	for (size_t r = 0; r < t->row_count; r++)
-		for (size_t i = 1; i < t->file_count; i++)
-			if (t->rows[r].cells[i].tested)
-				p[m++] = t->rows[r].cells[i].p;
-	if (signif_holm(p, m, p)) {
-		free(p);
-		return -1;
-	}
-	t->tests = m;
-	m = 0;
-	for (size_t r = 0; r < t->row_count; r++)
-		for (size_t i = 1; i < t->file_count; i++) {
-			struct compare_cell *c = &t->rows[r].cells[i];
-
-			if (!c->tested)
-				continue;
-			c->p_holm = p[m++];
-			c->significant = c->p_holm < t->alpha;
-		}
-	free(p);
 	return 0;
 }
 
@@ -507,47 +768,149 @@ static bool geomean_row(const struct compare_table *t, size_t r, int g, const bo
 }
 
 /*
+ * File F's per-boot mean of log ns over ROWS[0..count) into g[0..boots): the
+ * boot effect a boot shares with every row is in it. A row missing from a
+ * boot counts with its mean over the boots that have it (which keeps the
+ * mean over boots the mean of the rows' log figures). False when a figure
+ * is not > 0.
+ */
+static bool boot_log_means(const struct compare_table *t, size_t f, const size_t *rows,
+			   size_t count, double *g)
+{
+	size_t boots = rio_boot_count(&t->files[f]);
+
+	for (size_t k = 0; k < boots; k++)
+		g[k] = 0;
+	for (size_t j = 0; j < count; j++) {
+		const struct compare_cell *c = &t->rows[rows[j]].cells[f];
+		double sum = 0, mean;
+		bool have[boots];
+
+		memset(have, 0, sizeof(have));
+		for (size_t k = 0; k < c->boots; k++) {
+			if (!(c->boot[k].ns > 0))
+				return false;
+			sum += log(c->boot[k].ns);
+		}
+		if (!c->boots)
+			return false;
+		mean = sum / (double)c->boots;
+		for (size_t k = 0; k < c->boots; k++) {
+			g[c->boot[k].index] += log(c->boot[k].ns) / (double)count;
+			have[c->boot[k].index] = true;
+		}
+		for (size_t k = 0; k < boots; k++)
+			if (!have[k])
+				g[k] += mean / (double)count;
+	}
+	return true;
+}
+
+/*
+ * The geomean's CI over boots: Welch's t interval on the per-boot mean log
+ * figures of base and file I (one draw of a boot serves every row). 0 with
+ * the CI set, 1 when a file has fewer than 2 boots, -1 (memory).
+ */
+static int geomean_boots_ci(const struct compare_table *t, size_t i, const size_t *rows,
+			    size_t count, struct compare_geomean *gm)
+{
+	size_t na = rio_boot_count(&t->files[0]), nb = rio_boot_count(&t->files[i]);
+	struct welch_result w;
+
+	if (na < 2 || nb < 2)
+		return 1;
+	double ga[na], gb[nb];
+
+	if (!boot_log_means(t, 0, rows, count, ga) || !boot_log_means(t, i, rows, count, gb) ||
+	    signif_welch(ga, na, gb, nb, &w))
+		return 1;
+	signif_welch_ci(&w, COMPARE_CI_LEVEL, &gm->ci_low, &gm->ci_high);
+	gm->ci_low = exp(gm->ci_low);
+	gm->ci_high = exp(gm->ci_high);
+	return 0;
+}
+
+/*
+ * The old CI for a file with 1 boot: every row's figure redrawn (boots,
+ * then samples) in base and file I, the geomean recomputed. 0 or -1 (memory).
+ */
+static int geomean_bootstrap_ci(const struct compare_table *t, size_t i, int g, const size_t *rows,
+				size_t count, struct compare_geomean *gm)
+{
+	struct row_samples *s = calloc(2 * count + 1, sizeof(*s));
+	double *col = malloc(COMPARE_BOOTSTRAP * sizeof(double));
+	struct signif_rng rng = { seed_for(i, 0, 0x100 + (size_t)g) };
+	size_t finite = 0;
+	int rc = -1;
+
+	if (!s || !col)
+		goto out;
+	for (size_t k = 0; k < count; k++)
+		if (gather(&t->files[0], t->rows[rows[k]].name, true, &s[2 * k]) ||
+		    gather(&t->files[i], t->rows[rows[k]].name, true, &s[2 * k + 1]))
+			goto out;
+	for (size_t b = 0; b < COMPARE_BOOTSTRAP; b++) {
+		double log_sum = 0, base, other, v;
+
+		for (size_t k = 0; k < count; k++) {
+			struct signif_clusters cb = clusters_of(&s[2 * k]), co = clusters_of(&s[2 * k + 1]);
+
+			if (signif_cluster_resample(&cb, &rng, &base) ||
+			    signif_cluster_resample(&co, &rng, &other))
+				goto out;
+			log_sum += log(other / base);
+		}
+		v = exp(log_sum / (double)count);
+		if (isfinite(v) && v > 0)
+			col[finite++] = v;
+	}
+	/* A replicate with a non-positive figure has no ratio: no CI rather than a biased one. */
+	if (finite == COMPARE_BOOTSTRAP)
+		signif_percentile_ci(col, finite, COMPARE_CI_LEVEL, &gm->ci_low, &gm->ci_high);
+	gm->ci_bootstrap = true;
+	rc = 0;
+out:
+	for (size_t k = 0; s && k < 2 * count; k++)
+		row_samples_free(&s[k]);
+	free(s);
+	free(col);
+	return rc;
+}
+
+/*
  * Geometric means of the ratios over the rows every file has, without the
- * rows the base traps; the CI resamples each row's boots and samples in
- * every file (hierarchical bootstrap) and recomputes the means.
+ * rows the base traps. A group with no such row has no mean (rows 0).
  */
 static int geomeans(struct compare_table *t)
 {
 	size_t n = t->file_count, rows = t->row_count ? t->row_count : 1;
 	double *ratios = malloc(rows * sizeof(double));
 	size_t *used = malloc(rows * sizeof(size_t));
-	struct row_samples *samples = calloc(rows * n, sizeof(*samples));
-	double *reps = malloc(COMPARE_BOOTSTRAP * n * sizeof(double));
 	bool *counts = calloc(n, sizeof(bool));
 	int rc = -1;
 
 	t->geomeans = calloc(COMPARE_GROUPS * n, sizeof(*t->geomeans));
-	if (!t->geomeans || !ratios || !used || !samples || !reps || !counts)
+	if (!t->geomeans || !ratios || !used || !counts)
 		goto out;
 	for (int g = 0; g < COMPARE_GROUPS; g++) {
 		size_t count = 0, trapped = 0;
-		struct signif_rng rng = { seed_for(0, 0, 0x100 + (size_t)g) };
 
 		for (size_t i = 0; i < n; i++)
 			counts[i] = file_has_ratios(t, i, g);
 		for (size_t r = 0; r < t->row_count; r++) {
 			if (!geomean_row(t, r, g, counts))
 				continue;
-			if (t->rows[r].base_traps) {
+			if (t->rows[r].base_traps)
 				trapped++;
-				continue;
-			}
-			used[count++] = r;
-			for (size_t i = 0; i < n; i++)
-				if (counts[i] &&
-				    gather(&t->files[i], t->rows[r].name, true, &samples[r * n + i]))
-					goto out;
+			else
+				used[count++] = r;
 		}
 		for (size_t i = 0; i < n; i++) {
 			struct compare_geomean *gm = &t->geomeans[g * n + i];
+			int ci;
 
 			gm->ratio = gm->ci_low = gm->ci_high = NAN;
-			if (!counts[i])
+			if (!counts[i] || !count)
 				continue;
 			for (size_t k = 0; k < count; k++)
 				ratios[k] = t->rows[used[k]].cells[i].ratio;
@@ -555,64 +918,17 @@ static int geomeans(struct compare_table *t)
 			gm->trapped = trapped;
 			if (signif_geomean(ratios, count, &gm->ratio))
 				gm->ratio = NAN;
-		}
-		if (!count)
-			continue;
-		/* One replicate: every row's figure redrawn in every file, the base once per row. */
-		for (size_t b = 0; b < COMPARE_BOOTSTRAP; b++) {
-			double *log_sum = &reps[b * n];
-
-			memset(log_sum, 0, n * sizeof(double));
-			for (size_t k = 0; k < count; k++) {
-				double base, other;
-				struct signif_clusters c = clusters_of(&samples[used[k] * n]);
-
-				if (signif_cluster_resample(&c, &rng, &base))
-					goto out;
-				for (size_t i = 1; i < n; i++) {
-					if (!counts[i])
-						continue;
-					c = clusters_of(&samples[used[k] * n + i]);
-					if (signif_cluster_resample(&c, &rng, &other))
-						goto out;
-					log_sum[i] += log(other / base);
-				}
-			}
-		}
-		for (size_t i = 1; i < n; i++) {
-			struct compare_geomean *gm = &t->geomeans[g * n + i];
-			double *col;
-
-			if (!counts[i])
+			if (i == 0)
 				continue;
-			col = malloc(COMPARE_BOOTSTRAP * sizeof(double));
-			size_t finite = 0;
-
-			if (!col)
+			ci = geomean_boots_ci(t, i, used, count, gm);
+			if (ci < 0 || (ci > 0 && geomean_bootstrap_ci(t, i, g, used, count, gm)))
 				goto out;
-			for (size_t b = 0; b < COMPARE_BOOTSTRAP; b++) {
-				double v = exp(reps[b * n + i] / (double)count);
-
-				if (isfinite(v) && v > 0)
-					col[finite++] = v;
-			}
-			/* A replicate with a non-positive figure has no ratio: no CI rather than a biased one. */
-			if (finite == COMPARE_BOOTSTRAP)
-				signif_percentile_ci(col, finite, COMPARE_CI_LEVEL, &gm->ci_low, &gm->ci_high);
-			free(col);
 		}
-		for (size_t r = 0; r < t->row_count * n; r++)
-			row_samples_free(&samples[r]);
 	}
 	rc = 0;
 out:
-	if (samples)
-		for (size_t r = 0; r < t->row_count * n; r++)
-			row_samples_free(&samples[r]);
-	free(samples);
 	free(ratios);
 	free(used);
-	free(reps);
 	free(counts);
 	return rc;
 }
@@ -660,7 +976,7 @@ int compare_build(struct rio_result *files, size_t n, double alpha, struct compa
 			goto fail;
 		}
 		for (size_t i = 0; i < n; i++)
-			if (fill_cell(&files[i], row->name, r, i, &row->cells[i])) {
+			if (fill_cell(&files[i], row->name, &row->cells[i])) {
 				snprintf(err, errlen, "out of memory");
 				goto fail;
 			}
@@ -682,7 +998,7 @@ int compare_build(struct rio_result *files, size_t n, double alpha, struct compa
 		}
 	}
 
-	if (holm_over_table(t) || geomeans(t)) {
+	if (correct_columns(t) || geomeans(t)) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
@@ -694,8 +1010,11 @@ fail:
 
 void compare_free(struct compare_table *t)
 {
-	for (size_t r = 0; r < t->row_count; r++)
+	for (size_t r = 0; r < t->row_count; r++) {
+		for (size_t i = 0; t->rows[r].cells && i < t->file_count; i++)
+			free(t->rows[r].cells[i].boot);
 		free(t->rows[r].cells);
+	}
 	free(t->rows);
 	free(t->geomeans);
 	t->rows = NULL;

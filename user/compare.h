@@ -1,11 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * `vmprobe compare`: result files side by side, one row per benchmark, one
- * column group per VMM, ratios to the first file (the base), a test per
- * cell (Welch's t on the log per-boot medians when both files hold >= 2
- * boots, else Mann-Whitney U over the samples, labelled within-boot),
- * Holm-corrected over the table, a Hodges-Lehmann shift with its interval,
- * and geometric means over the rows every file has, with a bootstrap CI.
+ * column group per VMM, ratios to the first file (the base). A cell's
+ * headline is its ratio with a confidence interval, and its verdict is
+ * whether that interval excludes 1. Where both files hold >= 2 boots the
+ * ratio is that of the geometric means of the per-boot medians and the
+ * interval Welch's t interval on their logs (boots are the replicates);
+ * else the samples of every boot are pooled (basis "pooled", Mann-Whitney U
+ * and Moses' interval). The level is corrected within each column and
+ * basis (Benjamini-Hochberg), never across columns, so that a verdict does
+ * not depend on which other files are in the table. Geometric means over
+ * the rows every file has carry a t interval over boots (a boot's effect is
+ * shared by every row) and a bootstrap one where a file has 1 boot.
  */
 #ifndef VMPROBE_COMPARE_H
 #define VMPROBE_COMPARE_H
@@ -16,6 +22,7 @@
 
 #include "resultio.h"
 #include "signif.h"
+#include "stats.h"
 #include "util.h"
 
 /* Exit status of compare and annotate besides 0 (ok). */
@@ -28,18 +35,39 @@
 enum compare_state { CELL_OK, CELL_SKIPPED, CELL_FAILED, CELL_MISSING };
 
 /*
- * What a cell's difference from the base was tested with. BOOTS: Welch's t
- * on the log of the per-boot medians (boots are the replicates; samples of
- * one boot share its process, its page layout, its host load). SAMPLES:
- * Mann-Whitney U over the samples, boots pooled, when a side has 1 boot:
- * the samples are not independent replicates, so it is labelled
- * within-boot and says less than it seems to.
+ * What a cell's difference from the base was tested with (its basis).
+ * BOOTS: Welch's t on the log of the per-boot medians (boots are the
+ * replicates; samples of one boot share its process, its page layout, its
+ * host load). SAMPLES: Mann-Whitney U over the samples, boots pooled, when
+ * a side has 1 boot: the samples are not independent replicates and the
+ * boot-to-boot spread is not measured, so it is labelled "pooled" and
+ * corrected in a family of its own.
  */
 enum compare_test { TEST_NONE, TEST_SAMPLES, TEST_BOOTS };
 
-/* Hierarchical bootstrap replicates for every CI of this table (fixed seed: same output every run). */
+/* Bootstrap replicates for the geomean CI of a 1-boot file (fixed seed: same output every run). */
 #define COMPARE_BOOTSTRAP 2000
 #define COMPARE_CI_LEVEL 0.95
+/*
+ * A cell differs from the base whatever its interval when every boot of one
+ * file is beyond this factor of every boot of the other, in the same
+ * direction (both files with >= 2 boots): a decision margin, stated.
+ */
+#define COMPARE_SEPARATED_FACTOR 2.0
+/* Flags: per-boot medians further apart than this factor; linearity and undisturbed median off by more than this share. */
+#define COMPARE_ODD_BOOT_FACTOR 2.0
+#define COMPARE_LINEARITY_TOL 0.10
+#define COMPARE_UNDISTURBED_TOL 0.10
+
+/* One boot's figures for a row (boots where the row is ok). */
+struct compare_boot {
+	size_t index;			/* 0: the file itself, 1..: more_boots */
+	double ticks, ns;		/* median of the boot's samples; ns NAN when unknown */
+	double linearity;		/* the boot's T(2n) / 2 T(n); NAN when not recorded */
+	double undisturbed;		/* undisturbed median / median; NAN when not recorded */
+	struct modes modes;		/* separate modes of the boot's samples (stats_modes), in ticks */
+	double mode_ns[STATS_MODES_MAX];	/* their medians in ns (NAN unknown) */
+};
 
 /* One benchmark in one file. Unknown figures are NAN; *_note says why a figure is absent. */
 struct compare_cell {
@@ -53,14 +81,27 @@ struct compare_cell {
 	double ratio;			/* time_ns / base time_ns */
 	const char *ratio_note;
 	size_t boots;			/* boots of this file with the row ok (>= 1 when ok) */
+	struct compare_boot *boot;	/* [boots] when the file has >= 2 boots, else NULL */
 	bool tested;			/* test is not TEST_NONE */
 	enum compare_test test;
 	struct mwu_result mwu;		/* TEST_SAMPLES */
 	struct welch_result welch;	/* TEST_BOOTS (on log times) */
 	double p;			/* the test's two-sided p */
-	double p_holm;			/* p, Holm-adjusted over every test in the table */
-	bool significant;		/* tested and p_holm < alpha */
+	double p_adj;			/* p, Benjamini-Hochberg-adjusted in its column and basis */
+	size_t family;			/* tests in that family (the column's cells of this basis) */
+	double ci_level;		/* level of the ratio's CI: 1 - R alpha / family (R: discoveries) */
+	double ratio_ci_low, ratio_ci_high;	/* the ratio's CI (SAMPLES: of the shift); NAN */
+	bool separated;			/* every boot beyond COMPARE_SEPARATED_FACTOR, one way */
+	bool significant;		/* tested, and the CI excludes 1 or separated */
 	const char *signif_note;	/* why not tested */
+	/* Flags (compare_cell_flags says them): 0 / NAN when not raised. */
+	size_t odd_boot;		/* 1-based boot whose median is furthest out */
+	double boot_spread;		/* max / min of the per-boot medians, when > COMPARE_ODD_BOOT_FACTOR */
+	double linearity;		/* the boot's linearity furthest from 1, beyond the tolerance */
+	size_t linearity_boot;
+	double undisturbed;		/* undisturbed median / median furthest from 1, beyond it */
+	size_t undisturbed_boot;
+	size_t modes_boots;		/* boots whose samples form separate modes */
 	bool has_shift;
 	struct hl_result shift;		/* Hodges-Lehmann shift as a ratio to the base (exp of
 					   the log shift) on the tested values, Moses' interval */
@@ -86,7 +127,8 @@ struct compare_geomean {
 	double ratio;			/* NAN when no row is ok in every file */
 	size_t rows;			/* rows used: ok with a ratio in every file, not base-trapped */
 	size_t trapped;			/* rows left out because the base traps them */
-	double ci_low, ci_high;		/* hierarchical bootstrap percentile CI (COMPARE_CI_LEVEL) */
+	double ci_low, ci_high;		/* COMPARE_CI_LEVEL CI: t over boots, else bootstrap */
+	bool ci_bootstrap;		/* the CI is the pooled-sample bootstrap (a file has 1 boot) */
 };
 
 #define COMPARE_GROUPS 2		/* micro, macro */
@@ -100,7 +142,8 @@ struct compare_table {
 	size_t row_count;
 	int qemu_file, icount_file;	/* indices for the emulation cost, or -1 */
 	struct compare_geomean *geomeans;	/* [group * file_count + file] */
-	size_t tests;			/* the Holm family: cells tested */
+	size_t tests;			/* cells tested, all columns */
+	size_t pooled;			/* of which on pooled samples */
 	size_t min_reps;		/* samples per side the U test needs to reach alpha at all */
 };
 
@@ -118,7 +161,15 @@ const char *compare_test_name(enum compare_test t);
 const char *compare_test_legend(const struct compare_table *t, char *buf, size_t len);
 /* "LABEL: N boots", or that a 1-boot file is tested within its boot only (into buf). */
 const char *compare_boots_note(const struct compare_table *t, size_t file, char *buf, size_t len);
-/* A tested cell's verdict for a table column: "yes p=0.0012 (boots) 3.41x [3.38, 3.45]". */
+/*
+ * The cell's flags in words, "" when none: "boot 2 at 58.6us, 704x the
+ * others (83.0ns to 83.3ns); linearity 0.38 in boot 1; undisturbed median
+ * 0.66x the median in boot 3". Into buf; returns buf.
+ */
+const char *compare_cell_flags(const struct compare_cell *c, char *buf, size_t len);
+/* "pooled" for a cell on pooled samples, else NULL: the mark of a basis that is not the normal one. */
+const char *compare_basis_label(const struct compare_cell *c);
+/* A tested cell's verdict for a table column: "yes [3.38, 3.45] 99.2% (boots)". */
 const char *compare_fmt_verdict(const struct compare_cell *c, char *buf, size_t len);
 
 /* "cycles" or "instr": what a file's ticks count. */

@@ -44,8 +44,8 @@ static const char *const csv_fields[] = {
 	"ticks", "ticks_unit", "instructions_per_op", "ipc", "ratio", "ratio_note", "u", "p",
 	"p_method", "significant", "signif_note", "outside_share", "separation_method",
 	"exits_per_op", "exit_reasons", "exits_time_share", "exits_source",
-	"boots", "test", "p_holm", "shift", "shift_ci_low", "shift_ci_high", "shift_coverage",
-	"base_traps",
+	"boots", "test", "p_bh", "shift", "shift_ci_low", "shift_ci_high", "shift_coverage",
+	"base_traps", "ratio_ci_low", "ratio_ci_high", "ci_level", "separated", "flags",
 };
 
 /* Every reason, "NAME=PER_OP;..." most frequent first, numbers in the CSV number format. */
@@ -87,6 +87,7 @@ int compare_write_csv(const struct compare_table *t, FILE *out)
 		for (size_t i = 0; i < t->file_count; i++) {
 			const struct compare_cell *c = &row->cells[i];
 			bool ok = c->state == CELL_OK;
+			char flags[512];
 
 			csv_text(out, compare_state_name(c->state));
 			csv_text(out, c->reason);
@@ -117,12 +118,17 @@ int compare_write_csv(const struct compare_table *t, FILE *out)
 			else
 				fputc(',', out);
 			csv_text(out, compare_test_name(c->test));
-			csv_num(out, c->tested ? c->p_holm : NAN);
+			csv_num(out, c->tested ? c->p_adj : NAN);
 			csv_num(out, c->has_shift ? c->shift.shift : NAN);
 			csv_num(out, c->has_shift ? c->shift.ci_low : NAN);
 			csv_num(out, c->has_shift ? c->shift.ci_high : NAN);
 			csv_num(out, c->has_shift ? c->shift.coverage : NAN);
 			csv_text(out, i ? NULL : row->base_traps);
+			csv_num(out, c->tested ? c->ratio_ci_low : NAN);
+			csv_num(out, c->tested ? c->ratio_ci_high : NAN);
+			csv_num(out, c->tested ? c->ci_level : NAN);
+			csv_text(out, c->tested ? (c->separated ? "yes" : "no") : NULL);
+			csv_text(out, ok ? compare_cell_flags(c, flags, sizeof(flags)) : NULL);
 		}
 		if (t->qemu_file >= 0)
 			csv_num(out, row->cycles_per_guest_instr);

@@ -31,6 +31,49 @@ static struct json_object *median_ci(double median, double low, double high)
 	return o;
 }
 
+/* The per-boot medians and the cell's flags (null members when not raised). */
+static struct json_object *flags_json(const struct compare_cell *c)
+{
+	struct json_object *o = json_object_new_object(), *boots = json_object_new_array();
+	char text[512];
+
+	for (size_t k = 0; k < c->boots && c->boot; k++) {
+		struct json_object *b = json_object_new_object();
+
+		json_object_object_add(b, "boot", json_object_new_int64((int64_t)c->boot[k].index + 1));
+		json_object_object_add(b, "median_ns", num_or_null(c->boot[k].ns));
+		json_object_object_add(b, "median_ticks", num_or_null(c->boot[k].ticks));
+		json_object_object_add(b, "linearity", num_or_null(c->boot[k].linearity));
+		json_object_object_add(b, "undisturbed_ratio", num_or_null(c->boot[k].undisturbed));
+		if (c->boot[k].modes.count) {
+			struct json_object *ms = json_object_new_array();
+
+			for (size_t m = 0; m < c->boot[k].modes.count; m++) {
+				struct json_object *mo = json_object_new_object();
+
+				json_object_object_add(mo, "median_ns", num_or_null(c->boot[k].mode_ns[m]));
+				json_object_object_add(mo, "median_ticks",
+						       json_object_new_double(c->boot[k].modes.median[m]));
+				json_object_object_add(mo, "share", json_object_new_double(c->boot[k].modes.share[m]));
+				json_object_array_add(ms, mo);
+			}
+			json_object_object_add(b, "modes", ms);
+		}
+		json_object_array_add(boots, b);
+	}
+	json_object_object_add(o, "boots", boots);
+	json_object_object_add(o, "text", json_object_new_string(compare_cell_flags(c, text, sizeof(text))));
+	json_object_object_add(o, "odd_boot", c->odd_boot ? json_object_new_int64((int64_t)c->odd_boot) : NULL);
+	json_object_object_add(o, "boot_spread", num_or_null(c->boot_spread));
+	json_object_object_add(o, "linearity", num_or_null(c->linearity));
+	json_object_object_add(o, "linearity_boot", isnan(c->linearity) ? NULL :
+			       json_object_new_int64((int64_t)c->linearity_boot));
+	json_object_object_add(o, "undisturbed_ratio", num_or_null(c->undisturbed));
+	json_object_object_add(o, "undisturbed_boot", isnan(c->undisturbed) ? NULL :
+			       json_object_new_int64((int64_t)c->undisturbed_boot));
+	return o;
+}
+
 static struct json_object *cell_json(const struct compare_table *t, size_t i,
 				     const struct compare_cell *c)
 {
@@ -54,8 +97,21 @@ static struct json_object *cell_json(const struct compare_table *t, size_t i,
 		json_object_object_add(o, "boots", json_object_new_int64((int64_t)c->boots));
 		json_object_object_add(o, "test", str_or_null(compare_test_name(c->test)));
 		json_object_object_add(o, "p", c->tested ? json_object_new_double(c->p) : NULL);
-		json_object_object_add(o, "p_holm", c->tested ? json_object_new_double(c->p_holm) : NULL);
+		json_object_object_add(o, "p_bh", c->tested ? json_object_new_double(c->p_adj) : NULL);
 		json_object_object_add(o, "significant", json_object_new_boolean(c->significant));
+		if (c->tested) {
+			struct json_object *ci = json_object_new_object();
+
+			json_object_object_add(ci, "low", num_or_null(c->ratio_ci_low));
+			json_object_object_add(ci, "high", num_or_null(c->ratio_ci_high));
+			json_object_object_add(ci, "level", num_or_null(c->ci_level));
+			json_object_object_add(ci, "family", json_object_new_int64((int64_t)c->family));
+			json_object_object_add(ci, "of", json_object_new_string(
+				c->test == TEST_BOOTS ? "ratio of geometric means of per-boot medians"
+						      : "Hodges-Lehmann shift of pooled samples"));
+			json_object_object_add(o, "ratio_ci", ci);
+			json_object_object_add(o, "separated", json_object_new_boolean(c->separated));
+		}
 		if (c->has_shift) {
 			struct json_object *h = json_object_new_object();
 
@@ -92,6 +148,7 @@ static struct json_object *cell_json(const struct compare_table *t, size_t i,
 			json_object_object_add(o, "signif_note", str_or_null(c->signif_note));
 		}
 	}
+	json_object_object_add(o, "flags", flags_json(c));
 	if (c->separation_method) {
 		struct json_object *s = json_object_new_object();
 
@@ -123,7 +180,11 @@ int compare_write_json(const struct compare_table *t, FILE *out)
 	json_object_object_add(root, "format", json_object_new_string("vmprobe-compare"));
 	json_object_object_add(root, "format_version", json_object_new_int(1));
 	json_object_object_add(root, "alpha", json_object_new_double(t->alpha));
-	json_object_object_add(root, "holm_tests", json_object_new_int64((int64_t)t->tests));
+	json_object_object_add(root, "tests", json_object_new_int64((int64_t)t->tests));
+	json_object_object_add(root, "pooled_tests", json_object_new_int64((int64_t)t->pooled));
+	json_object_object_add(root, "correction", json_object_new_string(
+		"Benjamini-Hochberg within each column and basis; CI level 1 - R alpha / m"));
+	json_object_object_add(root, "separated_factor", json_object_new_double(COMPARE_SEPARATED_FACTOR));
 	json_object_object_add(root, "min_repetitions", json_object_new_int64((int64_t)t->min_reps));
 	json_object_object_add(root, "base", json_object_new_string(t->files[0].label));
 	for (size_t i = 0; i < t->file_count; i++) {
@@ -169,6 +230,11 @@ int compare_write_json(const struct compare_table *t, FILE *out)
 			json_object_object_add(o, "rows", json_object_new_int64((int64_t)gm->rows));
 			json_object_object_add(o, "ci_low", num_or_null(gm->ci_low));
 			json_object_object_add(o, "ci_high", num_or_null(gm->ci_high));
+			if (!gm->rows)
+				json_object_object_add(o, "note", json_object_new_string(
+					"no geomean: no row of this group that every file has"));
+			json_object_object_add(o, "ci_method", gm->rows ? json_object_new_string(
+				gm->ci_bootstrap ? "bootstrap (a file has 1 boot)" : "t over boots") : NULL);
 			json_object_object_add(o, "base_trapped_rows_left_out",
 					       json_object_new_int64((int64_t)gm->trapped));
 			json_object_array_add(geo, o);

@@ -76,6 +76,20 @@ bool compare_file_has_separation(const struct compare_table *t, size_t file)
 	return false;
 }
 
+bool compare_cell_flagged(const struct compare_cell *c)
+{
+	return c->state == CELL_OK && (c->odd_boot || !isnan(c->linearity) || !isnan(c->undisturbed) ||
+				       c->modes_boots);
+}
+
+bool compare_file_has_flags(const struct compare_table *t, size_t file)
+{
+	for (size_t r = 0; r < t->row_count; r++)
+		if (compare_cell_flagged(&t->rows[r].cells[file]))
+			return true;
+	return false;
+}
+
 bool compare_file_has_exits(const struct compare_table *t, size_t file)
 {
 	for (size_t r = 0; r < t->row_count; r++)

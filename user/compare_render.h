@@ -21,6 +21,9 @@ const char *compare_state_name(enum compare_state s);
 bool compare_file_has(const struct compare_table *t, size_t file, size_t offset);
 bool compare_file_has_separation(const struct compare_table *t, size_t file);
 
+/* Whether the cell has a flag (compare_cell_flags); whether any row of FILE has one. */
+bool compare_cell_flagged(const struct compare_cell *c);
+bool compare_file_has_flags(const struct compare_table *t, size_t file);
 /* Whether any row of FILE has VM exit counts; whether any has the time share of its exits. */
 bool compare_file_has_exits(const struct compare_table *t, size_t file);
 bool compare_file_has_exit_share(const struct compare_table *t, size_t file);

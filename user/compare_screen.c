@@ -160,6 +160,15 @@ static void exits_cell(struct sgrid *g, size_t col, const struct rio_exits *e)
 		sset(g, col, TINT_NONE, "%s", compare_fmt_num(e->per_op, num, sizeof(num)));
 }
 
+/* The footnote that says a cell's flags. */
+static size_t flag_note(const struct compare_table *t, size_t i, const struct compare_cell *c,
+			struct compare_notes *notes)
+{
+	char text[512];
+
+	return compare_note_number(notes, t->files[i].label, compare_cell_flags(c, text, sizeof(text)));
+}
+
 static void file_cell(const struct compare_table *t, const struct compare_view *v, size_t r,
 		      size_t i, struct sgrid *g, struct compare_notes *notes, bool *absolute_shown)
 {
@@ -179,15 +188,25 @@ static void file_cell(const struct compare_table *t, const struct compare_view *
 		return;
 	}
 	if (i == 0) {
-		sset(g, 1, TINT_NONE, "%s", isnan(val) ? "—" : fmt_abs(val, v->metric, a, sizeof(a)));
+		char flag[32] = "";
+
+		if (compare_cell_flagged(c) && v->metric == METRIC_TIME)
+			snprintf(flag, sizeof(flag), "[%zu]", flag_note(t, i, c, notes));
+		sset(g, 1, TINT_NONE, "%s%s", isnan(val) ? "—" : fmt_abs(val, v->metric, a, sizeof(a)),
+		     flag);
 		return;
 	}
 	if (v->metric == METRIC_TIME && !isnan(c->ratio)) {
 		enum tint tint = !c->significant ? TINT_NONE :
 				 c->ratio > 1 ? TINT_SLOWER : c->ratio < 1 ? TINT_FASTER : TINT_NONE;
 
-		sset(g, 1 + i, tint, "%sx%s", compare_fmt_num(c->ratio, num, sizeof(num)),
-		     c->tested ? (c->significant ? "*" : " ") : "?");
+		char flag[32] = "";
+
+		if (compare_cell_flagged(c))
+			snprintf(flag, sizeof(flag), "[%zu]", flag_note(t, i, c, notes));
+		sset(g, 1 + i, tint, "%sx%s%s%s", compare_fmt_num(c->ratio, num, sizeof(num)),
+		     c->tested ? (c->significant ? "*" : " ") : "?",
+		     compare_basis_label(c) ? "~" : "", flag);
 		return;
 	}
 	if (v->metric != METRIC_TIME && val >= 0 && bval > 0) {
@@ -290,7 +309,8 @@ int compare_write_screen(const struct compare_table *t, FILE *out, const struct 
 	struct compare_notes notes = { 0 };
 	size_t *w = NULL, name_w, width = v->width > 20 ? (size_t)v->width : 20;
 	bool absolute_shown = false, any_geomean = false;
-	char buf[1536];
+	struct compare_notes *notes_p = &notes;
+	char buf[4096];
 	int rc = -1;
 
 	if (plan(t, v, &p))
@@ -330,7 +350,8 @@ int compare_write_screen(const struct compare_table *t, FILE *out, const struct 
 			if (gm->rows)
 				sset(&g, 1 + i, TINT_NONE, "%sx ", compare_fmt_num(gm->ratio, num, sizeof(num)));
 			else
-				sset(&g, 1 + i, TINT_NONE, "— ");
+				sset(&g, 1 + i, TINT_NONE, "—[%zu]", compare_note_number(notes_p,
+					t->files[i].label, "no geomean: no row of this group that every file has"));
 			any_geomean = true;
 		}
 	}
@@ -394,14 +415,18 @@ int compare_write_screen(const struct compare_table *t, FILE *out, const struct 
 		snprintf(buf, sizeof(buf), "Cells: VM exits per op counted by the host, with the most "
 			 "frequent reason; — where the file has no exit counts.");
 	} else {
-		static const char *const what[] = { "median time per op", "median TSC cycles per op",
-						    "instructions per op", "" };
+		static const char *const what[] = {
+			"time per op (the median; over boots, the geometric mean of the per-boot medians)",
+			"TSC cycles per op (likewise)", "instructions per op", "" };
 
 		snprintf(buf, sizeof(buf), "Cells: %s of the base (%s, %s); for the others, their "
 			 "ratio to it%s", what[v->metric], t->files[0].label, t->files[0].path,
-			 v->metric == METRIC_TIME ? "; * differs from the base, ? not tested" : ".");
+			 v->metric == METRIC_TIME ? "; * differs from the base, ? not tested, ~ tested on "
+			 "pooled samples (a file has 1 boot), [n] a footnote (flags: boots more than 2x "
+			 "apart, linearity or undisturbed median off by more than 10%, samples in separate "
+			 "modes)" : ".");
 		if (v->metric == METRIC_TIME) {
-			char legend[1024];
+			char legend[2048];
 
 			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s: %s.",
 				 v->colour ? "; red slower, green faster" : "",
@@ -421,7 +446,7 @@ int compare_write_screen(const struct compare_table *t, FILE *out, const struct 
 	if (any_geomean)
 		print_wrapped(out, "geomean: geometric mean of the ratios over the rows every file "
 			      "has, without the rows the base traps (†) (--wide gives their number "
-			      "and a bootstrap CI).", width, 2);
+			      "and a CI over boots).", width, 2);
 	for (size_t i = 0; i < t->file_count && v->metric == METRIC_TIME; i++)
 		print_wrapped(out, compare_boots_note(t, i, buf, sizeof(buf)), width, 2);
 	for (size_t i = 0; i < t->file_count; i++) {

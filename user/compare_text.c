@@ -92,7 +92,7 @@ static void grid_print(const struct grid *g, FILE *out, bool markdown)
 
 /* Which optional columns a file gets: only those with at least one figure. */
 struct file_cols {
-	bool instructions, ipc, separation, compared, exits, exit_share;
+	bool instructions, ipc, separation, compared, exits, exit_share, flags;
 	size_t first, count;
 };
 
@@ -107,9 +107,10 @@ static void plan_columns(const struct compare_table *t, struct file_cols *fc, si
 		fc[i].compared = i > 0;
 		fc[i].exits = compare_file_has_exits(t, i);
 		fc[i].exit_share = compare_file_has_exit_share(t, i);
+		fc[i].flags = compare_file_has_flags(t, i);
 		fc[i].first = next;
 		fc[i].count = 2 + fc[i].instructions + fc[i].ipc + 2 * fc[i].compared +
-			      fc[i].separation + 2 * fc[i].exits + fc[i].exit_share;
+			      fc[i].separation + 2 * fc[i].exits + fc[i].exit_share + fc[i].flags;
 		next += fc[i].count;
 	}
 	*cols = next + (t->qemu_file >= 0);
@@ -140,6 +141,8 @@ static void header_row(const struct compare_table *t, const struct file_cols *fc
 		}
 		if (fc[i].exit_share)
 			grid_set(g, c++, "%s exit time", label);
+		if (fc[i].flags)
+			grid_set(g, c++, "%s flags", label);
 	}
 	if (t->qemu_file >= 0)
 		grid_set(g, g->cols - 1, "qemu cycles/guest instr");
@@ -149,7 +152,7 @@ static void cell_columns(const struct compare_table *t, const struct file_cols *
 			 const struct compare_cell *cell, struct grid *g, struct compare_notes *notes)
 {
 	size_t c = fc[i].first;
-	char a[48], b[160];
+	char a[48], b[512];
 
 	if (cell->state != CELL_OK) {
 		grid_set(g, c, "%s [%zu]", compare_state_name(cell->state),
@@ -192,6 +195,8 @@ static void cell_columns(const struct compare_table *t, const struct file_cols *
 		else
 			grid_set(g, c++, "—");
 	}
+	if (fc[i].flags)
+		grid_set(g, c++, "%s", compare_cell_flagged(cell) ? compare_cell_flags(cell, b, sizeof(b)) : "");
 }
 
 int compare_write_table(const struct compare_table *t, FILE *out, bool markdown)
@@ -242,14 +247,21 @@ int compare_write_table(const struct compare_table *t, FILE *out, bool markdown)
 	grid_print(&g, out, markdown);
 
 	{
-		char legend[1024];
+		char legend[2048];
 
-		fprintf(out, "\n%sbase: %s (%s); ratio = median time / base median time; signif.: "
-			"%s\n", markdown ? "- " : "", t->files[0].label, t->files[0].path,
-			compare_test_legend(t, legend, sizeof(legend)));
+		fprintf(out, "\n%sbase: %s (%s); signif.: verdict, the ratio's CI at its level, the "
+			"basis, and q (the Benjamini-Hochberg p); %s\n", markdown ? "- " : "",
+			t->files[0].label, t->files[0].path, compare_test_legend(t, legend, sizeof(legend)));
 		fprintf(out, "%sgeomean: over the rows every file has, without the rows the base "
-			"traps (†), with a %g%% hierarchical bootstrap CI\n", markdown ? "- " : "",
-			100 * COMPARE_CI_LEVEL);
+			"traps (†), with a %g%% CI: Welch's t over the boots' mean log figures (a boot's "
+			"effect is shared by every row), a bootstrap where a file has 1 boot\n",
+			markdown ? "- " : "", 100 * COMPARE_CI_LEVEL);
+		fprintf(out, "%sflags: per-boot medians more than %gx apart (the boot furthest out, "
+			"with its figure), linearity T(2n)/2T(n) or the undisturbed median off by more "
+			"than %g%% in a boot, a boot's samples in separate modes (sorted, a gap wider than "
+			"%gx, each part >= 10%% of them: each mode's median and share)\n",
+			markdown ? "- " : "", COMPARE_ODD_BOOT_FACTOR, 100 * COMPARE_LINEARITY_TOL,
+			STATS_MODE_GAP);
 		for (size_t i = 0; i < t->file_count; i++)
 			fprintf(out, "%s%s\n", markdown ? "- " : "",
 				compare_boots_note(t, i, legend, sizeof(legend)));

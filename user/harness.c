@@ -953,6 +953,8 @@ int harness_run_row(struct harness *h, const struct bench_row *row, double share
 		goto teardown;
 	}
 	r->repetitions = r->nsamples;
+	if (stats_modes(r->samples, r->nsamples, &r->modes))
+		memset(&r->modes, 0, sizeof(r->modes));	/* no memory: no modes said */
 	summarize_disturbance(h, r);
 	r->bytes_per_op = st.bytes_per_op;
 	for (size_t e = 0; set && e < set->n; e++)
@@ -1008,11 +1010,18 @@ int harness_run_rows(struct harness *h, const struct bench_row *rows, size_t n,
 		(*done)++;
 		if (!h->cfg.progress)
 			continue;
-		if (r->status == ROW_OK)
-			progress_row_end(" %.1f ns median (%zu x %llu ops, %.2f s)%s%s",
+		if (r->status == ROW_OK) {
+			char modes[160] = "";
+
+			for (size_t k = 0, at = 0; k < r->modes.count && at < sizeof(modes); k++)
+				at += (size_t)snprintf(modes + at, sizeof(modes) - at, "%s%.1f ns %.0f%%",
+						       k ? ", " : "; modes: ", r->modes.median[k] / hz * 1e9,
+						       100 * r->modes.share[k]);
+			progress_row_end(" %.1f ns median (%zu x %llu ops, %.2f s)%s%s%s",
 					 r->ticks.median / hz * 1e9, r->nsamples,
 					 (unsigned long long)r->ops_per_sample, r->elapsed_s,
-					 r->reason[0] ? "; " : "", r->reason);
+					 r->reason[0] ? "; " : "", r->reason, modes);
+		}
 		else
 			progress_row_end(" %s: %s", row_status_name(r->status), r->reason);
 	}

@@ -94,6 +94,7 @@ struct row_result {
 	size_t disturbed;		/* samples with nivcsw, run_delay or a migration */
 	size_t migrated;		/* samples that ended on another CPU */
 	struct summary undisturbed;	/* of the other samples; n 0 when none */
+	struct modes modes;		/* separate modes of the samples (stats_modes); count 0 none */
 	double linearity;		/* T(2n) / 2 T(n) at the last ramp step; NAN none */
 	uint64_t linearity_n;		/* the n of T(n) there */
 	double cycles_per_tick;		/* the clock ratio before this row (PMU); 0 unknown */

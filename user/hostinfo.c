@@ -8,8 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/klog.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hostinfo.h"
@@ -384,6 +390,40 @@ void hostinfo_guess_vmm(struct hostinfo *hi)
 		snprintf(hi->vmm_stack, sizeof(hi->vmm_stack), "%s", hi->vmm);
 }
 
+int hostinfo_vdso_clock_gettime(clockid_t clock)
+{
+	enum { VDSO = 10, SYSCALL = 11, UNKNOWN = 12, MARK = 77 /* EBADFD: no clock returns it */ };
+	struct sock_filter filter[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_clock_gettime, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | MARK),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { sizeof(filter) / sizeof(filter[0]), filter };
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		struct timespec ts;
+
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+		    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog))
+			_exit(UNKNOWN);
+		errno = 0;
+		if (clock_gettime(clock, &ts) == 0)
+			_exit(VDSO);
+		_exit(errno == MARK ? SYSCALL : UNKNOWN);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	if (!WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status) == VDSO ? 1 : WEXITSTATUS(status) == SYSCALL ? 0 : -1;
+}
+
 void hostinfo_gather(struct hostinfo *hi, int devfd, const struct tsc_clock *tsc)
 {
 	struct utsname u;
@@ -399,6 +439,7 @@ void hostinfo_gather(struct hostinfo *hi, int devfd, const struct tsc_clock *tsc
 	read_line("/sys/hypervisor/guest_type", hi->xen_guest_type, sizeof(hi->xen_guest_type));
 	read_line("/sys/devices/system/clocksource/clocksource0/current_clocksource",
 		  hi->clocksource, sizeof(hi->clocksource));
+	hi->vdso_clock_gettime = hostinfo_vdso_clock_gettime(CLOCK_MONOTONIC);
 	if (uname(&u) == 0)
 		snprintf(hi->kernel_release, sizeof(hi->kernel_release), "%s", u.release);
 	gather_kernel_log(hi);
@@ -476,6 +517,9 @@ json_object *hostinfo_json(const struct hostinfo *hi)
 	add_str(o, "xen_guest_type", hi->xen_guest_type);
 	add_str(o, "kernel_release", hi->kernel_release);
 	add_str(o, "clocksource", hi->clocksource);
+	/* Whether clock_gettime ran in user space (a syscall there costs a VM exit under some VMMs). */
+	json_object_object_add(o, "vdso_clock_gettime", hi->vdso_clock_gettime < 0 ? NULL :
+			       json_object_new_boolean(hi->vdso_clock_gettime));
 	add_bool(tsc, "constant_tsc", hi->constant_tsc);
 	add_bool(tsc, "nonstop_tsc", hi->nonstop_tsc);
 	add_bool(tsc, "tsc_reliable", hi->tsc_reliable);
@@ -511,7 +555,9 @@ void hostinfo_print(const struct hostinfo *hi, FILE *f)
 		hi->sys_vendor, hi->product_name, hi->bios_vendor);
 	fprintf(f, "xen:              %s%s%s\n", hi->xen_type[0] ? hi->xen_type : "-",
 		hi->xen_guest_type[0] ? " " : "", hi->xen_guest_type);
-	fprintf(f, "kernel:           %s, clocksource %s\n", hi->kernel_release, hi->clocksource);
+	fprintf(f, "kernel:           %s, clocksource %s, clock_gettime %s\n", hi->kernel_release,
+		hi->clocksource, hi->vdso_clock_gettime > 0 ? "in the vDSO" :
+		hi->vdso_clock_gettime == 0 ? "a syscall (no vDSO)" : "vDSO unknown");
 	fprintf(f, "tsc flags:        %s%s%s%s%s\n", hi->constant_tsc ? "constant_tsc " : "",
 		hi->nonstop_tsc ? "nonstop_tsc " : "", hi->tsc_reliable ? "tsc_reliable " : "",
 		hi->tsc_known_freq ? "tsc_known_freq " : "", hi->rdtscp ? "rdtscp" : "");

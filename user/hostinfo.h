@@ -8,6 +8,7 @@
 #define VMPROBE_HOSTINFO_H
 
 #include <stdbool.h>
+#include <time.h>
 #include <stdio.h>
 
 #include <json-c/json.h>
@@ -29,6 +30,7 @@ struct hostinfo {
 	char xen_type[32], xen_guest_type[32];	/* /sys/hypervisor/{type,guest_type} */
 	char kernel_release[HOSTINFO_STR];
 	char clocksource[32];
+	int vdso_clock_gettime;			/* 1: served by the vDSO, 0: a syscall, -1: unknown */
 	bool constant_tsc, nonstop_tsc, tsc_reliable, tsc_known_freq, rdtscp;
 	struct tsc_clock tsc;
 	bool pmu_available;
@@ -56,6 +58,15 @@ struct hostinfo {
  * tsc_frequency() unless tsc is given (the run's own, so both agree).
  */
 void hostinfo_gather(struct hostinfo *hi, int devfd, const struct tsc_clock *tsc);
+
+/*
+ * Whether clock_gettime(CLOCK) reaches the kernel: a child
+ * process under a seccomp filter that fails that syscall with an odd errno
+ * calls it through libc. 1: no syscall (the vDSO served it), 0: a syscall
+ * (the clocksource has no vDSO mode, or no vDSO), -1: cannot tell (no
+ * seccomp, no fork).
+ */
+int hostinfo_vdso_clock_gettime(clockid_t clock);
 
 /* Sets hi->vmm and hi->evidence from the fields gathered (exposed for the unit test). */
 void hostinfo_guess_vmm(struct hostinfo *hi);

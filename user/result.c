@@ -102,6 +102,19 @@ static json_object *row_json(const struct run_report *rep, const struct row_resu
 		add(u, "median_ns", num(r->undisturbed.n ? r->undisturbed.median * ns_per_tick : NAN));
 		add(o, "undisturbed", u);
 	}
+	if (r->modes.count) {
+		json_object *ms = json_object_new_array();
+
+		for (size_t k = 0; k < r->modes.count; k++) {
+			json_object *m = json_object_new_object();
+
+			add(m, "median_ticks", num(r->modes.median[k]));
+			add(m, "median_ns", num(r->modes.median[k] * ns_per_tick));
+			add(m, "share", num(r->modes.share[k]));
+			json_object_array_add(ms, m);
+		}
+		add(o, "modes", ms);	/* stats_modes: parts apart by > 1.5x, each >= 10% */
+	}
 	if (isfinite(r->linearity)) {
 		json_object *l = json_object_new_object();
 

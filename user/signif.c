@@ -304,6 +304,50 @@ double signif_t_two_sided(double t, double df)
 	return incomplete_beta(df / 2, 0.5, df / (df + t * t));
 }
 
+double signif_t_quantile(double p, double df)
+{
+	double lo = 0, hi = 1;
+
+	if (!(p > 0 && p <= 1) || !(df > 0))
+		return NAN;
+	while (signif_t_two_sided(hi, df) > p && hi < 1e300)
+		hi *= 2;
+	for (int i = 0; i < 200 && hi - lo > 1e-12 * hi; i++) {
+		double mid = (lo + hi) / 2;
+
+		if (signif_t_two_sided(mid, df) > p)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (lo + hi) / 2;
+}
+
+int signif_bh(const double *p, size_t m, double *adjusted)
+{
+	struct indexed_p *sorted;
+	double running = 1;
+
+	for (size_t i = 0; i < m; i++)
+		if (!(p[i] >= 0 && p[i] <= 1))
+			return -1;
+	if (m == 0)
+		return 0;
+	sorted = malloc(m * sizeof(*sorted));
+	if (!sorted)
+		return -1;
+	for (size_t i = 0; i < m; i++)
+		sorted[i] = (struct indexed_p){ p[i], i };
+	qsort(sorted, m, sizeof(*sorted), by_p);
+	/* Step-up: from the largest down, m p(k) / k with a running minimum. */
+	for (size_t k = m; k-- > 0;) {
+		running = fmin(running, fmin(1.0, (double)m * sorted[k].p / (double)(k + 1)));
+		adjusted[sorted[k].index] = running;
+	}
+	free(sorted);
+	return 0;
+}
+
 static void mean_var(const double *x, size_t n, double *mean, double *var)
 {
 	double sum = 0, ss = 0;
@@ -340,11 +384,20 @@ int signif_welch(const double *a, size_t n1, const double *b, size_t n2, struct 
 		out->p = m1 == m2 ? 1.0 : 0.0;
 		return 0;
 	}
-	out->t = (m2 - m1) / sqrt(se2);
+	out->se = sqrt(se2);
+	out->t = (m2 - m1) / out->se;
 	/* Welch-Satterthwaite degrees of freedom. */
 	out->df = se2 * se2 / (s1 * s1 / (double)(n1 - 1) + s2 * s2 / (double)(n2 - 1));
 	out->p = fmin(1.0, signif_t_two_sided(out->t, out->df));
 	return 0;
+}
+
+void signif_welch_ci(const struct welch_result *w, double level, double *low, double *high)
+{
+	double half = w->se > 0 ? signif_t_quantile(1 - level, w->df) * w->se : 0;
+
+	*low = w->difference - half;
+	*high = w->difference + half;
 }
 
 static int by_double(const void *l, const void *r)

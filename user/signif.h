@@ -69,10 +69,33 @@ struct welch_result {
 	size_t n1, n2;
 	double difference;	/* mean(b) - mean(a) */
 	double t, df, p;	/* p two-sided; with no spread on either side p is 0 or 1 */
+	double se;		/* standard error of the difference; 0 with no spread */
 };
+
+/*
+ * The t with two-sided p P for df degrees of freedom: signif_t_two_sided's
+ * inverse (bisection), so a t interval at level L is mean +- t(1 - L) se.
+ * NAN for p outside (0, 1] or df <= 0.
+ */
+double signif_t_quantile(double p, double df);
+
+/*
+ * Benjamini-Hochberg step-up adjustment of p[0..m): the k-th smallest (k
+ * from 1) becomes min over j >= k of m p(j) / j, capped at 1. A test with an
+ * adjusted p below q is among the discoveries at false-discovery rate q
+ * (independent or positively dependent tests). 0, or -1 for a p outside [0, 1].
+ */
+int signif_bh(const double *p, size_t m, double *adjusted);
 
 /* Welch's unequal-variance t test of b against a; each needs >= 2 finite values. 0 or -1. */
 int signif_welch(const double *a, size_t n1, const double *b, size_t n2, struct welch_result *out);
+
+/*
+ * Welch's interval for the difference at LEVEL: difference +- t(1 - LEVEL,
+ * df) se; the point itself with no spread. What compare's ratios and
+ * geomeans show (on logs, exp'd).
+ */
+void signif_welch_ci(const struct welch_result *w, double level, double *low, double *high);
 
 struct hl_result {
 	double shift;		/* Hodges-Lehmann: the median of all b[j] - a[i] */

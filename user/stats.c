@@ -109,3 +109,36 @@ int stats_is_outlier(const struct summary *s, double x)
 {
 	return x < s->fence_low || x > s->fence_high;
 }
+
+int stats_modes(const double *x, size_t n, struct modes *m)
+{
+	double *sorted;
+	size_t least = (size_t)ceil(0.1 * (double)n), start = 0;
+
+	memset(m, 0, sizeof(*m));
+	if (n < 4)
+		return 0;
+	sorted = malloc(n * sizeof(double));
+	if (!sorted)
+		return -1;
+	memcpy(sorted, x, n * sizeof(double));
+	qsort(sorted, n, sizeof(double), cmp_double);
+	least = least < 2 ? 2 : least;
+	for (size_t i = 1; i <= n; i++) {
+		if (i < n && !(sorted[i - 1] > 0 && sorted[i] > STATS_MODE_GAP * sorted[i - 1]))
+			continue;
+		/* sorted[start..i) is one part. */
+		if (i - start >= least && m->count < STATS_MODES_MAX) {
+			size_t len = i - start;
+
+			m->median[m->count] = len % 2 ? sorted[start + len / 2]
+						      : (sorted[start + len / 2 - 1] + sorted[start + len / 2]) / 2;
+			m->share[m->count++] = (double)len / (double)n;
+		}
+		start = i;
+	}
+	free(sorted);
+	if (m->count < 2)
+		m->count = 0;
+	return 0;
+}

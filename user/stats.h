@@ -38,6 +38,24 @@ double stats_quantile_sorted(const double *sorted, size_t n, double p);
  */
 size_t stats_median_ci_rank(size_t n, double level, double *coverage);
 
+/*
+ * Separate modes: sorted samples split where one is more than STATS_MODE_GAP
+ * times the one before (a wide gap in the log samples); a part with at least
+ * max(2, 10% of n) samples is a mode, a smaller one is left out (outliers).
+ * Two or more modes mean the row ran in two states (uml getpid: 6 samples
+ * near 17 us, 8 near 56 us in one boot), and the median is in whichever
+ * holds the majority.
+ */
+#define STATS_MODE_GAP 1.5
+#define STATS_MODES_MAX 4
+struct modes {
+	size_t count;				/* modes found; < 2: none to report */
+	double median[STATS_MODES_MAX];		/* each mode's median, ascending */
+	double share[STATS_MODES_MAX];		/* its samples / n */
+};
+/* Fills *m from x[0..n) (positive values; not modified). 0, or -1 (memory). */
+int stats_modes(const double *x, size_t n, struct modes *m);
+
 /* Whether x lies outside s's Tukey fences. */
 int stats_is_outlier(const struct summary *s, double x);
 

@@ -4,10 +4,15 @@
  * (by hand and in Python from the fixture samples): ratios of median
  * times across different TSC rates, U and p, geometric means, emulation
  * cost, the states and reasons of rows without figures, and the renderers.
- * Replication: three boots per file (Welch on log per-boot medians, Holm,
- * Hodges-Lehmann with Moses' interval, values from tests/unit/test_signif.c's
- * reference script), one boot against three (within-boot U), the rows the
- * base traps, geometric means over the rows every file has.
+ * Replication: three boots per file (Welch on log per-boot medians, its
+ * interval at the Benjamini-Hochberg level of the column, Hodges-Lehmann
+ * with Moses' interval, values from tests/unit/test_signif.c's reference
+ * script), one boot against three (U on pooled samples), the rows the base
+ * traps, geometric means over the rows every file has. Rows copied from the
+ * committed results (tests/fixtures/boots-*.json: host, uml and xen's
+ * getpid, read-file-1024, clock-gettime, matmul-10, all three boots): every
+ * cell whose boots all agree on a ratio beyond 2x differs, a verdict does
+ * not depend on the other columns, odd boots are flagged.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -390,19 +395,35 @@ static void boots_are_the_replicates(void **state)
 	assert_int_equal(l.table.min_reps, 4);
 	assert_int_equal(l.table.tests, 4);	/* getpid, null-syscall, cpuid, matmul-10 */
 
-	/* The figure is the median of the per-boot medians: host 100, 102, 101; qemu 300, 310, 305. */
+	/* The figure is the geometric mean of the per-boot medians: host 100, 102, 101; qemu 300, 310, 305. */
 	c = &row(&l.table, "getpid")->cells[1];
 	assert_int_equal(c->boots, 3);
-	assert_double_equal(row(&l.table, "getpid")->cells[0].time_ns, 101, 0);
-	assert_double_equal(c->time_ns, 305, 0);
-	assert_true(c->time_ci_low <= 305 && c->time_ci_high >= 305 && c->time_ci_low >= 298);
+	assert_double_equal(row(&l.table, "getpid")->cells[0].time_ns, cbrt(100.0 * 102 * 101), 1e-9);
+	assert_double_equal(c->time_ns, cbrt(300.0 * 310 * 305), 1e-9);
+	/* Its 95% t interval over 3 boots: exp(mean log +- 4.3027 sd / sqrt 3). */
+	{
+		double l3[] = { log(300), log(310), log(305) }, m = (l3[0] + l3[1] + l3[2]) / 3, ss = 0;
+
+		for (int k = 0; k < 3; k++)
+			ss += (l3[k] - m) * (l3[k] - m);
+		assert_double_equal(c->time_ci_low, exp(m - 4.302652729911275 * sqrt(ss / 2 / 3)), 1e-6);
+		assert_double_equal(c->time_ci_high, exp(m + 4.302652729911275 * sqrt(ss / 2 / 3)), 1e-6);
+	}
+	assert_double_equal(c->ratio, c->time_ns / row(&l.table, "getpid")->cells[0].time_ns, 1e-12);
 	assert_int_equal(c->test, TEST_BOOTS);
 	/* Welch on the logs of the boot medians (Python: Simpson over Student's t density). */
 	assert_double_equal(c->welch.t, 99.94009456653063, 1e-8);
 	assert_double_equal(c->welch.df, 3.287606195176515, 1e-10);
 	assert_double_equal(c->p, 7.692013297007958e-07, 1e-13);
-	assert_double_equal(c->p_holm, 3 * 7.692013297007958e-07, 1e-12);	/* second smallest of 4 */
+	/* BH in qemu's column (4 tests on boots): second smallest, x 4/2; 3 found, so every interval is at 1 - 3 x 0.05/4. */
+	assert_double_equal(c->p_adj, 2 * 7.692013297007958e-07, 1e-12);
+	assert_int_equal(c->family, 4);
+	assert_double_equal(c->ci_level, 0.9625, 1e-12);
+	assert_double_equal(c->ratio_ci_low, exp(c->welch.difference - signif_t_quantile(0.0375, c->welch.df) *
+						  c->welch.difference / c->welch.t), 1e-9);
+	assert_true(c->ratio_ci_low > 1 && c->ratio_ci_low < c->ratio && c->ratio < c->ratio_ci_high);
 	assert_true(c->significant);
+	assert_true(c->separated);	/* 300..310 against 100..102 */
 	assert_true(c->has_shift);
 	assert_double_equal(c->shift.shift, 3.01980198019802, 1e-12);
 	assert_double_equal(c->shift.ci_low, 2.941176470588236, 1e-12);
@@ -411,14 +432,16 @@ static void boots_are_the_replicates(void **state)
 
 	c = &row(&l.table, "null-syscall")->cells[1];	/* boots overlap: not significant */
 	assert_double_equal(c->p, 0.5728154855192086, 1e-9);
-	assert_double_equal(c->p_holm, c->p, 0);	/* the largest: scaled by 1 */
+	assert_double_equal(c->p_adj, c->p, 0);	/* the largest: scaled by 4/4 */
+	assert_true(c->ratio_ci_low < 1 && c->ratio_ci_high > 1);
 	assert_false(c->significant);
+	assert_false(c->separated);
 
 	/* matmul-10 failed in qemu's boot 2: two boots left, still a boots test. */
 	c = &row(&l.table, "matmul-10")->cells[1];
 	assert_int_equal(c->boots, 2);
 	assert_int_equal(c->test, TEST_BOOTS);
-	assert_double_equal(c->time_ns, 8050, 0);
+	assert_double_equal(c->time_ns, sqrt(8000.0 * 8100), 1e-9);	/* boots 1 and 3 */
 
 	/* The base (under KVM) traps cpuid: flagged, and kept out of the geomean. */
 	assert_non_null(row(&l.table, "cpuid")->base_traps);
@@ -426,9 +449,11 @@ static void boots_are_the_replicates(void **state)
 	gm = &l.table.geomeans[0 * 2 + 1];
 	assert_int_equal(gm->rows, 2);	/* getpid, null-syscall; stat is not in qemu */
 	assert_int_equal(gm->trapped, 1);
-	assert_double_equal(gm->ratio, sqrt(305.0 / 101 * 115.0 / 110), 1e-12);
+	assert_double_equal(gm->ratio, sqrt(row(&l.table, "getpid")->cells[1].ratio *
+					    row(&l.table, "null-syscall")->cells[1].ratio), 1e-12);
 	assert_true(gm->ci_low < gm->ratio && gm->ci_high > gm->ratio);
 	assert_true(gm->ci_low > 1.5 && gm->ci_high < 2.1);
+	assert_false(gm->ci_bootstrap);	/* t over boots */
 	unload(&l);
 }
 
@@ -444,7 +469,8 @@ static void one_boot_against_three_is_within_boot(void **state)
 	c = &row(&l.table, "getpid")->cells[1];
 	assert_int_equal(c->boots, 1);
 	assert_int_equal(c->test, TEST_SAMPLES);
-	assert_string_equal(compare_test_name(c->test), "within-boot");
+	assert_string_equal(compare_test_name(c->test), "pooled");
+	assert_string_equal(compare_basis_label(c), "pooled");
 	/* 15 host samples (3 boots pooled, 98..104) all below qemu's 5 (150..158 at 1 GHz). */
 	assert_int_equal(c->mwu.n1, 15);
 	assert_int_equal(c->mwu.n2, 5);
@@ -453,6 +479,135 @@ static void one_boot_against_three_is_within_boot(void **state)
 	c = &row(&l.table, "null-syscall")->cells[1];
 	assert_false(c->tested);
 	assert_string_equal(c->signif_note, "n/a (too few repetitions)");
+	unload(&l);
+}
+
+/* Built from the committed rows: host, then OTHERS. */
+static void load_boots(struct loaded *l, const char *const *names, size_t n)
+{
+	char err[RIO_ERR_LEN];
+
+	load(l, names, n);
+	if (compare_build(l->files, n, 0.05, &l->table, err, sizeof(err)))
+		fail_msg("%s", err);
+}
+
+/* Whether every boot of C is beyond 2x every boot of BASE, in one direction (computed here). */
+static bool all_boots_beyond_2x(const struct compare_cell *base, const struct compare_cell *c)
+{
+	bool up = true, down = true;
+
+	for (size_t i = 0; i < base->boots; i++)
+		for (size_t j = 0; j < c->boots; j++) {
+			up &= c->boot[j].ns > 2 * base->boot[i].ns;
+			down &= 2 * c->boot[j].ns < base->boot[i].ns;
+		}
+	return up || down;
+}
+
+static void boots_beyond_2x_always_differ(void **state)
+{
+	static const char *const names[] = { "boots-host.json", "boots-uml.json", "boots-xen.json" };
+	static const char *const two[] = { "boots-host.json", "boots-xen.json" };
+	struct loaded l, m;
+	size_t checked = 0;
+
+	load_boots(&l, names, 3);
+	for (size_t r = 0; r < l.table.row_count; r++)
+		for (size_t i = 1; i < 3; i++) {
+			const struct compare_cell *c = &l.table.rows[r].cells[i];
+
+			if (c->boots < 2 || !all_boots_beyond_2x(&l.table.rows[r].cells[0], c))
+				continue;
+			checked++;
+			if (!c->significant)
+				fail_msg("%s %s: every boot beyond 2x, yet no difference", l.files[i].label,
+					 l.table.rows[r].name);
+		}
+	/* The cases: uml getpid 109x, xen read-file-1024 98x, matmul-10 38x (and clock-gettime). */
+	assert_true(checked >= 6);
+	assert_true(row(&l.table, "getpid")->cells[1].significant);
+	assert_true(row(&l.table, "read-file-1024")->cells[2].significant);
+	assert_true(row(&l.table, "matmul-10")->cells[2].significant);
+	/* xen clock-gettime: boot 2 at 58.6 us against 83 ns; the t interval holds 1, the boots decide. */
+	const struct compare_cell *cg = &row(&l.table, "clock-gettime")->cells[2];
+
+	assert_true(cg->separated && cg->significant && cg->ratio_ci_low < 1);
+	/* uml matmul-10 (1.01x to 1.6x over the boots): no difference. */
+	assert_false(row(&l.table, "matmul-10")->cells[1].significant);
+
+	/* xen's verdicts and intervals do not depend on whether uml is in the table. */
+	load_boots(&m, two, 2);
+	for (size_t r = 0; r < l.table.row_count; r++) {
+		const struct compare_cell *a = &l.table.rows[r].cells[2];
+		const struct compare_cell *b = &row(&m.table, l.table.rows[r].name)->cells[1];
+
+		assert_int_equal(a->significant, b->significant);
+		assert_double_equal(a->ratio_ci_low, b->ratio_ci_low, 0);
+		assert_double_equal(a->ratio_ci_high, b->ratio_ci_high, 0);
+	}
+	unload(&m);
+	unload(&l);
+}
+
+static void odd_boots_are_flagged(void **state)
+{
+	static const char *const names[] = { "boots-host.json", "boots-uml.json", "boots-xen.json" };
+	struct loaded l;
+	char text[512];
+	const struct compare_cell *c;
+
+	load_boots(&l, names, 3);
+	/* uml getpid: boot medians 55.8, 15.5, 15.2 us: boot 1 is the odd one. */
+	c = &row(&l.table, "getpid")->cells[1];
+	assert_int_equal(c->odd_boot, 1);
+	assert_true(c->boot_spread > 3.5 && c->boot_spread < 3.8);
+	compare_cell_flags(c, text, sizeof(text));
+	assert_non_null(strstr(text, "boot 1 at 55.82us"));
+	assert_non_null(strstr(text, "linearity 0.379 in boot 3"));
+	/* Its samples form two modes in every boot (about 15-17 us and 42-57 us, near half each). */
+	assert_int_equal(c->modes_boots, 3);
+	assert_int_equal(c->boot[0].modes.count, 2);
+	assert_true(c->boot[0].mode_ns[0] > 16000 && c->boot[0].mode_ns[0] < 19000);
+	assert_true(c->boot[0].mode_ns[1] > 50000 && c->boot[0].mode_ns[1] < 60000);
+	assert_double_equal(c->boot[0].modes.share[0], 6.0 / 15, 1e-12);
+	assert_non_null(strstr(text, "2 modes in boot 1: 17.43us 40%, 57.21us 53%"));
+	/* xen clock-gettime: boot 2 at 58.6 us against 83 ns. */
+	c = &row(&l.table, "clock-gettime")->cells[2];
+	assert_int_equal(c->odd_boot, 2);
+	assert_true(c->boot_spread > 700);
+	compare_cell_flags(c, text, sizeof(text));
+	assert_non_null(strstr(text, "boot 2 at 58.57us"));
+	/* host getpid: boots agree, linearity within 10%: no flag. */
+	c = &row(&l.table, "getpid")->cells[0];
+	assert_int_equal(c->odd_boot, 0);
+	assert_true(isnan(c->linearity) && isnan(c->undisturbed));
+	assert_string_equal(compare_cell_flags(c, text, sizeof(text)), "");
+	unload(&l);
+}
+
+static void empty_group_has_no_geomean(void **state)
+{
+	static const char *const names[] = { "boots-host.json", "boots-xen.json" };
+	struct loaded l;
+	char err[RIO_ERR_LEN];
+
+	load(&l, names, 2);
+	/* The base loses its one macro row in every boot: no macro row is common. */
+	for (size_t k = 0; k < rio_boot_count(&l.files[0]); k++) {
+		struct rio_result *boot = (struct rio_result *)rio_boot(&l.files[0], k);
+
+		for (size_t b = 0; b < boot->bench_count; b++)
+			if (!strcmp(boot->benches[b].group, "macro")) {
+				boot->benches[b].status = RIO_SKIPPED;
+				free(boot->benches[b].reason);
+				boot->benches[b].reason = strdup("fixture: taken out");
+			}
+	}
+	assert_int_equal(compare_build(l.files, 2, 0.05, &l.table, err, sizeof(err)), 0);
+	assert_int_equal(l.table.geomeans[1 * 2 + 1].rows, 0);
+	assert_true(isnan(l.table.geomeans[1 * 2 + 1].ratio));
+	assert_int_equal(l.table.geomeans[0 * 2 + 1].rows, 3);
 	unload(&l);
 }
 
@@ -504,6 +659,9 @@ int main(void)
 		cmocka_unit_test(boots_are_the_replicates),
 		cmocka_unit_test(one_boot_against_three_is_within_boot),
 		cmocka_unit_test(base_on_bare_metal_traps_nothing),
+		cmocka_unit_test(boots_beyond_2x_always_differ),
+		cmocka_unit_test(odd_boots_are_flagged),
+		cmocka_unit_test(empty_group_has_no_geomean),
 		cmocka_unit_test(numbers_have_four_significant_digits),
 	};
 

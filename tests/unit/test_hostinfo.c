@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "hostinfo.h"
+#include "skip_because.h"
 
 static struct hostinfo hi;
 
@@ -192,7 +193,24 @@ static void gather_here(void **state)
 	assert_string_equal(json_object_get_string(v), hi.vmm);
 	assert_true(json_object_object_get_ex(o, "module", &v));
 	assert_true(json_object_object_get_ex(o, "tsc", &v));
+	assert_true(json_object_object_get_ex(o, "vdso_clock_gettime", &v));
 	json_object_put(o);
+}
+
+/*
+ * The vDSO check tells a syscall from none: CLOCK_PROCESS_CPUTIME_ID is
+ * always a syscall (no vDSO serves it); CLOCK_MONOTONIC is whatever this
+ * machine's clocksource gives (printed).
+ */
+static void vdso_check_sees_a_syscall(void **state)
+{
+	int cpu = hostinfo_vdso_clock_gettime(CLOCK_PROCESS_CPUTIME_ID);
+
+	if (cpu < 0)
+		skip_because("no seccomp filter here: the vDSO check cannot tell");
+	assert_int_equal(cpu, 0);
+	print_message("# CLOCK_MONOTONIC here: %s\n",
+		      hostinfo_vdso_clock_gettime(CLOCK_MONOTONIC) > 0 ? "vDSO" : "syscall");
 }
 
 int main(void)
@@ -207,6 +225,7 @@ int main(void)
 		cmocka_unit_test(kvm_under_firecracker),
 		cmocka_unit_test(qemu_and_bochs_by_firmware),
 		cmocka_unit_test(gather_here),
+		cmocka_unit_test(vdso_check_sees_a_syscall),
 	};
 
 	return cmocka_run_group_tests_name("hostinfo", tests, NULL, NULL);

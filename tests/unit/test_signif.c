@@ -162,6 +162,56 @@ static void min_reps_reach_alpha(void **state)
 	assert_true(signif_min_p(signif_min_reps(0.001) - 1, signif_min_reps(0.001) - 1) >= 0.001);
 }
 
+static void bh_by_hand(void **state)
+{
+	/* m = 4: sorted 0.01, 0.02, 0.03, 0.5 -> 4 x 0.01/1 = 0.04, 4 x 0.02/2 = 0.04, 4 x 0.03/3 = 0.04, 0.5. */
+	double p[] = { 0.03, 0.5, 0.01, 0.02 }, adj[4];
+
+	assert_int_equal(signif_bh(p, N(p), adj), 0);
+	assert_double_equal(adj[0], 0.04, 1e-15);
+	assert_double_equal(adj[1], 0.5, 1e-15);
+	assert_double_equal(adj[2], 0.04, 1e-15);
+	assert_double_equal(adj[3], 0.04, 1e-15);
+	/* Step-up: a larger p lowers a smaller one's figure (0.04 x 2/1 = 0.08 -> min with 0.045 x 2/2). */
+	double q[] = { 0.04, 0.045 }, adj2[2];
+
+	assert_int_equal(signif_bh(q, 2, adj2), 0);
+	assert_double_equal(adj2[0], 0.045, 1e-15);
+	assert_double_equal(adj2[1], 0.045, 1e-15);
+	double big[] = { 0.9, 0.8 }, adj3[2];
+
+	assert_int_equal(signif_bh(big, 2, adj3), 0);
+	assert_double_equal(adj3[0], 0.9, 1e-15);
+	assert_double_equal(adj3[1], 0.9, 1e-15);	/* min(1.6, 0.9) */
+	p[1] = 1.5;
+	assert_int_equal(signif_bh(p, N(p), adj), -1);
+}
+
+static void t_quantile_and_welch_interval(void **state)
+{
+	struct welch_result w = { 0 };
+	double lo, hi;
+
+	/* Table values of Student's t (two-sided 5% and 1%). */
+	assert_double_equal(signif_t_quantile(0.05, 2), 4.302652729911275, 1e-9);
+	assert_double_equal(signif_t_quantile(0.05, 10), 2.228138851986274, 1e-9);
+	assert_double_equal(signif_t_quantile(0.01, 4), 4.604094871415897, 1e-9);
+	assert_double_equal(signif_t_quantile(1, 3), 0, 1e-9);
+	assert_true(isnan(signif_t_quantile(0, 3)) && isnan(signif_t_quantile(0.05, 0)));
+	/* Inverse of the tail, at a df that is not an integer. */
+	assert_double_equal(signif_t_two_sided(signif_t_quantile(0.0375, 3.2876), 3.2876), 0.0375, 1e-12);
+	w.difference = 1;
+	w.se = 0.5;
+	w.df = 2;
+	signif_welch_ci(&w, 0.95, &lo, &hi);
+	assert_double_equal(lo, 1 - 0.5 * 4.302652729911275, 1e-9);
+	assert_double_equal(hi, 1 + 0.5 * 4.302652729911275, 1e-9);
+	w.se = 0;	/* no spread: the point */
+	signif_welch_ci(&w, 0.95, &lo, &hi);
+	assert_double_equal(lo, 1, 0);
+	assert_double_equal(hi, 1, 0);
+}
+
 static void student_t_tail(void **state)
 {
 	assert_double_equal(signif_t_two_sided(2.0, 5), 0.10193947882985903, 1e-9);
@@ -298,6 +348,8 @@ int main(void)
 		cmocka_unit_test(min_p_for_small_sizes),
 		cmocka_unit_test(geomean_known_and_refused),
 		cmocka_unit_test(holm_by_hand),
+		cmocka_unit_test(bh_by_hand),
+		cmocka_unit_test(t_quantile_and_welch_interval),
 		cmocka_unit_test(min_reps_reach_alpha),
 		cmocka_unit_test(student_t_tail),
 		cmocka_unit_test(welch_against_reference),

@@ -154,6 +154,29 @@ static void bad_input_is_refused(void **state)
 	assert_int_equal(stats_summarize(y, 2, 0.95, &s), -1);
 }
 
+static void modes_by_gap(void **state)
+{
+	/* uml getpid boot 1's shape: 6 near 17 us, 1 between, 8 near 56 us (ns). */
+	double two[] = { 56000, 17100, 55800, 17300, 57000, 30000, 17500, 55100, 17800, 58000,
+			 17000, 56200, 17600, 54900, 55500 };
+	double one[] = { 100, 101, 99, 102, 98, 100, 103, 97, 140, 101 };	/* 1.37x: no gap */
+	double outlier[] = { 100, 101, 99, 102, 98, 100, 103, 97, 400, 101 };	/* one far: not a mode */
+	struct modes m;
+
+	assert_int_equal(stats_modes(two, 15, &m), 0);
+	assert_int_equal(m.count, 2);
+	assert_double_equal(m.median[0], (17300 + 17500) / 2.0, 1e-9);	/* 6 samples */
+	assert_double_equal(m.share[0], 6.0 / 15, 1e-12);
+	assert_double_equal(m.median[1], 55900, 1e-9);			/* 8 samples */
+	assert_double_equal(m.share[1], 8.0 / 15, 1e-12);		/* 30000 alone: left out */
+	assert_int_equal(stats_modes(one, 10, &m), 0);
+	assert_int_equal(m.count, 0);
+	assert_int_equal(stats_modes(outlier, 10, &m), 0);
+	assert_int_equal(m.count, 0);
+	assert_int_equal(stats_modes(two, 3, &m), 0);	/* too few to say */
+	assert_int_equal(m.count, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -168,6 +191,7 @@ int main(void)
 		cmocka_unit_test(outliers_on_both_sides),
 		cmocka_unit_test(constant_sample_has_no_outliers),
 		cmocka_unit_test(bad_input_is_refused),
+		cmocka_unit_test(modes_by_gap),
 	};
 
 	return cmocka_run_group_tests_name("stats", tests, NULL, NULL);
