@@ -403,4 +403,25 @@ else
 	for _ in 1 2 3 4 5; do skip "jq or gnuplot not installed: gen-results-readme not checked"; done
 fi
 
+# Two files whose VMMs ran on different machines (issue 23): the notes say so, naming what differs, and
+# the geomean carries the mark; files that record no machine say that instead.
+if command -v jq > /dev/null; then
+	m=(results/host.json results/qemu.json)
+	jq '.machine.vmm_stack = "pvm under firecracker" | .machine.tsc.hz = 2096e6 | .label = "other" |
+		.more_boots |= map(.label = "other")' "${m[1]}" > "$tmp/other-machine.json"
+	jq 'del(.machine) | .label = "nomachine" | .more_boots |= map(.label = "nomachine")' "${m[1]}" > "$tmp/no-machine.json"
+	COLUMNS=200 run machines compare "${m[0]}" "${m[1]}" "$tmp/other-machine.json" "$tmp/no-machine.json"
+	run machinesjson compare "${m[0]}" "$tmp/other-machine.json" --format json
+	ok "$([ "$(rc machines)" = 0 ] &&
+		grep -q '^‡ other: ran on another machine than host (hypervisor "kvm" vs "pvm under firecracker"; TSC 2.596 vs 2.096 GHz)' "$tmp/machines.out" &&
+		grep -q '^geomean micro .*x‡' "$tmp/machines.out" &&
+		! grep -q '^‡ qemu' "$tmp/machines.out" &&
+		grep -q '^nomachine: does not record the machine its VMM ran on' "$tmp/machines.out" &&
+		[ "$(json "$tmp/machinesjson.out" '$d->{geomeans}[0]{other_machine} ? 1 : 0')" = 1 ] &&
+		[ "$(json "$tmp/machinesjson.out" '$d->{machine_notes}[0]{label}')" = other ]; echo $?)" \
+		"compare: files from another machine are named with what differs, their geomean marked; a file with no machine says so"
+else
+	skip "jq not installed: the machine notes not checked"
+fi
+
 echo "1..$n"

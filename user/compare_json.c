@@ -6,6 +6,7 @@
 
 #include <json-c/json.h>
 
+#include "compare_machine.h"
 #include "compare_render.h"
 
 static struct json_object *num_or_null(double v)
@@ -175,6 +176,8 @@ int compare_write_json(const struct compare_table *t, FILE *out)
 {
 	struct json_object *root = json_object_new_object(), *vmms = json_object_new_array();
 	struct json_object *rows = json_object_new_array(), *geo = json_object_new_array();
+	struct json_object *machine_notes = json_object_new_array();
+	char note[640];
 	int rc;
 
 	json_object_object_add(root, "format", json_object_new_string("vmprobe-compare"));
@@ -237,9 +240,20 @@ int compare_write_json(const struct compare_table *t, FILE *out)
 				gm->ci_bootstrap ? "bootstrap (a file has 1 boot)" : "t over boots") : NULL);
 			json_object_object_add(o, "base_trapped_rows_left_out",
 					       json_object_new_int64((int64_t)gm->trapped));
+			json_object_object_add(o, "other_machine", json_object_new_boolean(
+				compare_machine_differs(&t->files[0], &t->files[i], note, sizeof(note))));
 			json_object_array_add(geo, o);
 		}
 	json_object_object_add(root, "geomeans", geo);
+	for (size_t i = 0; i < t->file_count; i++)
+		if (compare_machine_note(&t->files[0], &t->files[i], note, sizeof(note))) {
+			struct json_object *m = json_object_new_object();
+
+			json_object_object_add(m, "label", json_object_new_string(t->files[i].label));
+			json_object_object_add(m, "note", json_object_new_string(note));
+			json_object_array_add(machine_notes, m);
+		}
+	json_object_object_add(root, "machine_notes", machine_notes);
 	rc = fprintf(out, "%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
 								  JSON_C_TO_STRING_NOSLASHESCAPE)) < 0;
 	json_object_put(root);

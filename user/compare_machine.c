@@ -45,8 +45,8 @@ const char *compare_machine_unknown(const struct rio_result *r, char *buf, size_
 {
 	if (r->machine.recorded)
 		return NULL;
-	snprintf(buf, len, "%s does not record the machine its VMM ran on (no \"machine\": made before"
-		 " run-vmm wrote it, or not by run-vmm); its own view: %s, cpu \"%s\"", r->label,
+	snprintf(buf, len, "does not record the machine its VMM ran on (no \"machine\": made before"
+		 " run-vmm wrote it, or not by run-vmm); its own view: %s, cpu \"%s\"",
 		 r->machine.vmm_stack ? r->machine.vmm_stack : "unknown",
 		 r->machine.cpu_model ? r->machine.cpu_model : "unknown");
 	return buf;
@@ -58,9 +58,8 @@ const char *compare_machine_note(const struct rio_result *base, const struct rio
 	char diff[384];
 
 	if (compare_machine_differs(base, file, diff, sizeof(diff))) {
-		snprintf(buf, len, "%s ran on another machine than %s (%s): its ratios mix the VMM's cost"
-			 " with the machines' difference, and so does its geometric mean", file->label,
-			 base->label, diff);
+		snprintf(buf, len, "ran on another machine than %s (%s): its ratios mix the VMM's cost"
+			 " with the machines' difference, and so does its geometric mean", base->label, diff);
 		return buf;
 	}
 	return compare_machine_unknown(file, buf, len);

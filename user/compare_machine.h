@@ -23,10 +23,13 @@
 bool compare_machine_differs(const struct rio_result *base, const struct rio_result *other,
 			     char *buf, size_t len);
 
-/* The sentence a table prints for file R when it does not record the machine its VMM ran on, or NULL. */
+/* What a table says of file R (after its label) when it does not record the machine its VMM ran on, or NULL. */
 const char *compare_machine_unknown(const struct rio_result *r, char *buf, size_t len);
 
-/* The one note for FILE of a table: another machine than the base's, or not recorded; NULL when neither. */
+/*
+ * The one note (after FILE's label) a table prints for FILE: another machine
+ * than the base's, or none recorded; NULL when neither.
+ */
 const char *compare_machine_note(const struct rio_result *base, const struct rio_result *file,
 				 char *buf, size_t len);
 

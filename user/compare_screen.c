@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compare_machine.h"
 #include "compare_render.h"
 
 enum tint { TINT_NONE, TINT_SLOWER, TINT_FASTER };
@@ -347,8 +348,10 @@ int compare_write_screen(const struct compare_table *t, FILE *out, const struct 
 			const struct compare_geomean *gm = &t->geomeans[grp * t->file_count + i];
 			char num[48];
 
-			if (gm->rows)
-				sset(&g, 1 + i, TINT_NONE, "%sx ", compare_fmt_num(gm->ratio, num, sizeof(num)));
+			if (gm->rows)	/* ‡: mixes two machines, said below */
+				sset(&g, 1 + i, TINT_NONE, "%sx%s", compare_fmt_num(gm->ratio, num, sizeof(num)),
+				     compare_machine_differs(&t->files[0], &t->files[i], buf, sizeof(buf))
+				     ? "‡" : " ");
 			else
 				sset(&g, 1 + i, TINT_NONE, "—[%zu]", compare_note_number(notes_p,
 					t->files[i].label, "no geomean: no row of this group that every file has"));
@@ -449,6 +452,15 @@ int compare_write_screen(const struct compare_table *t, FILE *out, const struct 
 			      "and a CI over boots).", width, 2);
 	for (size_t i = 0; i < t->file_count && v->metric == METRIC_TIME; i++)
 		print_wrapped(out, compare_boots_note(t, i, buf, sizeof(buf)), width, 2);
+	for (size_t i = 0; i < t->file_count; i++) {
+		char note[640];
+
+		if (compare_machine_note(&t->files[0], &t->files[i], note, sizeof(note))) {
+			snprintf(buf, sizeof(buf), "%s%s: %s", i && compare_machine_differs(&t->files[0],
+				 &t->files[i], buf, sizeof(buf)) ? "‡ " : "", t->files[i].label, note);
+			print_wrapped(out, buf, width, 2);
+		}
+	}
 	for (size_t i = 0; i < t->file_count; i++) {
 		const struct rio_result *f = &t->files[i];
 		const char *src = compare_time_source(f);

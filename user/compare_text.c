@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compare_machine.h"
 #include "compare_render.h"
 
 /* A grid of owned strings, rendered aligned (text) or as a pipe table (Markdown). */
@@ -235,11 +236,13 @@ int compare_write_table(const struct compare_table *t, FILE *out, bool markdown)
 			char lo[48], hi[48];
 
 			if (gm->rows)
-				grid_set(&g, ratio_col, "%sx [%s, %s] (%zu row%s)",
+				grid_set(&g, ratio_col, "%sx [%s, %s] (%zu row%s)%s",
 					 compare_fmt_num(gm->ratio, a, sizeof(a)),
 					 compare_fmt_num(gm->ci_low, lo, sizeof(lo)),
 					 compare_fmt_num(gm->ci_high, hi, sizeof(hi)), gm->rows,
-					 gm->rows == 1 ? "" : "s");
+					 gm->rows == 1 ? "" : "s",
+					 compare_machine_differs(&t->files[0], &t->files[i], lo, sizeof(lo))
+					 ? " ‡ another machine" : "");
 			else
 				grid_set(&g, ratio_col, "— (no rows)");
 		}
@@ -265,6 +268,9 @@ int compare_write_table(const struct compare_table *t, FILE *out, bool markdown)
 		for (size_t i = 0; i < t->file_count; i++)
 			fprintf(out, "%s%s\n", markdown ? "- " : "",
 				compare_boots_note(t, i, legend, sizeof(legend)));
+		for (size_t i = 0; i < t->file_count; i++)
+			if (compare_machine_note(&t->files[0], &t->files[i], legend, sizeof(legend)))
+				fprintf(out, "%s%s: %s\n", markdown ? "- " : "", t->files[i].label, legend);
 	}
 	for (size_t i = 0; i < t->file_count; i++) {
 		const struct rio_result *f = &t->files[i];
