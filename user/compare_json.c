@@ -6,6 +6,7 @@
 
 #include <json-c/json.h>
 
+#include "compare_fork.h"
 #include "compare_machine.h"
 #include "compare_render.h"
 
@@ -172,6 +173,30 @@ static struct json_object *cell_json(const struct compare_table *t, size_t i,
 	return o;
 }
 
+/* Each file's fork cost per MiB of parent (compare_fork_slope), where it has the rows. */
+static struct json_object *fork_slopes_json(const struct compare_table *t)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < t->file_count; i++) {
+		struct compare_slope sl;
+		struct json_object *o;
+
+		if (compare_fork_slope(t, i, &sl))
+			continue;
+		o = json_object_new_object();
+		json_object_object_add(o, "label", json_object_new_string(t->files[i].label));
+		json_object_object_add(o, "ns_per_mib", num_or_null(sl.ns_per_mib));
+		json_object_object_add(o, "ci_low", num_or_null(sl.ci_low));
+		json_object_object_add(o, "ci_high", num_or_null(sl.ci_high));
+		json_object_object_add(o, "ns_at_zero_mib", num_or_null(sl.ns_at_zero));
+		json_object_object_add(o, "boots", json_object_new_int64((int64_t)sl.boots));
+		json_object_object_add(o, "rows", json_object_new_int64((int64_t)sl.points));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
 int compare_write_json(const struct compare_table *t, FILE *out)
 {
 	struct json_object *root = json_object_new_object(), *vmms = json_object_new_array();
@@ -254,6 +279,7 @@ int compare_write_json(const struct compare_table *t, FILE *out)
 			json_object_array_add(machine_notes, m);
 		}
 	json_object_object_add(root, "machine_notes", machine_notes);
+	json_object_object_add(root, "fork_per_mib", fork_slopes_json(t));
 	rc = fprintf(out, "%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
 								  JSON_C_TO_STRING_NOSLASHESCAPE)) < 0;
 	json_object_put(root);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compare_fork.h"
 #include "compare_render.h"
 
 /* Four significant digits, no exponent in the range timings live in. */
@@ -179,4 +180,29 @@ void compare_notes_free(struct compare_notes *n)
 	free(n->text);
 	n->text = NULL;
 	n->count = 0;
+}
+
+const char *compare_fork_note(const struct compare_table *t, char *buf, size_t len)
+{
+	size_t used;
+	bool any = false;
+
+	used = (size_t)snprintf(buf, len, "fork per MiB of parent (least-squares slope of fork-exit-wait"
+				" and fork-parent-N on the parent's touched MiB, %g%% CI):",
+				100 * COMPARE_CI_LEVEL);
+	for (size_t i = 0; i < t->file_count && used < len; i++) {
+		struct compare_slope s;
+		char a[48], lo[48], hi[48];
+
+		if (compare_fork_slope(t, i, &s))
+			continue;
+		used += (size_t)snprintf(buf + used, len - used, "%s %s %s/MiB [%s, %s] (%zu boot%s, %zu rows)",
+					 any ? ";" : "", t->files[i].label,
+					 compare_fmt_time(s.ns_per_mib, a, sizeof(a)),
+					 compare_fmt_time(s.ci_low, lo, sizeof(lo)),
+					 compare_fmt_time(s.ci_high, hi, sizeof(hi)), s.boots,
+					 s.boots == 1 ? "" : "s", s.points);
+		any = true;
+	}
+	return any ? buf : NULL;
 }

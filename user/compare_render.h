@@ -36,6 +36,12 @@ const char *compare_exit_reasons(const struct rio_exits *e, size_t max, char *bu
  */
 const char *compare_exits_note(const struct compare_table *t, size_t file, char *buf, size_t len);
 
+/*
+ * "fork per MiB of parent: host 20.1us [18.0us, 22.3us] (3 boots, 4 rows); ...": each file's
+ * compare_fork_slope, into buf; NULL when no file has the fork-by-size rows.
+ */
+const char *compare_fork_note(const struct compare_table *t, char *buf, size_t len);
+
 /* Footnotes: each distinct "label: reason" gets one number, from 1. */
 struct compare_notes {
 	char **text;

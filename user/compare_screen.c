@@ -452,6 +452,8 @@ int compare_write_screen(const struct compare_table *t, FILE *out, const struct 
 			      "and a CI over boots).", width, 2);
 	for (size_t i = 0; i < t->file_count && v->metric == METRIC_TIME; i++)
 		print_wrapped(out, compare_boots_note(t, i, buf, sizeof(buf)), width, 2);
+	if (compare_fork_note(t, buf, sizeof(buf)))
+		print_wrapped(out, buf, width, 2);
 	for (size_t i = 0; i < t->file_count; i++) {
 		char note[640];
 
