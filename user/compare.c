@@ -592,6 +592,12 @@ static int compare_to_base(const struct compare_table *t, const char *name, size
 		c->ratio_note = c->signif_note = "base time is not positive";
 		return 0;
 	}
+	if (!(c->time_ns > 0)) {	/* a row whose baseline costs as much as the op */
+		c->ratio_note = c->signif_note = "no ratio: its figure, the op less its baseline, is not "
+			"positive here (the result's \"baseline\" gives the op, the baseline and their "
+			"difference with its interval)";
+		return 0;
+	}
 	c->ratio = c->time_ns / base->time_ns;
 	if (base->boots >= 2 && c->boots >= 2 && rio_boot_count(&t->files[0]) >= 2 &&
 	    rio_boot_count(&t->files[file]) >= 2) {

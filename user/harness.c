@@ -24,6 +24,7 @@
 #include "progress.h"
 #include "kmodif.h"
 #include "plan.h"
+#include "signif.h"
 
 #define OVERHEAD_SAMPLES	4001
 #define CYCLE_RATIO_START_S	0.01	/* the busy spin at start-up */
@@ -628,6 +629,26 @@ static void linearity(struct harness *h, struct bench_state *st, struct row_resu
 	r->linearity_n = half;
 }
 
+/* The op with its baseline against the baseline alone: the difference, with its interval. */
+static void describe_difference(struct row_result *r, const double *base, double op_median)
+{
+	struct hl_result hl;
+
+	r->difference.present = true;
+	r->difference.with_median = op_median;
+	r->difference.baseline_median = r->baseline_ticks_per_op;
+	r->difference.shift = op_median - r->baseline_ticks_per_op;
+	r->difference.ci_low = r->difference.ci_high = r->difference.coverage = NAN;
+	if (signif_hodges_lehmann(base, r->nsamples, r->samples, r->nsamples, HARNESS_CI_LEVEL, &hl))
+		return;
+	r->difference.shift = hl.shift;
+	r->difference.ci_low = hl.ci_low;
+	r->difference.ci_high = hl.ci_high;
+	r->difference.coverage = hl.coverage;
+	r->difference.below = hl.ci_high < 0;
+	r->difference.within_noise = !(hl.ci_low > 0) && !r->difference.below;
+}
+
 /* The baseline's samples; its median per op is taken off every sample. Returns 0, 1, -1. */
 static int subtract_baseline(struct harness *h, struct bench_state *st, struct row_result *r)
 {
@@ -648,23 +669,25 @@ static int subtract_baseline(struct harness *h, struct bench_state *st, struct r
 		return got < 0 ? -1 : 1;
 	}
 	r->baseline_ticks_per_op = median_of(base, r->nsamples);
+	op_median = median_of(r->samples, r->nsamples);
+	describe_difference(r, base, op_median);
 	free(base);
 	/*
-	 * A baseline that costs as much as the whole op leaves no figure
-	 * to report: what is left is noise, and a negative "cost" would
-	 * read as a measurement. No figure, and the two medians as why.
+	 * A baseline that costs as much as the whole op still gives the
+	 * figure, the difference, with its interval beside it: a study row
+	 * never reads "no figure". Where the interval holds 0 the row says so.
 	 */
-	op_median = median_of(r->samples, r->nsamples);
-	if (op_median <= r->baseline_ticks_per_op) {
-		r->status = ROW_SKIPPED;
-		snprintf(r->reason, sizeof(r->reason),
-			 "no figure: the baseline (%.4g ns/op) costs as much as the op with it"
-			 " (%.4g ns/op), so the difference is noise here",
-			 r->baseline_ticks_per_op / hz * 1e9, op_median / hz * 1e9);
-		return 0;
-	}
 	for (size_t i = 0; i < r->nsamples; i++)
 		r->samples[i] -= r->baseline_ticks_per_op;
+	if (r->difference.within_noise || r->difference.below)
+		snprintf(r->reason, sizeof(r->reason),
+			 "%s: the op with its baseline (%.4g ns/op) against the baseline alone"
+			 " (%.4g ns/op) differs by %.4g ns/op, %.0f%% interval [%.4g, %.4g] %s",
+			 r->difference.below ? "below its baseline" : "within noise",
+			 op_median / hz * 1e9, r->baseline_ticks_per_op / hz * 1e9,
+			 r->difference.shift / hz * 1e9, 100 * r->difference.coverage,
+			 r->difference.ci_low / hz * 1e9, r->difference.ci_high / hz * 1e9,
+			 r->difference.below ? "below 0: the baseline alone costs more here" : "holding 0");
 	return 0;
 }
 

@@ -87,6 +87,16 @@ struct row_result {
 	size_t repetitions;
 	double overhead_ticks;		/* per sample */
 	double baseline_ticks_per_op;
+	/*
+	 * Rows with a baseline: the op with it, the baseline, and their
+	 * difference (Hodges-Lehmann, Moses' interval), per op in ticks; kept
+	 * when the interval holds 0 (within_noise) or lies below it (below:
+	 * the baseline alone costs more), never turned into "no figure".
+	 */
+	struct baseline_difference {
+		bool present, within_noise, below;
+		double with_median, baseline_median, shift, ci_low, ci_high, coverage;
+	} difference;
 	double *samples;		/* per op, overhead (and baseline) subtracted: all of them */
 	struct sample_meta *meta;	/* per sample, NULL for self-timed rows */
 	size_t nsamples;

@@ -76,6 +76,21 @@ static json_object *row_json(const struct run_report *rep, const struct row_resu
 		add(o, "ops_run", json_object_new_int64((int64_t)r->ops_run));
 	add(o, "overhead_ticks", num(r->overhead_ticks));
 	add(o, "baseline_ticks_per_op", num(r->baseline_ticks_per_op));
+	if (r->difference.present) {
+		json_object *d = json_object_new_object();
+
+		add(d, "with_baseline_median_ticks", num(r->difference.with_median));
+		add(d, "baseline_median_ticks", num(r->difference.baseline_median));
+		add(d, "difference_ticks", num(r->difference.shift));
+		add(d, "difference_ci_low_ticks", num(r->difference.ci_low));
+		add(d, "difference_ci_high_ticks", num(r->difference.ci_high));
+		add(d, "ci_coverage", num(r->difference.coverage));
+		add(d, "within_noise", json_object_new_boolean(r->difference.within_noise));
+		add(d, "below_baseline", json_object_new_boolean(r->difference.below));
+		add(d, "method", json_object_new_string("Hodges-Lehmann shift of the op's samples against"
+							" the baseline's, Moses' interval"));
+		add(o, "baseline", d);
+	}
 	samples = json_object_new_array();
 	for (size_t i = 0; i < r->nsamples; i++)
 		json_object_array_add(samples, num(r->samples[i]));
