@@ -676,19 +676,14 @@ static int column_family(struct compare_table *t, size_t file, enum compare_test
 	}
 	for (size_t k = 0; k < m; k++)
 		found += p[k] < t->alpha;
-	size_t m_total = m;
-
-	m = 0;
-	for (size_t r = 0; r < t->row_count; r++) {
+	for (size_t r = 0, k = 0; r < t->row_count; r++) {
 		struct compare_cell *c = &t->rows[r].cells[file];
-		size_t total = 0;
 
 		if (!c->tested || c->test != basis)
 			continue;
-		total = m_total;
-		c->p_adj = p[m++];
-		c->family = total;
-		c->ci_level = 1 - (double)(found ? found : 1) * t->alpha / (double)total;
+		c->p_adj = p[k++];
+		c->family = m;
+		c->ci_level = 1 - (double)(found ? found : 1) * t->alpha / (double)m;
 		if (cell_interval(t, t->rows[r].name, file, c)) {
 			free(p);
 			return -1;

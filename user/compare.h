@@ -155,7 +155,7 @@ struct compare_table {
  * row counted at least one VM exit per op.
  */
 const char *compare_base_traps(const struct rio_result *base, const char *name);
-/* "boots" / "within-boot" / NULL: what the cell's test stands on, for labels. */
+/* "boots" / "pooled" / NULL: what the cell's test stands on, for labels. */
 const char *compare_test_name(enum compare_test t);
 /* The one sentence every renderer prints on how cells were tested (into buf; returns buf). */
 const char *compare_test_legend(const struct compare_table *t, char *buf, size_t len);

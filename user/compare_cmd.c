@@ -22,10 +22,10 @@ const struct cli_opt compare_options[] = {
 	{ "metric", required_argument, OPT_METRIC, "M",
 	  "what the table's cells show: time (default), cycles, instructions or exits", { 0 } },
 	{ "wide", no_argument, OPT_WIDE, NULL,
-	  "every column of every file (time, ticks, IPC, p, outside share, exits)", { 0 } },
+	  "every column of every file (time, ticks, IPC, ratio CI and verdict, flags, outside share, exits)", { 0 } },
 	{ "plot", required_argument, OPT_PLOT, "DIR",
 	  "a heatmap and bar charts into DIR (SVG and PNG, through gnuplot)", { 0 } },
-	{ "alpha", required_argument, OPT_ALPHA, "A", "significance level, 0 < A < 1 (default %g)", { COMPARE_DEFAULT_ALPHA } },
+	{ "alpha", required_argument, OPT_ALPHA, "A", "false-discovery rate within a column, 0 < A < 1 (default %g)", { COMPARE_DEFAULT_ALPHA } },
 	{ "output", required_argument, OPT_OUTPUT, "FILE", "write there instead of standard output", { 0 } },
 	{ "help", no_argument, OPT_HELP, NULL, "this text", { 0 } },
 	{ NULL, 0, 0, NULL, NULL, { 0 } },
@@ -36,7 +36,7 @@ void compare_usage(FILE *out)
 	fprintf(out,
 		"usage: vmprobe compare BASE.json [OTHER.json...] [options]\n"
 		"  One row per benchmark, one column per file (VMM): the base's figure, the\n"
-		"  others' ratio to it with the Mann-Whitney U test, geometric means per group.\n"
+		"  others' ratio to it with its interval (over boots), geometric means per group.\n"
 		"  The table fits COLUMNS (80 when not a terminal); colour on a terminal\n"
 		"  unless NO_COLOR is set.\n");
 	cli_print_options(out, compare_options);

@@ -3,7 +3,8 @@
  * `vmprobe compare --plot DIR`: gnuplot scripts, their data and their SVG
  * and PNG output. A heatmap of every row against every VMM (colour: the
  * log of the ratio to the base, the ratio printed in each cell), and bar
- * charts of median time per op in panels of related rows, each small
+ * charts of time per op (median; over boots, the geometric mean of the
+ * per-boot medians) in panels of related rows, each small
  * enough to read without zooming. The scripts stay in DIR: rerun gnuplot
  * on one to restyle it.
  */
@@ -221,8 +222,8 @@ static int plot_panel(const struct compare_table *t, size_t pn, const char *dir,
 		"set format y '%%.0s%%cs'\nset grid ytics mytics\n"
 		"set xtics rotate by 30 right noenhanced nomirror\n"
 		"set key outside right top noenhanced\nset bmargin 7\n"
-		"set ylabel 'median time per op (log scale)'\n");
-	fprintf(f, "set title 'vmprobe compare: %s (error bars: CI of the median)' noenhanced\n",
+		"set ylabel 'time per op (log scale)'\n");
+	fprintf(f, "set title 'vmprobe compare: %s (error bars: 95%% CI, t over boots; 1 boot: of the median)' noenhanced\n",
 		pl->title);
 	if (files < t->file_count) {
 		/* Say who is missing, rather than let a reader think they were forgotten. */

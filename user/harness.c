@@ -976,8 +976,13 @@ int harness_run_row(struct harness *h, const struct bench_row *row, double share
 		goto teardown;
 	}
 	r->repetitions = r->nsamples;
-	if (stats_modes(r->samples, r->nsamples, &r->modes))
-		memset(&r->modes, 0, sizeof(r->modes));	/* no memory: no modes said */
+	/*
+	 * Modes only where a sample spans >= 1000 ticks: below, the clock's step
+	 * alone makes gaps (an empty region reads 0, 1 or 2 ticks).
+	 */
+	if (r->ticks.median * (double)r->ops_per_sample < 1000 ||
+	    stats_modes(r->samples, r->nsamples, &r->modes))
+		memset(&r->modes, 0, sizeof(r->modes));
 	summarize_disturbance(h, r);
 	r->bytes_per_op = st.bytes_per_op;
 	for (size_t e = 0; set && e < set->n; e++)

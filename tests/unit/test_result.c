@@ -221,6 +221,24 @@ static void json_nan_becomes_null(void **state)
 	json_object_put(o);
 }
 
+/* Separate modes: written with each mode's median (ticks, ns) and share; absent when none. */
+static void json_modes(void **state)
+{
+	struct fixture *fx = *state;
+	json_object *o;
+
+	o = round_trip(&fx->rep);
+	assert_null(get(o, "benchmarks.0.modes"));
+	json_object_put(o);
+	fx->rows[0].modes = (struct modes){ 2, { 100, 300 }, { 0.4, 0.6 } };
+	o = round_trip(&fx->rep);
+	assert_int_equal(json_object_array_length(get(o, "benchmarks.0.modes")), 2);
+	assert_double_equal(json_object_get_double(get(o, "benchmarks.0.modes.1.median_ticks")), 300, 0);
+	assert_double_equal(json_object_get_double(get(o, "benchmarks.0.modes.1.median_ns")), 150, 1e-9);
+	assert_double_equal(json_object_get_double(get(o, "benchmarks.0.modes.0.share")), 0.4, 0);
+	json_object_put(o);
+}
+
 static void write_json_file_and_parse(void **state)
 {
 	struct fixture *fx = *state;
@@ -354,6 +372,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(json_top_level, setup, teardown),
 		cmocka_unit_test_setup_teardown(json_row_values_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(json_partial_and_derived_clock, setup, teardown),
+		cmocka_unit_test_setup_teardown(json_modes, setup, teardown),
 		cmocka_unit_test_setup_teardown(json_nan_becomes_null, setup, teardown),
 		cmocka_unit_test_setup_teardown(write_json_file_and_parse, setup, teardown),
 		cmocka_unit_test(write_to_dev_full_fails),
