@@ -88,7 +88,8 @@ static const char *const syscall_rows[] = {
 static const char *const io_rows[] = {
 	"stat", "fstat", "open-close", "read-", "write-", "page-fault", "mmap-", NULL,
 };
-static const char *const kernel_rows[] = { "rdtsc", "cpuid", "ktimed-", "gaps", NULL };
+static const char *const kernel_rows[] = { "rdtsc", "cpuid", "sgdt", "sidt", "sldt", "str", "smsw",
+					    "pushf-popf", "ktimed-", "gaps", NULL };
 
 static const struct panel panels[] = {
 	{ "syscall", "system calls", syscall_rows },

@@ -15,6 +15,7 @@ extern const struct bench
 	bench_open_close, bench_read_file, bench_read_zero,
 	/* micro: beyond the study */
 	bench_write_null, bench_ioctl_null, bench_clock_gettime, bench_rdtsc, bench_cpuid,
+	bench_sgdt, bench_sidt, bench_sldt, bench_str, bench_smsw, bench_pushf_popf,
 	bench_page_fault, bench_mmap_munmap, bench_signal,
 	bench_gaps,
 	/* macro: the study's */
@@ -36,6 +37,12 @@ const struct bench *const bench_table[] = {
 	&bench_clock_gettime,
 	&bench_rdtsc,
 	&bench_cpuid,
+	&bench_sgdt,
+	&bench_sidt,
+	&bench_sldt,
+	&bench_str,
+	&bench_smsw,
+	&bench_pushf_popf,
 	&bench_page_fault,
 	&bench_mmap_munmap,
 	&bench_signal,
