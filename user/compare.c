@@ -240,6 +240,10 @@ static int fill_cell(const struct rio_result *f, const char *name, size_t row, s
 	}
 	if (b->exits.present)
 		c->exits = &b->exits;
+	if (b->exit_time.present)
+		c->exit_time = &b->exit_time;
+	if (b->vmm_host.present)
+		c->vmm_host = &b->vmm_host;
 	c->boots = 1;
 	if (rio_boot_count(f) > 1) {
 		/* Several boots: the median of their medians, CI from resampling boots then samples. */

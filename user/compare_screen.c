@@ -104,6 +104,7 @@ static const char *fmt_abs(double v, enum compare_metric m, char *buf, size_t le
 /* Columns: 0 the benchmark, 1..files one per file, then exit columns of files that have exits. */
 struct splan {
 	size_t *exit_col, *share_col;	/* per file; 0 when the file has none */
+	size_t *host_col;		/* per file: host CPU per op (issue 19); 0 when none */
 	size_t cols;
 };
 
@@ -113,7 +114,8 @@ static int plan(const struct compare_table *t, const struct compare_view *v, str
 
 	p->exit_col = calloc(t->file_count, sizeof(size_t));
 	p->share_col = calloc(t->file_count, sizeof(size_t));
-	if (!p->exit_col || !p->share_col)
+	p->host_col = calloc(t->file_count, sizeof(size_t));
+	if (!p->exit_col || !p->share_col || !p->host_col)
 		return -1;
 	for (size_t i = 0; i < t->file_count; i++) {
 		/* With --metric exits the file's own column already holds its exits. */
@@ -121,6 +123,8 @@ static int plan(const struct compare_table *t, const struct compare_view *v, str
 			p->exit_col[i] = next++;
 		if (compare_file_has_exit_share(t, i))
 			p->share_col[i] = next++;
+		if (compare_file_has_host(t, i))
+			p->host_col[i] = next++;
 	}
 	p->cols = next;
 	return 0;
@@ -143,6 +147,8 @@ static void header(const struct compare_table *t, const struct compare_view *v,
 			sset(g, p->exit_col[i], TINT_NONE, "%s exits/op", label);
 		if (p->share_col[i])
 			sset(g, p->share_col[i], TINT_NONE, "%s exit time", label);
+		if (p->host_col[i])
+			sset(g, p->host_col[i], TINT_NONE, "%s host CPU/op", label);
 	}
 }
 
@@ -311,6 +317,9 @@ int compare_write_screen(const struct compare_table *t, FILE *out, const struct 
 			file_cell(t, v, r, i, &g, &notes, &absolute_shown);
 			if (p.exit_col[i])
 				exits_cell(&g, p.exit_col[i], c->state == CELL_OK ? c->exits : NULL);
+			if (p.host_col[i])
+				sset(&g, p.host_col[i], TINT_NONE, "%s",
+				     compare_host_cpu_text(c, num, sizeof(num)));
 			if (p.share_col[i])
 				sset(&g, p.share_col[i], TINT_NONE, "%s%s",
 				     share ? compare_fmt_num(100 * c->exits->time_share, num, sizeof(num))
@@ -448,5 +457,6 @@ out:
 	sfree(&g);
 	free(p.exit_col);
 	free(p.share_col);
+	free(p.host_col);
 	return rc;
 }

@@ -9,14 +9,40 @@
  * ports add them). Each line is flushed at once, so a reader (or a crash)
  * sees everything stamped so far. A last line without a newline is
  * stamped at end of input.
+ *
+ * vmprobe-stamp -o FILE -p PIDFILE -s SNAPSHOTS [-k PIDFILE]: also the host's
+ * view of a user-space VMM. PIDFILE holds the VMM's process id (run-vmm
+ * writes it once the VMM runs); at every "@@vmprobe begin|end NAME SEQ"
+ * marker one line is appended to SNAPSHOTS:
+ *
+ *   begin|end NAME SEQ stamp=NS all:ut=NS,st=NS,run=NS,minflt=N,majflt=N,vcsw=N,ivcsw=N,procs=N,threads=N
+ *       [kernel:... guest:...] cpus=LIST
+ *
+ * summed over the VMM's process and all its descendants (/proc/P/stat:
+ * utime, stime, faults, each with its reaped children's (clock ticks: 10 ms
+ * steps at USER_HZ 100); schedstat run time (ns, live threads); voluntary
+ * and involuntary context switches of the live threads (status)). -k (UML):
+ * the processes that share the address space of the process in that file
+ * (the UML kernel and its helper threads, by kcmp(KCMP_VM)) are "kernel",
+ * the others (the guest processes' host processes, and the reaped ones
+ * counted in the kernel's children's times) "guest". cpus: the host CPUs
+ * the VMM's threads were seen on since the last marker, sampled every
+ * 250 ms (and at each marker) among threads that ran in between: a sample,
+ * not a trace. The cost: one /proc walk per marker and a read of the
+ * VMM's threads' stat every 250 ms (well under 1% of a CPU).
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/kcmp.h>
 
 static uint64_t realtime_ns(void)
 {
@@ -47,13 +73,281 @@ static int line_append(struct line_buffer *line, char c)
 	return 0;
 }
 
+static void host_view(const char *marker, size_t len, uint64_t stamp);
+static int is_marker(const struct line_buffer *line);
+static FILE *snap_out;
+
+static void host_view(const char *marker, size_t len, uint64_t stamp);
+static int is_marker(const struct line_buffer *line);
+static FILE *snap_out;	/* -s: the host's view of the VMM at each marker */
+
 static int emit(FILE *out, struct line_buffer *line, uint64_t stamp)
 {
 	if (fprintf(out, "%llu %.*s\n", (unsigned long long)stamp, (int)line->len,
 		    line->text ? line->text : "") < 0 || fflush(out) != 0)
 		return -1;
+	if (snap_out && is_marker(line))
+		host_view(line->text + 10, line->len - 10, stamp);
 	line->len = 0;
 	return 0;
+}
+
+
+/* ---- the host's view of the VMM's processes (-p, -s, -k) ---- */
+
+struct usage {
+	double ut, st;			/* ns, own and reaped children's */
+	unsigned long long run;		/* ns, live threads' schedstat */
+	unsigned long long minflt, majflt, vcsw, ivcsw, procs, threads;
+};
+
+#define MAX_PROCS 4096
+#define MAX_CPUS 1024
+
+static const char *pid_file, *kernel_pid_file;
+static long vmm_pid = -1, kernel_pid = -1;
+static long procs[MAX_PROCS];		/* the VMM and its descendants, last walk */
+static size_t proc_count;
+static unsigned char cpu_seen[MAX_CPUS];
+static double tick_ns;
+
+static ssize_t read_small(const char *path, char *buf, size_t cap)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n, total = 0;
+
+	if (fd < 0)
+		return -1;
+	while ((size_t)total + 1 < cap && (n = read(fd, buf + total, cap - 1 - total)) > 0)
+		total += n;
+	close(fd);
+	buf[total] = '\0';
+	return total;
+}
+
+static long pid_from(const char *path)
+{
+	char buf[32];
+
+	if (!path || read_small(path, buf, sizeof(buf)) <= 0)
+		return -1;
+	return strtol(buf, NULL, 10);
+}
+
+/* The fields after "pid (comm) ": state is field 3. */
+static const char *stat_fields(const char *path, char *buf, size_t cap)
+{
+	char *p;
+
+	if (read_small(path, buf, cap) <= 0 || !(p = strrchr(buf, ')')))
+		return NULL;
+	return p + 2;
+}
+
+/* Every process whose parent chain reaches vmm_pid (one pass over /proc, parents first where ids grow). */
+static void walk_procs(void)
+{
+	static long pids[65536], ppids[65536];
+	size_t n = 0, added;
+	char path[64], buf[1024];
+	struct dirent *e;
+	DIR *d = opendir("/proc");
+
+	proc_count = 0;
+	if (!d || vmm_pid <= 0) {
+		if (d)
+			closedir(d);
+		return;
+	}
+	while ((e = readdir(d)) && n < 65536) {
+		const char *f;
+		long ppid;
+
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%.20s/stat", e->d_name);
+		if (!(f = stat_fields(path, buf, sizeof(buf))) || sscanf(f, "%*c %ld", &ppid) != 1)
+			continue;
+		pids[n] = strtol(e->d_name, NULL, 10);
+		ppids[n++] = ppid;
+	}
+	closedir(d);
+	procs[proc_count++] = vmm_pid;
+	do {	/* until no new child: a handful of passes for a shallow tree */
+		added = 0;
+		for (size_t i = 0; i < n; i++) {
+			int parent_in = 0, self_in = 0;
+
+			for (size_t j = 0; j < proc_count; j++) {
+				parent_in |= procs[j] == ppids[i];
+				self_in |= procs[j] == pids[i];
+			}
+			if (parent_in && !self_in && proc_count < MAX_PROCS) {
+				procs[proc_count++] = pids[i];
+				added++;
+			}
+		}
+	} while (added);
+}
+
+static int is_kernel(long pid)
+{
+	if (kernel_pid <= 0)
+		return 0;
+	return pid == kernel_pid || syscall(SYS_kcmp, kernel_pid, pid, KCMP_VM, 0, 0) == 0;
+}
+
+/* Adds process PID's figures to U; its threads' switches, run time and CPU to U and cpu_seen. */
+static void add_proc(long pid, struct usage *u, int children)
+{
+	char path[320], buf[2048];
+	unsigned long long mn, cmn, mj, cmj, ut, st, cut, cst;
+	const char *f;
+	struct dirent *e;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	if (!(f = stat_fields(path, buf, sizeof(buf))))
+		return;
+	/* fields 10-17: minflt cminflt majflt cmajflt utime stime cutime cstime */
+	if (sscanf(f, "%*c %*d %*d %*d %*d %*d %*u %llu %llu %llu %llu %llu %llu %llu %llu",
+		   &mn, &cmn, &mj, &cmj, &ut, &st, &cut, &cst) != 8)
+		return;
+	u->minflt += mn + (children ? cmn : 0);
+	u->majflt += mj + (children ? cmj : 0);
+	u->ut += (double)(ut + (children ? cut : 0)) * tick_ns;
+	u->st += (double)(st + (children ? cst : 0)) * tick_ns;
+	u->procs++;
+	snprintf(path, sizeof(path), "/proc/%ld/task", pid);
+	if (!(d = opendir(path)))
+		return;
+	while ((e = readdir(d))) {
+		unsigned long long run;
+		char *v;
+
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		u->threads++;
+		snprintf(path, sizeof(path), "/proc/%ld/task/%.20s/schedstat", pid, e->d_name);
+		if (read_small(path, buf, sizeof(buf)) > 0 && sscanf(buf, "%llu", &run) == 1)
+			u->run += run;
+		snprintf(path, sizeof(path), "/proc/%ld/task/%.20s/status", pid, e->d_name);
+		if (read_small(path, buf, sizeof(buf)) <= 0)
+			continue;
+		if ((v = strstr(buf, "\nvoluntary_ctxt_switches:")))
+			u->vcsw += strtoull(v + 25, NULL, 10);
+		if ((v = strstr(buf, "\nnonvoluntary_ctxt_switches:")))
+			u->ivcsw += strtoull(v + 28, NULL, 10);
+	}
+	closedir(d);
+}
+
+/* Marks the CPUs of the VMM's threads that ran since the last sample. */
+static void sample_cpus(void)
+{
+	static long tids[8192];
+	static unsigned long long last_run[8192];
+	static size_t tid_count;
+	char path[96], buf[2048];
+	size_t k = 0;
+
+	for (size_t i = 0; i < proc_count; i++) {
+		struct dirent *e;
+		DIR *d;
+
+		snprintf(path, sizeof(path), "/proc/%ld/task", procs[i]);
+		if (!(d = opendir(path)))
+			continue;
+		while ((e = readdir(d)) && k < 8192) {
+			unsigned long long ut, st;
+			long tid = strtol(e->d_name, NULL, 10);
+			const char *f;
+			int cpu;
+
+			if (tid <= 0)
+				continue;
+			snprintf(path, sizeof(path), "/proc/%ld/task/%ld/stat", procs[i], tid);
+			/* utime 14, stime 15, processor 39 */
+			if (!(f = stat_fields(path, buf, sizeof(buf))) ||
+			    sscanf(f, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %*d %*d %*d %*d"
+				   " %*d %*d %*u %*u %*d %*u %*u %*u %*u %*u %*u %*u %*u %*u %*u %*u"
+				   " %*u %*u %*d %d", &ut, &st, &cpu) != 3)
+				continue;
+			/* A thread is counted where its CPU time moved (or on first sight, if it has any). */
+			int moved = ut + st > 0;
+			for (size_t j = 0; j < tid_count; j++)
+				if (tids[j] == tid)
+					moved = ut + st != last_run[j];
+			if (moved && cpu >= 0 && cpu < MAX_CPUS)
+				cpu_seen[cpu] = 1;
+			tids[k] = tid;
+			last_run[k++] = ut + st;	/* the new list replaces the old one below */
+		}
+		closedir(d);
+	}
+	tid_count = k;
+}
+
+static void put_usage(const char *tag, const struct usage *u)
+{
+	fprintf(snap_out, " %s:ut=%.0f,st=%.0f,run=%llu,minflt=%llu,majflt=%llu,vcsw=%llu,ivcsw=%llu,"
+		"procs=%llu,threads=%llu", tag, u->ut, u->st, u->run, u->minflt, u->majflt, u->vcsw,
+		u->ivcsw, u->procs, u->threads);
+}
+
+/* One snapshot line for the marker in LINE (after "@@vmprobe "). */
+static void host_view(const char *marker, size_t len, uint64_t stamp)
+{
+	struct usage all = { 0 }, kern = { 0 }, guest = { 0 };
+	int first = 1;
+
+	if (vmm_pid <= 0)
+		vmm_pid = pid_from(pid_file);
+	if (kernel_pid <= 0)
+		kernel_pid = pid_from(kernel_pid_file);
+	walk_procs();
+	sample_cpus();
+	for (size_t i = 0; i < proc_count; i++) {
+		int k = is_kernel(procs[i]);
+
+		add_proc(procs[i], &all, 1);
+		/* The kernel's reaped children are guest processes: their times go to "guest". */
+		if (kernel_pid > 0) {
+			add_proc(procs[i], k ? &kern : &guest, 0);
+			if (procs[i] == kernel_pid) {
+				struct usage with = { 0 }, without = { 0 };
+
+				add_proc(procs[i], &with, 1);
+				add_proc(procs[i], &without, 0);
+				guest.ut += with.ut - without.ut;
+				guest.st += with.st - without.st;
+				guest.minflt += with.minflt - without.minflt;
+				guest.majflt += with.majflt - without.majflt;
+			}
+		}
+	}
+	fprintf(snap_out, "%.*s stamp=%llu", (int)len, marker, (unsigned long long)stamp);
+	put_usage("all", &all);
+	if (kernel_pid > 0) {
+		put_usage("kernel", &kern);
+		put_usage("guest", &guest);
+	}
+	fputs(" cpus=", snap_out);
+	for (int c = 0; c < MAX_CPUS; c++) {
+		if (!cpu_seen[c])
+			continue;
+		fprintf(snap_out, "%s%d", first ? "" : ",", c);
+		first = 0;
+	}
+	memset(cpu_seen, 0, sizeof(cpu_seen));
+	fputc('\n', snap_out);
+	fflush(snap_out);
+}
+
+static int is_marker(const struct line_buffer *line)
+{
+	return line->len > 16 && (!strncmp(line->text, "@@vmprobe begin ", 16) ||
+				  !strncmp(line->text, "@@vmprobe end ", 14));
 }
 
 int main(int argc, char **argv)
@@ -63,8 +357,23 @@ int main(int argc, char **argv)
 	char chunk[4096];
 	int opt;
 
-	while ((opt = getopt(argc, argv, "o:h")) != -1) {
+	tick_ns = 1e9 / (double)sysconf(_SC_CLK_TCK);
+	while ((opt = getopt(argc, argv, "o:p:s:k:h")) != -1) {
 		switch (opt) {
+		case 'p':
+			pid_file = optarg;
+			break;
+		case 'k':
+			kernel_pid_file = optarg;
+			break;
+		case 's':
+			snap_out = fopen(optarg, "w");
+			if (!snap_out) {
+				fprintf(stderr, "vmprobe-stamp: cannot open '%s': %s\n", optarg,
+					strerror(errno));
+				return 1;
+			}
+			break;
 		case 'o':
 			out = fopen(optarg, "w");
 			if (!out) {
@@ -74,10 +383,10 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 'h':
-			printf("usage: vmprobe-stamp [-o FILE] < INPUT\n");
+			printf("usage: vmprobe-stamp [-o FILE] [-p VMM_PIDFILE -s SNAPSHOTS [-k KERNEL_PIDFILE]] < INPUT\n");
 			return 0;
 		default:
-			fprintf(stderr, "usage: vmprobe-stamp [-o FILE] < INPUT\n");
+			fprintf(stderr, "usage: vmprobe-stamp [-o FILE] [-p VMM_PIDFILE -s SNAPSHOTS [-k KERNEL_PIDFILE]] < INPUT\n");
 			return 2;
 		}
 	}
@@ -85,9 +394,28 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vmprobe-stamp: unexpected argument '%s'\n", argv[optind]);
 		return 2;
 	}
+	if (!snap_out != !pid_file) {
+		fprintf(stderr, "vmprobe-stamp: -p and -s go together\n");
+		return 2;
+	}
 	for (;;) {
-		ssize_t got = read(STDIN_FILENO, chunk, sizeof(chunk));
-		uint64_t stamp = realtime_ns();
+		ssize_t got;
+		uint64_t stamp;
+
+		if (snap_out) {	/* the CPUs the VMM runs on, every 250 ms between lines */
+			struct pollfd in = { .fd = STDIN_FILENO, .events = POLLIN };
+
+			if (poll(&in, 1, 250) == 0) {
+				if (vmm_pid <= 0)
+					vmm_pid = pid_from(pid_file);
+				if (!proc_count)
+					walk_procs();
+				sample_cpus();
+				continue;
+			}
+		}
+		got = read(STDIN_FILENO, chunk, sizeof(chunk));
+		stamp = realtime_ns();
 
 		if (got < 0 && errno == EINTR)
 			continue;
@@ -112,6 +440,8 @@ int main(int argc, char **argv)
 	if (line.len && emit(out, &line, realtime_ns()) != 0)
 		goto write_error;
 	free(line.text);
+	if (snap_out && fclose(snap_out))
+		return 1;
 	return fclose(out) == 0 ? 0 : 1;
 write_error:
 	fprintf(stderr, "vmprobe-stamp: write: %s\n", strerror(errno));
