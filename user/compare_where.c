@@ -39,17 +39,15 @@ static double reason_share(const struct compare_cell *c, size_t k)
 
 const char *compare_exit_time_text(const struct compare_cell *c, size_t top, char *buf, size_t len)
 {
-	char num[48];
 	size_t used;
 
 	if (c->state != CELL_OK || !c->exits || isnan(c->exits->time_share))
 		return snprintf(buf, len, "—"), buf;
-	used = (size_t)snprintf(buf, len, "%s%%", compare_fmt_num(100 * c->exits->time_share, num,
-								 sizeof(num)));
+	/* Shares to 3 significant digits: "38%", "1.5%" (the TCG-inflated times say no more). */
+	used = (size_t)snprintf(buf, len, "%.3g%%", 100 * c->exits->time_share);
 	for (size_t k = 0; c->exit_time && k < c->exit_time->reason_count && k < top && used < len; k++)
-		used += (size_t)snprintf(buf + used, len - used, "%s%s %s%%", k ? ", " : " (",
-					 c->exit_time->reasons[k].name,
-					 compare_fmt_num(100 * reason_share(c, k), num, sizeof(num)));
+		used += (size_t)snprintf(buf + used, len - used, "%s%s %.3g%%", k ? ", " : " (",
+					 c->exit_time->reasons[k].name, 100 * reason_share(c, k));
 	if (c->exit_time && c->exit_time->reason_count && top && used < len)
 		snprintf(buf + used, len - used, ")");
 	return buf;
@@ -57,15 +55,16 @@ const char *compare_exit_time_text(const struct compare_cell *c, size_t top, cha
 
 const char *compare_host_cpu_text(const struct compare_cell *c, char *buf, size_t len)
 {
-	char t[48], s[48];
+	char t[48];
 
 	if (c->state != CELL_OK || !c->vmm_host)
 		return snprintf(buf, len, "—"), buf;
 	if (isnan(c->vmm_host->sys_share))
 		snprintf(buf, len, "%s", compare_fmt_time(c->vmm_host->cpu_ns_per_op, t, sizeof(t)));
 	else
-		snprintf(buf, len, "%s, %s%% sys", compare_fmt_time(c->vmm_host->cpu_ns_per_op, t, sizeof(t)),
-			 compare_fmt_num(100 * c->vmm_host->sys_share, s, sizeof(s)));
+		snprintf(buf, len, "%s, %.3g%% sys",
+			 compare_fmt_time(c->vmm_host->cpu_ns_per_op, t, sizeof(t)),
+			 100 * c->vmm_host->sys_share);
 	return buf;
 }
 

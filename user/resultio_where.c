@@ -89,13 +89,14 @@ static int read_exit_time(struct json_object *row, const char *where, struct rio
 	t->reasons = calloc((size_t)json_object_object_length(times) + 1, sizeof(*t->reasons));
 	if (!t->reasons)
 		return where_fail(err, errlen, path, "out of memory");
+	snprintf(inner, sizeof(inner), "%s.exits.time_ns", where);
 	json_object_object_foreach(times, name, val) {
 		double ns;
 
 		if (figure(times, name, INFINITY, inner, &ns, path, err, errlen))
 			return -1;
 		if (!name[0])
-			return where_fail(err, errlen, path, "%s.time_ns: empty reason name", inner);
+			return where_fail(err, errlen, path, "%s: empty reason name", inner);
 		t->reasons[i].name = strdup(name);
 		if (!t->reasons[i].name)
 			return where_fail(err, errlen, path, "out of memory");
