@@ -312,7 +312,6 @@ int compare_write_screen(const struct compare_table *t, FILE *out, const struct 
 		for (size_t i = 0; i < t->file_count; i++) {
 			const struct compare_cell *c = &t->rows[r].cells[i];
 			char num[48];
-			bool share = c->state == CELL_OK && c->exits && !isnan(c->exits->time_share);
 
 			file_cell(t, v, r, i, &g, &notes, &absolute_shown);
 			if (p.exit_col[i])
@@ -320,10 +319,10 @@ int compare_write_screen(const struct compare_table *t, FILE *out, const struct 
 			if (p.host_col[i])
 				sset(&g, p.host_col[i], TINT_NONE, "%s",
 				     compare_host_cpu_text(c, num, sizeof(num)));
+			/* The share and its top reason by time where measured: "35.1% (cpuid 33.4%)". */
 			if (p.share_col[i])
-				sset(&g, p.share_col[i], TINT_NONE, "%s%s",
-				     share ? compare_fmt_num(100 * c->exits->time_share, num, sizeof(num))
-					   : "—", share ? "%" : "");
+				sset(&g, p.share_col[i], TINT_NONE, "%s",
+				     compare_exit_time_text(c, 1, num, sizeof(num)));
 		}
 	}
 	/* Geometric means exist for time ratios only. */

@@ -245,8 +245,8 @@ static void add_proc(long pid, struct usage *u, int children)
 /* Marks the CPUs of the VMM's threads that ran since the last sample. */
 static void sample_cpus(void)
 {
-	static long tids[8192];
-	static unsigned long long last_run[8192];
+	static long tids[8192], now_tids[8192];
+	static unsigned long long last_run[8192], now_run[8192];
 	static size_t tid_count;
 	char path[96], buf[2048];
 	size_t k = 0;
@@ -259,32 +259,37 @@ static void sample_cpus(void)
 		if (!(d = opendir(path)))
 			continue;
 		while ((e = readdir(d)) && k < 8192) {
-			unsigned long long ut, st;
+			unsigned long long run = 0;
 			long tid = strtol(e->d_name, NULL, 10);
 			const char *f;
-			int cpu;
+			int cpu, moved;
 
 			if (tid <= 0)
 				continue;
+			/* processor: field 39 */
 			snprintf(path, sizeof(path), "/proc/%ld/task/%ld/stat", procs[i], tid);
-			/* utime 14, stime 15, processor 39 */
 			if (!(f = stat_fields(path, buf, sizeof(buf))) ||
-			    sscanf(f, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %*d %*d %*d %*d"
-				   " %*d %*d %*u %*u %*d %*u %*u %*u %*u %*u %*u %*u %*u %*u %*u %*u"
-				   " %*u %*u %*d %d", &ut, &st, &cpu) != 3)
+			    sscanf(f, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d"
+				   " %*d %*d %*u %*u %*d %*u %*u %*u %*u %*u %*u %*u %*u %*u %*u %*u %*u"
+				   " %*u %*d %d", &cpu) != 1)
 				continue;
-			/* A thread is counted where its CPU time moved (or on first sight, if it has any). */
-			int moved = ut + st > 0;
+			/* Counted where its run time (schedstat, ns) moved, or on first sight if it ran. */
+			snprintf(path, sizeof(path), "/proc/%ld/task/%ld/schedstat", procs[i], tid);
+			if (read_small(path, buf, sizeof(buf)) > 0)
+				run = strtoull(buf, NULL, 10);
+			moved = run > 0;
 			for (size_t j = 0; j < tid_count; j++)
 				if (tids[j] == tid)
-					moved = ut + st != last_run[j];
+					moved = run != last_run[j];
 			if (moved && cpu >= 0 && cpu < MAX_CPUS)
 				cpu_seen[cpu] = 1;
-			tids[k] = tid;
-			last_run[k++] = ut + st;	/* the new list replaces the old one below */
+			now_tids[k] = tid;
+			now_run[k++] = run;
 		}
 		closedir(d);
 	}
+	memcpy(tids, now_tids, k * sizeof(*tids));	/* this sample is the next one's "before" */
+	memcpy(last_run, now_run, k * sizeof(*last_run));
 	tid_count = k;
 }
 
