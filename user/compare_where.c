@@ -292,23 +292,25 @@ static int plot_one(const struct compare_table *t, size_t file, bool kvm, const 
 		return -1;
 	}
 	free(path);
-	int width = 300 + 60 * (int)bars;
+	int width = 250 + 55 * (int)bars;
 
 	width = width < 900 ? 900 : width > 2400 ? 2400 : width;
 	fprintf(g, "set terminal svg size %d,700 dynamic background '#ffffff' font 'sans,12'\n"
 		"set output '%s.svg'\n", width, base);
-	fprintf(g, "set title '%s: where the time goes, per row (share of the row''s wall time%s)'\n",
-		t->files[file].label, kvm ? "; under nested emulation every time is inflated by TCG"
-					  : "; host CPU can pass 100%: several threads");
+	fprintf(g, "set title \"%s: where the time goes, %s\\n%s\" font ',13'\n",
+		t->files[file].label, kvm ? "exit time by reason (measured by the KVM host)"
+					  : "the VMM's processes as the host saw them",
+		kvm ? "(where the KVM host is nested in TCG, every time is inflated by the emulation)"
+		    : "(host CPU can pass 100%: the VMM has several threads)");
 	fprintf(g, "set style data histograms\nset style histogram rowstacked\n"
-		"set style fill solid 0.9 border -1\nset boxwidth 0.75\nset key outside right top\n"
+		"set style fill solid 0.9 border -1\nset boxwidth 0.75\nset key above horizontal\n"
 		"set ylabel '%% of the row''s wall time'\nset yrange [0:%g]\nset grid ytics\n"
 		"set xtics rotate by -45 scale 0 font ',11'\nset bmargin 9\n", ceil(most / 10) * 10);
 	if (kvm) {
 		static const char *const colours[] = { "#d62728", "#ff7f0e", "#9467bd", "#8c564b",
 						       "#e377c2" };
 
-		fprintf(g, "plot '%s' using 2:xtic(1) title 'in the guest (not in an exit)' lc rgb '#2ca02c'",
+		fprintf(g, "plot '%s' using 2:xtic(1) title 'not in an exit (guest mode, world switch)' lc rgb '#2ca02c'",
 			data);
 		for (size_t j = 0; j < nn; j++)
 			fprintf(g, ", \\\n     '' using %zu title 'exit: %s' lc rgb '%s'", j + 3, names[j],

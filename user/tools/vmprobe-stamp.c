@@ -15,12 +15,13 @@
  * writes it once the VMM runs); at every "@@vmprobe begin|end NAME SEQ"
  * marker one line is appended to SNAPSHOTS:
  *
- *   begin|end NAME SEQ stamp=NS all:ut=NS,st=NS,run=NS,minflt=N,majflt=N,vcsw=N,ivcsw=N,procs=N,threads=N
+ *   begin|end NAME SEQ stamp=NS all:ut=NS,st=NS,cut=NS,cst=NS,run=NS,minflt=N,majflt=N,vcsw=N,ivcsw=N,procs=N,threads=N
  *       [kernel:... guest:...] cpus=LIST
  *
  * summed over the VMM's process and all its descendants (/proc/P/stat:
- * utime, stime, faults, each with its reaped children's (clock ticks: 10 ms
- * steps at USER_HZ 100); schedstat run time (ns, live threads); voluntary
+ * utime, stime, and apart the reaped children's cutime, cstime (clock ticks:
+ * 10 ms steps at USER_HZ 100); faults with the reaped children's;
+ * schedstat run time (ns, live threads); voluntary
  * and involuntary context switches of the live threads (status)). -k (UML):
  * the processes that share the address space of the process in that file
  * (the UML kernel and its helper threads, by kcmp(KCMP_VM)) are "kernel",
@@ -75,10 +76,6 @@ static int line_append(struct line_buffer *line, char c)
 
 static void host_view(const char *marker, size_t len, uint64_t stamp);
 static int is_marker(const struct line_buffer *line);
-static FILE *snap_out;
-
-static void host_view(const char *marker, size_t len, uint64_t stamp);
-static int is_marker(const struct line_buffer *line);
 static FILE *snap_out;	/* -s: the host's view of the VMM at each marker */
 
 static int emit(FILE *out, struct line_buffer *line, uint64_t stamp)
@@ -96,7 +93,8 @@ static int emit(FILE *out, struct line_buffer *line, uint64_t stamp)
 /* ---- the host's view of the VMM's processes (-p, -s, -k) ---- */
 
 struct usage {
-	double ut, st;			/* ns, own and reaped children's */
+	double ut, st;			/* ns, own (clock ticks) */
+	double cut, cst;		/* ns, reaped children's (clock ticks) */
 	unsigned long long run;		/* ns, live threads' schedstat */
 	unsigned long long minflt, majflt, vcsw, ivcsw, procs, threads;
 };
@@ -197,8 +195,8 @@ static int is_kernel(long pid)
 	return pid == kernel_pid || syscall(SYS_kcmp, kernel_pid, pid, KCMP_VM, 0, 0) == 0;
 }
 
-/* Adds process PID's figures to U; its threads' switches, run time and CPU to U and cpu_seen. */
-static void add_proc(long pid, struct usage *u, int children)
+/* Adds process PID's own figures and its threads' to U, its reaped children's to REAPED. */
+static void add_proc(long pid, struct usage *u, struct usage *reaped)
 {
 	char path[320], buf[2048];
 	unsigned long long mn, cmn, mj, cmj, ut, st, cut, cst;
@@ -213,10 +211,14 @@ static void add_proc(long pid, struct usage *u, int children)
 	if (sscanf(f, "%*c %*d %*d %*d %*d %*d %*u %llu %llu %llu %llu %llu %llu %llu %llu",
 		   &mn, &cmn, &mj, &cmj, &ut, &st, &cut, &cst) != 8)
 		return;
-	u->minflt += mn + (children ? cmn : 0);
-	u->majflt += mj + (children ? cmj : 0);
-	u->ut += (double)(ut + (children ? cut : 0)) * tick_ns;
-	u->st += (double)(st + (children ? cst : 0)) * tick_ns;
+	u->minflt += mn;
+	u->majflt += mj;
+	u->ut += (double)ut * tick_ns;
+	u->st += (double)st * tick_ns;
+	reaped->minflt += cmn;
+	reaped->majflt += cmj;
+	reaped->cut += (double)cut * tick_ns;
+	reaped->cst += (double)cst * tick_ns;
 	u->procs++;
 	snprintf(path, sizeof(path), "/proc/%ld/task", pid);
 	if (!(d = opendir(path)))
@@ -295,9 +297,9 @@ static void sample_cpus(void)
 
 static void put_usage(const char *tag, const struct usage *u)
 {
-	fprintf(snap_out, " %s:ut=%.0f,st=%.0f,run=%llu,minflt=%llu,majflt=%llu,vcsw=%llu,ivcsw=%llu,"
-		"procs=%llu,threads=%llu", tag, u->ut, u->st, u->run, u->minflt, u->majflt, u->vcsw,
-		u->ivcsw, u->procs, u->threads);
+	fprintf(snap_out, " %s:ut=%.0f,st=%.0f,cut=%.0f,cst=%.0f,run=%llu,minflt=%llu,majflt=%llu,"
+		"vcsw=%llu,ivcsw=%llu,procs=%llu,threads=%llu", tag, u->ut, u->st, u->cut, u->cst, u->run,
+		u->minflt, u->majflt, u->vcsw, u->ivcsw, u->procs, u->threads);
 }
 
 /* One snapshot line for the marker in LINE (after "@@vmprobe "). */
@@ -315,21 +317,11 @@ static void host_view(const char *marker, size_t len, uint64_t stamp)
 	for (size_t i = 0; i < proc_count; i++) {
 		int k = is_kernel(procs[i]);
 
-		add_proc(procs[i], &all, 1);
+		add_proc(procs[i], &all, &all);
 		/* The kernel's reaped children are guest processes: their times go to "guest". */
-		if (kernel_pid > 0) {
-			add_proc(procs[i], k ? &kern : &guest, 0);
-			if (procs[i] == kernel_pid) {
-				struct usage with = { 0 }, without = { 0 };
-
-				add_proc(procs[i], &with, 1);
-				add_proc(procs[i], &without, 0);
-				guest.ut += with.ut - without.ut;
-				guest.st += with.st - without.st;
-				guest.minflt += with.minflt - without.minflt;
-				guest.majflt += with.majflt - without.majflt;
-			}
-		}
+		if (kernel_pid > 0)
+			add_proc(procs[i], k ? &kern : &guest,
+				 procs[i] == kernel_pid ? &guest : k ? &kern : &guest);
 	}
 	fprintf(snap_out, "%.*s stamp=%llu", (int)len, marker, (unsigned long long)stamp);
 	put_usage("all", &all);
