@@ -356,4 +356,28 @@ else
 	for _ in 1 2 3 4 5; do skip "jq or gnuplot not installed: gen-results-readme not checked"; done
 fi
 
+# Where the time goes, seen from the VMM (issue 19): a KVM host's exit time by reason and a
+# user-space VMM's host CPU in --wide, and --plot's stacked bars per VMM.
+run where compare "$fx/host.json" "$fx/kvm-where.json" "$fx/qemu-where.json" --wide
+ok "$([ "$(rc where)" = 0 ] && grep -q '^cpuid .* 40\.00% (cpuid 38%, msr 1\.5%, interrupt 0\.5%)' "$tmp/where.out" &&
+	grep -q '^matmul-10 .* 4\.100us, 25% sys  *1\.200' "$tmp/where.out" &&
+	grep -q 'qemu-where host CPU/wall' "$tmp/where.out"; echo $?)" \
+	"--wide: exit time share with its top reasons by time, host CPU per op with its system share"
+if command -v gnuplot > /dev/null; then
+	run wplot compare "$fx/host.json" "$fx/kvm-where.json" "$fx/qemu-where.json" --plot "$tmp/wplots"
+	r=0
+	for g in kvm-where-exits qemu-where-host; do
+		[ "$(head -c 8 "$tmp/wplots/compare-where-$g.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] ||
+			{ echo "# no PNG for $g"; r=1; }
+	done
+	# Stacks: kvm: not in an exit 60, then the reasons by their time over all rows (cpuid 38, interrupt
+	# 0.5 + matmul-10's 2, msr 1.5), other 0; qemu: user 90, system 30, rest 0.
+	grep -q '^"cpuid" 60 38 0\.5 1\.5 0$' "$tmp/wplots/compare-where-kvm-where-exits.dat" || r=1
+	grep -q '^"matmul-10" 90 30 0$' "$tmp/wplots/compare-where-qemu-where-host.dat" || r=1
+	[ ! -e "$tmp/wplots/compare-where-host-host.dat" ] || r=1	# the host file has neither
+	ok "$([ "$(rc wplot)" = 0 ] && [ $r = 0 ]; echo $?)" "--plot: where the time goes, one stacked chart per VMM that has the figures"
+else
+	skip "gnuplot not installed: the where-the-time-goes chart not checked"
+fi
+
 echo "1..$n"

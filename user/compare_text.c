@@ -140,7 +140,7 @@ static void header_row(const struct compare_table *t, const struct file_cols *fc
 			grid_set(g, c++, "%s exit reasons/op", label);
 		}
 		if (fc[i].exit_share)
-			grid_set(g, c++, "%s exit time (top reasons)", label);
+			grid_set(g, c++, "%s exit time", label);
 		if (fc[i].host) {
 			grid_set(g, c++, "%s host CPU/op", label);
 			grid_set(g, c++, "%s host CPU/wall", label);

@@ -39,12 +39,14 @@ static double reason_share(const struct compare_cell *c, size_t k)
 
 const char *compare_exit_time_text(const struct compare_cell *c, size_t top, char *buf, size_t len)
 {
+	char num[48];
 	size_t used;
 
 	if (c->state != CELL_OK || !c->exits || isnan(c->exits->time_share))
 		return snprintf(buf, len, "—"), buf;
-	/* Shares to 3 significant digits: "38%", "1.5%" (the TCG-inflated times say no more). */
-	used = (size_t)snprintf(buf, len, "%.3g%%", 100 * c->exits->time_share);
+	/* The share as every figure; its reasons' parts to 3 significant digits: "38%", "1.5%". */
+	used = (size_t)snprintf(buf, len, "%s%%", compare_fmt_num(100 * c->exits->time_share, num,
+								 sizeof(num)));
 	for (size_t k = 0; c->exit_time && k < c->exit_time->reason_count && k < top && used < len; k++)
 		used += (size_t)snprintf(buf + used, len - used, "%s%s %.3g%%", k ? ", " : " (",
 					 c->exit_time->reasons[k].name, 100 * reason_share(c, k));
@@ -286,6 +288,12 @@ static int plot_one(const struct compare_table *t, size_t file, bool kvm, const 
 	}
 	if (ferror(d) | fclose(d))
 		return snprintf(err, errlen, "%s/%s: write failed", dir, data), -1;
+	if (!bars) {	/* e.g. a time share without the time by reason: nothing to stack */
+		if (asprintf(&path, "%s/%s", dir, data) >= 0)
+			unlink(path);
+		free(path);
+		return 0;
+	}
 	if (asprintf(&path, "%s/%s", dir, script) < 0 || !(g = fopen(path, "w"))) {
 		snprintf(err, errlen, "%s/%s: cannot write: %s", dir, script, strerror(errno));
 		free(path);
