@@ -15,10 +15,12 @@
  * writes it once the VMM runs); at every "@@vmprobe begin|end NAME SEQ"
  * marker one line is appended to SNAPSHOTS:
  *
- *   begin|end NAME SEQ stamp=NS all:ut=NS,st=NS,cut=NS,cst=NS,run=NS,minflt=N,majflt=N,vcsw=N,ivcsw=N,procs=N,threads=N
+ *   begin|end NAME SEQ stamp=NS late=0|1 all:ut=NS,st=NS,cut=NS,cst=NS,run=NS,minflt=N,majflt=N,vcsw=N,ivcsw=N,procs=N,threads=N
  *       [kernel:... guest:...] cpus=LIST
  *
- * summed over the VMM's process and all its descendants (/proc/P/stat:
+ * summed over the VMM's process and all its descendants (cpu: the
+ * processes' CPU clocks, clock_getcpuclockid: ns, exact at the marker,
+ * ended threads included; /proc/P/stat:
  * utime, stime, and apart the reaped children's cutime, cstime (clock ticks:
  * 10 ms steps at USER_HZ 100); faults with the reaped children's;
  * schedstat run time (ns, live threads); voluntary
@@ -26,11 +28,14 @@
  * the processes that share the address space of the process in that file
  * (the UML kernel and its helper threads, by kcmp(KCMP_VM)) are "kernel",
  * the others (the guest processes' host processes, and the reaped ones
- * counted in the kernel's children's times) "guest". cpus: the host CPUs
+ * counted in the kernel's children's times) "guest". late=1: more lines
+ * had arrived with the marker's (this reader was behind the guest: under
+ * load, short rows), so a begin snapshot may come after its row began.
+ * cpus: the host CPUs
  * the VMM's threads were seen on since the last marker, sampled every
  * 250 ms (and at each marker) among threads that ran in between: a sample,
- * not a trace. The cost: one /proc walk per marker and a read of the
- * VMM's threads' stat every 250 ms (well under 1% of a CPU).
+ * not a trace. The cost: a few small /proc reads per VMM thread at each
+ * marker and every 250 ms (well under 1% of a CPU).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -74,17 +79,18 @@ static int line_append(struct line_buffer *line, char c)
 	return 0;
 }
 
-static void host_view(const char *marker, size_t len, uint64_t stamp);
+static void host_view(const char *marker, size_t len, uint64_t stamp, int late);
 static int is_marker(const struct line_buffer *line);
 static FILE *snap_out;	/* -s: the host's view of the VMM at each marker */
 
-static int emit(FILE *out, struct line_buffer *line, uint64_t stamp)
+/* LATE: more whole lines had arrived with this one (the reader was behind). */
+static int emit(FILE *out, struct line_buffer *line, uint64_t stamp, int late)
 {
 	if (fprintf(out, "%llu %.*s\n", (unsigned long long)stamp, (int)line->len,
 		    line->text ? line->text : "") < 0 || fflush(out) != 0)
 		return -1;
 	if (snap_out && is_marker(line))
-		host_view(line->text + 10, line->len - 10, stamp);
+		host_view(line->text + 10, line->len - 10, stamp, late);
 	line->len = 0;
 	return 0;
 }
@@ -96,6 +102,7 @@ struct usage {
 	double ut, st;			/* ns, own (clock ticks) */
 	double cut, cst;		/* ns, reaped children's (clock ticks) */
 	unsigned long long run;		/* ns, live threads' schedstat */
+	unsigned long long cpu;		/* ns, the processes' CPU clocks (all their threads, ended ones too) */
 	unsigned long long minflt, majflt, vcsw, ivcsw, procs, threads;
 };
 
@@ -142,50 +149,43 @@ static const char *stat_fields(const char *path, char *buf, size_t cap)
 	return p + 2;
 }
 
-/* Every process whose parent chain reaches vmm_pid (one pass over /proc, parents first where ids grow). */
+/*
+ * The VMM and its descendants, from each thread's /proc/P/task/T/children
+ * (only the VMM's own files: a few reads per marker, not a walk of /proc).
+ */
 static void walk_procs(void)
 {
-	static long pids[65536], ppids[65536];
-	size_t n = 0, added;
-	char path[64], buf[1024];
-	struct dirent *e;
-	DIR *d = opendir("/proc");
+	char path[96], buf[4096];
 
 	proc_count = 0;
-	if (!d || vmm_pid <= 0) {
-		if (d)
-			closedir(d);
+	if (vmm_pid <= 0)
 		return;
-	}
-	while ((e = readdir(d)) && n < 65536) {
-		const char *f;
-		long ppid;
-
-		if (e->d_name[0] < '0' || e->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%.20s/stat", e->d_name);
-		if (!(f = stat_fields(path, buf, sizeof(buf))) || sscanf(f, "%*c %ld", &ppid) != 1)
-			continue;
-		pids[n] = strtol(e->d_name, NULL, 10);
-		ppids[n++] = ppid;
-	}
-	closedir(d);
 	procs[proc_count++] = vmm_pid;
-	do {	/* until no new child: a handful of passes for a shallow tree */
-		added = 0;
-		for (size_t i = 0; i < n; i++) {
-			int parent_in = 0, self_in = 0;
+	for (size_t i = 0; i < proc_count; i++) {
+		struct dirent *e;
+		DIR *d;
 
-			for (size_t j = 0; j < proc_count; j++) {
-				parent_in |= procs[j] == ppids[i];
-				self_in |= procs[j] == pids[i];
-			}
-			if (parent_in && !self_in && proc_count < MAX_PROCS) {
-				procs[proc_count++] = pids[i];
-				added++;
+		snprintf(path, sizeof(path), "/proc/%ld/task", procs[i]);
+		if (!(d = opendir(path)))
+			continue;
+		while ((e = readdir(d))) {
+			char *p, *end;
+
+			if (e->d_name[0] < '0' || e->d_name[0] > '9')
+				continue;
+			snprintf(path, sizeof(path), "/proc/%ld/task/%.20s/children", procs[i], e->d_name);
+			if (read_small(path, buf, sizeof(buf)) <= 0)
+				continue;
+			for (p = buf;; p = end) {
+				long child = strtol(p, &end, 10);
+
+				if (end == p || proc_count >= MAX_PROCS)
+					break;
+				procs[proc_count++] = child;
 			}
 		}
-	} while (added);
+		closedir(d);
+	}
 }
 
 static int is_kernel(long pid)
@@ -211,6 +211,14 @@ static void add_proc(long pid, struct usage *u, struct usage *reaped)
 	if (sscanf(f, "%*c %*d %*d %*d %*d %*d %*u %llu %llu %llu %llu %llu %llu %llu %llu",
 		   &mn, &cmn, &mj, &cmj, &ut, &st, &cut, &cst) != 8)
 		return;
+	/* The process's CPU clock: exact now (the kernel adds the running thread's current slice). */
+	{
+		clockid_t clk;
+		struct timespec ts;
+
+		if (!clock_getcpuclockid((pid_t)pid, &clk) && !clock_gettime(clk, &ts))
+			u->cpu += (unsigned long long)ts.tv_sec * 1000000000ull + (unsigned long long)ts.tv_nsec;
+	}
 	u->minflt += mn;
 	u->majflt += mj;
 	u->ut += (double)ut * tick_ns;
@@ -275,7 +283,8 @@ static void sample_cpus(void)
 				   " %*d %*d %*u %*u %*d %*u %*u %*u %*u %*u %*u %*u %*u %*u %*u %*u %*u"
 				   " %*u %*d %d", &cpu) != 1)
 				continue;
-			/* Counted where its run time (schedstat, ns) moved, or on first sight if it ran. */
+			/* Counted where its run time moved (schedstat: another process's thread
+			 * clock is not readable), or on first sight if it ran. */
 			snprintf(path, sizeof(path), "/proc/%ld/task/%ld/schedstat", procs[i], tid);
 			if (read_small(path, buf, sizeof(buf)) > 0)
 				run = strtoull(buf, NULL, 10);
@@ -297,13 +306,13 @@ static void sample_cpus(void)
 
 static void put_usage(const char *tag, const struct usage *u)
 {
-	fprintf(snap_out, " %s:ut=%.0f,st=%.0f,cut=%.0f,cst=%.0f,run=%llu,minflt=%llu,majflt=%llu,"
-		"vcsw=%llu,ivcsw=%llu,procs=%llu,threads=%llu", tag, u->ut, u->st, u->cut, u->cst, u->run,
-		u->minflt, u->majflt, u->vcsw, u->ivcsw, u->procs, u->threads);
+	fprintf(snap_out, " %s:cpu=%llu,ut=%.0f,st=%.0f,cut=%.0f,cst=%.0f,run=%llu,minflt=%llu,"
+		"majflt=%llu,vcsw=%llu,ivcsw=%llu,procs=%llu,threads=%llu", tag, u->cpu, u->ut, u->st,
+		u->cut, u->cst, u->run, u->minflt, u->majflt, u->vcsw, u->ivcsw, u->procs, u->threads);
 }
 
 /* One snapshot line for the marker in LINE (after "@@vmprobe "). */
-static void host_view(const char *marker, size_t len, uint64_t stamp)
+static void host_view(const char *marker, size_t len, uint64_t stamp, int late)
 {
 	struct usage all = { 0 }, kern = { 0 }, guest = { 0 };
 	int first = 1;
@@ -323,7 +332,7 @@ static void host_view(const char *marker, size_t len, uint64_t stamp)
 			add_proc(procs[i], k ? &kern : &guest,
 				 procs[i] == kernel_pid ? &guest : k ? &kern : &guest);
 	}
-	fprintf(snap_out, "%.*s stamp=%llu", (int)len, marker, (unsigned long long)stamp);
+	fprintf(snap_out, "%.*s stamp=%llu late=%d", (int)len, marker, (unsigned long long)stamp, late);
 	put_usage("all", &all);
 	if (kernel_pid > 0) {
 		put_usage("kernel", &kern);
@@ -405,8 +414,7 @@ int main(int argc, char **argv)
 			if (poll(&in, 1, 250) == 0) {
 				if (vmm_pid <= 0)
 					vmm_pid = pid_from(pid_file);
-				if (!proc_count)
-					walk_procs();
+				walk_procs();
 				sample_cpus();
 				continue;
 			}
@@ -426,7 +434,7 @@ int main(int argc, char **argv)
 			if (chunk[i] == '\r')
 				continue;
 			if (chunk[i] == '\n') {
-				if (emit(out, &line, stamp) != 0)
+				if (emit(out, &line, stamp, memchr(chunk + i + 1, '\n', (size_t)(got - i - 1)) != NULL) != 0)
 					goto write_error;
 			} else if (line_append(&line, chunk[i]) != 0) {
 				fprintf(stderr, "vmprobe-stamp: out of memory\n");
@@ -434,7 +442,7 @@ int main(int argc, char **argv)
 			}
 		}
 	}
-	if (line.len && emit(out, &line, realtime_ns()) != 0)
+	if (line.len && emit(out, &line, realtime_ns(), 0) != 0)
 		goto write_error;
 	free(line.text);
 	if (snap_out && fclose(snap_out))
