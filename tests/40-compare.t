@@ -371,9 +371,9 @@ if command -v gnuplot > /dev/null; then
 			{ echo "# no PNG for $g"; r=1; }
 	done
 	# Stacks: kvm: not in an exit 60, then the reasons by their time over all rows (cpuid 38, interrupt
-	# 0.5 + matmul-10's 2, msr 1.5), other 0; qemu: user 90, system 30, rest 0.
+	# 0.5 + matmul-10's 2, msr 1.5), other 0; qemu: user 90, system 30, unsplit 0, rest 0.
 	grep -q '^"cpuid" 60 38 0\.5 1\.5 0$' "$tmp/wplots/compare-where-kvm-where-exits.dat" || r=1
-	grep -q '^"matmul-10" 90 30 0$' "$tmp/wplots/compare-where-qemu-where-host.dat" || r=1
+	grep -q '^"matmul-10" 90 30 0 0$' "$tmp/wplots/compare-where-qemu-where-host.dat" || r=1
 	[ ! -e "$tmp/wplots/compare-where-host-host.dat" ] || r=1	# the host file has neither
 	ok "$([ "$(rc wplot)" = 0 ] && [ $r = 0 ]; echo $?)" "--plot: where the time goes, one stacked chart per VMM that has the figures"
 else

@@ -6,7 +6,8 @@
  * share. Cell texts for the screen and wide tables, CSV fields, JSON
  * objects, and `--plot`'s "where the time goes" chart per VMM: one stacked
  * bar per row (KVM: guest against exit time by reason; user-space VMMs:
- * host user, host system and the rest of the wall time).
+ * host user, host system (split by clock ticks: unsplit for a row shorter
+ * than a tick) and the rest of the wall time).
  */
 #include <errno.h>
 #include <math.h>
@@ -244,11 +245,18 @@ static int stack_of(const struct compare_cell *c, bool kvm, const char **names, 
 		v[1 + nn] = fmax(0, 100 * c->exits->time_share - shown);
 		return 1;
 	}
-	if (!c->vmm_host || isnan(c->vmm_host->cpu_per_wall) || isnan(c->vmm_host->sys_share))
+	if (!c->vmm_host || isnan(c->vmm_host->cpu_per_wall))
 		return 0;
-	v[0] = 100 * c->vmm_host->cpu_per_wall * (1 - c->vmm_host->sys_share);
-	v[1] = 100 * c->vmm_host->cpu_per_wall * c->vmm_host->sys_share;
-	v[2] = fmax(0, 100 - v[0] - v[1]);
+	/* The split comes from clock ticks: a row shorter than a tick has its CPU unsplit. */
+	if (isnan(c->vmm_host->sys_share)) {
+		v[0] = v[1] = 0;
+		v[2] = 100 * c->vmm_host->cpu_per_wall;
+	} else {
+		v[0] = 100 * c->vmm_host->cpu_per_wall * (1 - c->vmm_host->sys_share);
+		v[1] = 100 * c->vmm_host->cpu_per_wall * c->vmm_host->sys_share;
+		v[2] = 0;
+	}
+	v[3] = fmax(0, 100 - v[0] - v[1] - v[2]);
 	return 1;
 }
 
@@ -257,9 +265,9 @@ static int plot_one(const struct compare_table *t, size_t file, bool kvm, const 
 {
 	const char *names[WHERE_REASONS];
 	size_t nn = kvm ? top_reasons(t, file, names) : 0, bars = 0;
-	size_t stacks = kvm ? nn + 2 : 3;
+	size_t stacks = kvm ? nn + 2 : 4;
 	char part[64], base[128], data[160], script[160], *path = NULL;
-	double v[WHERE_REASONS + 2], most = 100;
+	double v[WHERE_REASONS + 4], most = 100;
 	FILE *d, *g;
 
 	name_part(t->files[file].label, part, sizeof(part));
@@ -327,7 +335,8 @@ static int plot_one(const struct compare_table *t, size_t file, bool kvm, const 
 	} else {
 		fprintf(g, "plot '%s' using 2:xtic(1) title 'host user CPU' lc rgb '#1f77b4', \\\n"
 			"     '' using 3 title 'host system CPU' lc rgb '#d62728', \\\n"
-			"     '' using 4 title 'rest (VMM off CPU)' lc rgb '#c7c7c7'\n", data);
+			"     '' using 4 title 'host CPU, split unseen (row under a clock tick)' lc rgb '#9edae5', \\\n"
+			"     '' using 5 title 'rest (VMM off CPU)' lc rgb '#c7c7c7'\n", data);
 	}
 	fprintf(g, "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
 		"  set terminal pngcairo size %d,700 background '#ffffff' font 'sans,12'\n"
