@@ -423,6 +423,10 @@ static int fill_cell(const struct rio_result *f, const char *name, struct compar
 	}
 	if (b->exits.present)
 		c->exits = &b->exits;
+	if (b->exit_time.present)
+		c->exit_time = &b->exit_time;
+	if (b->vmm_host.present)
+		c->vmm_host = &b->vmm_host;
 	if (boot_figures(f, name, c))
 		return -1;
 	if (c->boots >= 2) {

@@ -108,6 +108,8 @@ struct compare_cell {
 	double outside_share;
 	const char *separation_method;	/* NULL when the file gives none */
 	const struct rio_exits *exits;	/* VM exits the host counted; NULL when none */
+	const struct rio_exit_time *exit_time;	/* their time by reason; NULL when none */
+	const struct rio_vmm_host *vmm_host;	/* the VMM's processes seen by the host; NULL */
 };
 
 struct compare_row {

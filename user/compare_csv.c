@@ -78,6 +78,15 @@ int compare_write_csv(const struct compare_table *t, FILE *out)
 			csv_text(out, h);
 			free(h);
 		}
+	for (size_t i = 0; i < t->file_count; i++)	/* issue 19's fields after the others */
+		for (const char *const *f = compare_where_csv_fields; *f; f++) {
+			char *h = NULL;
+
+			if (asprintf(&h, "%s.%s", t->files[i].label, *f) < 0)
+				return -1;
+			csv_text(out, h);
+			free(h);
+		}
 	fputs(t->qemu_file >= 0 ? ",cycles_per_guest_instruction\n" : "\n", out);
 	for (size_t r = 0; r < t->row_count; r++) {
 		const struct compare_row *row = &t->rows[r];
@@ -130,6 +139,8 @@ int compare_write_csv(const struct compare_table *t, FILE *out)
 			csv_text(out, c->tested ? (c->separated ? "yes" : "no") : NULL);
 			csv_text(out, ok ? compare_cell_flags(c, flags, sizeof(flags)) : NULL);
 		}
+		for (size_t i = 0; i < t->file_count; i++)
+			compare_where_csv_cells(out, &row->cells[i]);
 		if (t->qemu_file >= 0)
 			csv_num(out, row->cycles_per_guest_instr);
 		fputc('\n', out);
@@ -156,6 +167,9 @@ int compare_write_csv(const struct compare_table *t, FILE *out)
 					fputc(',', out);
 			}
 		}
+		for (size_t i = 0; i < t->file_count; i++)
+			for (const char *const *f = compare_where_csv_fields; *f; f++)
+				fputc(',', out);
 		if (t->qemu_file >= 0)
 			fputc(',', out);
 		fputc('\n', out);

@@ -170,6 +170,7 @@ static struct json_object *cell_json(const struct compare_table *t, size_t i,
 		json_object_object_add(e, "source", json_object_new_string(c->exits->source));
 		json_object_object_add(o, "exits", e);
 	}
+	compare_where_json(o, c);
 	return o;
 }
 

@@ -471,5 +471,5 @@ int compare_plot(const struct compare_table *t, const char *dir, char *err, size
 	for (size_t p = 0; p < PANELS; p++)
 		if (plot_panel(t, p, dir, err, errlen))
 			return -1;
-	return 0;
+	return compare_plot_where(t, dir, err, errlen);
 }

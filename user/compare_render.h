@@ -52,4 +52,19 @@ struct compare_notes {
 size_t compare_note_number(struct compare_notes *n, const char *label, const char *reason);
 void compare_notes_free(struct compare_notes *n);
 
+/* compare_where.c (issue 19): where the time goes, seen from the VMM. */
+bool compare_file_has_host(const struct compare_table *t, size_t file);
+/* "31.2% (cpuid 28.1%, msr 2.0%)": exit time share and the TOP reasons by time; "—" when none. */
+const char *compare_exit_time_text(const struct compare_cell *c, size_t top, char *buf, size_t len);
+/* "12.3us, 4.1% sys": the VMM's host CPU per op and its system share; "—" when none. */
+const char *compare_host_cpu_text(const struct compare_cell *c, char *buf, size_t len);
+/* CSV: the field names (NULL-terminated) and one cell's fields, each after a comma. */
+extern const char *const compare_where_csv_fields[];
+void compare_where_csv_cells(FILE *out, const struct compare_cell *c);
+/* JSON: "exit_time" and "vmm_host" added to the cell object O where the cell has them. */
+struct json_object;
+void compare_where_json(struct json_object *o, const struct compare_cell *c);
+/* --plot: compare-where-LABEL-{exits,host}.{svg,png} for each file that has the figures. */
+int compare_plot_where(const struct compare_table *t, const char *dir, char *err, size_t errlen);
+
 #endif /* VMPROBE_COMPARE_RENDER_H */

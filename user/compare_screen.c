@@ -105,6 +105,7 @@ static const char *fmt_abs(double v, enum compare_metric m, char *buf, size_t le
 /* Columns: 0 the benchmark, 1..files one per file, then exit columns of files that have exits. */
 struct splan {
 	size_t *exit_col, *share_col;	/* per file; 0 when the file has none */
+	size_t *host_col;		/* per file: host CPU per op (issue 19); 0 when none */
 	size_t cols;
 };
 
@@ -114,7 +115,8 @@ static int plan(const struct compare_table *t, const struct compare_view *v, str
 
 	p->exit_col = calloc(t->file_count, sizeof(size_t));
 	p->share_col = calloc(t->file_count, sizeof(size_t));
-	if (!p->exit_col || !p->share_col)
+	p->host_col = calloc(t->file_count, sizeof(size_t));
+	if (!p->exit_col || !p->share_col || !p->host_col)
 		return -1;
 	for (size_t i = 0; i < t->file_count; i++) {
 		/* With --metric exits the file's own column already holds its exits. */
@@ -122,6 +124,8 @@ static int plan(const struct compare_table *t, const struct compare_view *v, str
 			p->exit_col[i] = next++;
 		if (compare_file_has_exit_share(t, i))
 			p->share_col[i] = next++;
+		if (compare_file_has_host(t, i))
+			p->host_col[i] = next++;
 	}
 	p->cols = next;
 	return 0;
@@ -144,6 +148,8 @@ static void header(const struct compare_table *t, const struct compare_view *v,
 			sset(g, p->exit_col[i], TINT_NONE, "%s exits/op", label);
 		if (p->share_col[i])
 			sset(g, p->share_col[i], TINT_NONE, "%s exit time", label);
+		if (p->host_col[i])
+			sset(g, p->host_col[i], TINT_NONE, "%s host CPU/op", label);
 	}
 }
 
@@ -327,15 +333,17 @@ int compare_write_screen(const struct compare_table *t, FILE *out, const struct 
 		for (size_t i = 0; i < t->file_count; i++) {
 			const struct compare_cell *c = &t->rows[r].cells[i];
 			char num[48];
-			bool share = c->state == CELL_OK && c->exits && !isnan(c->exits->time_share);
 
 			file_cell(t, v, r, i, &g, &notes, &absolute_shown);
 			if (p.exit_col[i])
 				exits_cell(&g, p.exit_col[i], c->state == CELL_OK ? c->exits : NULL);
+			if (p.host_col[i])
+				sset(&g, p.host_col[i], TINT_NONE, "%s",
+				     compare_host_cpu_text(c, num, sizeof(num)));
+			/* The share and its top reason by time where measured: "35.1% (cpuid 33.4%)". */
 			if (p.share_col[i])
-				sset(&g, p.share_col[i], TINT_NONE, "%s%s",
-				     share ? compare_fmt_num(100 * c->exits->time_share, num, sizeof(num))
-					   : "—", share ? "%" : "");
+				sset(&g, p.share_col[i], TINT_NONE, "%s",
+				     compare_exit_time_text(c, 1, num, sizeof(num)));
 		}
 	}
 	/* Geometric means exist for time ratios only. */
@@ -487,5 +495,6 @@ out:
 	sfree(&g);
 	free(p.exit_col);
 	free(p.share_col);
+	free(p.host_col);
 	return rc;
 }

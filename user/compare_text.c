@@ -93,7 +93,7 @@ static void grid_print(const struct grid *g, FILE *out, bool markdown)
 
 /* Which optional columns a file gets: only those with at least one figure. */
 struct file_cols {
-	bool instructions, ipc, separation, compared, exits, exit_share, flags;
+	bool instructions, ipc, separation, compared, exits, exit_share, flags, host;
 	size_t first, count;
 };
 
@@ -109,9 +109,11 @@ static void plan_columns(const struct compare_table *t, struct file_cols *fc, si
 		fc[i].exits = compare_file_has_exits(t, i);
 		fc[i].exit_share = compare_file_has_exit_share(t, i);
 		fc[i].flags = compare_file_has_flags(t, i);
+		fc[i].host = compare_file_has_host(t, i);
 		fc[i].first = next;
 		fc[i].count = 2 + fc[i].instructions + fc[i].ipc + 2 * fc[i].compared +
-			      fc[i].separation + 2 * fc[i].exits + fc[i].exit_share + fc[i].flags;
+			      fc[i].separation + 2 * fc[i].exits + fc[i].exit_share + 2 * fc[i].host +
+			      fc[i].flags;
 		next += fc[i].count;
 	}
 	*cols = next + (t->qemu_file >= 0);
@@ -142,6 +144,10 @@ static void header_row(const struct compare_table *t, const struct file_cols *fc
 		}
 		if (fc[i].exit_share)
 			grid_set(g, c++, "%s exit time", label);
+		if (fc[i].host) {
+			grid_set(g, c++, "%s host CPU/op", label);
+			grid_set(g, c++, "%s host CPU/wall", label);
+		}
 		if (fc[i].flags)
 			grid_set(g, c++, "%s flags", label);
 	}
@@ -189,12 +195,12 @@ static void cell_columns(const struct compare_table *t, const struct file_cols *
 					       : "—");
 		grid_set(g, c++, "%s", compare_exit_reasons(cell->exits, 3, b, sizeof(b)));
 	}
-	if (fc[i].exit_share) {
-		if (cell->exits && !isnan(cell->exits->time_share))
-			grid_set(g, c++, "%s%%", compare_fmt_num(100 * cell->exits->time_share, a,
-								sizeof(a)));
-		else
-			grid_set(g, c++, "—");
+	if (fc[i].exit_share)
+		grid_set(g, c++, "%s", compare_exit_time_text(cell, 3, b, sizeof(b)));
+	if (fc[i].host) {
+		grid_set(g, c++, "%s", compare_host_cpu_text(cell, b, sizeof(b)));
+		grid_set(g, c++, "%s", cell->vmm_host ? compare_fmt_num(cell->vmm_host->cpu_per_wall, a,
+									sizeof(a)) : "—");
 	}
 	if (fc[i].flags)
 		grid_set(g, c++, "%s", compare_cell_flagged(cell) ? compare_cell_flags(cell, b, sizeof(b)) : "");

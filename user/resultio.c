@@ -349,7 +349,8 @@ static int read_bench(struct json_object *obj, size_t index, struct rio_bench *b
 		    read_summary(obj, "ticks", where, &b->ticks, true, path, err, errlen) ||
 		    read_summary(obj, "ns", where, &b->ns, false, path, err, errlen) ||
 		    read_counters(obj, where, b, path, err, errlen) ||
-		    read_exits(obj, where, &b->exits, path, err, errlen))
+		    read_exits(obj, where, &b->exits, path, err, errlen) ||
+		    rio_read_where(obj, where, b, path, err, errlen))
 			return -1;
 	}
 	if (opt_number(obj, "host_wall_ns", where, &b->host_wall_ns, path, err, errlen) ||
@@ -640,6 +641,7 @@ void rio_free(struct rio_result *r)
 			free(b->exits.reasons[k].name);
 		free(b->exits.reasons);
 		free(b->exits.source);
+		rio_free_where(b);
 	}
 	free(r->benches);
 	for (size_t k = 0; k < r->more_boot_count; k++)

@@ -51,6 +51,26 @@ struct rio_exits {
 					   NAN when not measured (then counts only) */
 };
 
+/*
+ * Issue 19, where the time goes seen from the VMM (resultio_where.c). From
+ * "exits" (time_ns by reason, time_ns_per_op, vcpu.guest_share): the exit
+ * time a KVM host measured; from "vmm_host": a user-space VMM's processes
+ * as the host saw them. present = false and NANs where the file has none.
+ */
+struct rio_exit_time {
+	bool present;			/* exits.time_ns given */
+	double ns_per_op;		/* exits.time_ns_per_op */
+	struct rio_exit_reason *reasons;	/* exits.time_ns by reason as ns per op, most first */
+	size_t reason_count;
+	double guest_share;		/* exits.vcpu.guest_share: guest_time / CPU time */
+};
+
+struct rio_vmm_host {
+	bool present;
+	double cpu_ns_per_op, user_ns_per_op, sys_ns_per_op, sys_share, cpu_per_wall;
+	double faults_per_op, switches_per_op;
+};
+
 struct rio_bench {
 	char *name, *group, *status_text, *reason, *unit;
 	enum rio_status status;
@@ -70,6 +90,8 @@ struct rio_bench {
 	double disturbed_samples;	/* samples with nivcsw, run_delay or a migration */
 	double undisturbed_median_ticks;	/* "undisturbed.median_ticks" */
 	double linearity;		/* "linearity.ratio": T(2n) / 2 T(n) */
+	struct rio_exit_time exit_time;	/* issue 19 (resultio_where.c) */
+	struct rio_vmm_host vmm_host;
 };
 
 struct rio_host_clock {
@@ -121,6 +143,11 @@ int rio_from_json(struct json_object *root, const char *path, struct rio_result 
 int rio_load(const char *path, struct rio_result *out, char *err, size_t errlen);
 
 void rio_free(struct rio_result *r);
+
+/* resultio_where.c: a row's exit time and host view (B->name set). 0 ok; -1 with err. */
+int rio_read_where(struct json_object *row, const char *where, struct rio_bench *b,
+		   const char *path, char *err, size_t errlen);
+void rio_free_where(struct rio_bench *b);
 
 const struct rio_bench *rio_find_bench(const struct rio_result *r, const char *name);
 const struct rio_counter *rio_find_counter(const struct rio_bench *b, const char *name);

@@ -6,6 +6,7 @@
 # running kernel cannot load modules, so the module benchmarks are skipped.
 
 VMM_TIMEOUT=1200
+VMM_HOST_VIEW=0	# no VMM between: the host view would be vmprobe's own
 
 vmm_help() {
 	cat <<EOF

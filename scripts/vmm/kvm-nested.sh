@@ -27,8 +27,10 @@ kvm-nested: the usual guest (L2: busybox initramfs, static tools, the module bui
 kernel in qemu-system-x86_64 -accel tcg -cpu max -smp 1 (${L1_MEMORY_MB} MiB) with kvm-amd loaded. L1 and L2
 run the kernel the module was built for. L1 counts L2's VM exits at each row marker (debugfs
 /sys/kernel/debug/kvm, tracefs hist triggers on kvm:kvm_exit and kvm:kvm_pio); the result gets
-"exits" per benchmark. Exit COUNTS and REASONS are real KVM's; the TIME of an exit is TCG's
-emulation of SVM (tens of us, not the ~1 us of hardware). VMPROBE_GUEST_CPUS sets L2's vCPUs
+"exits" per benchmark, and the time from each exit to the vCPU's next entry by reason (a tracefs
+synthetic event; VMPROBE_KVM_EXIT_TIME=0 leaves it out: it costs ~11 us per exit under TCG). Exit
+COUNTS and REASONS are real KVM's; every TIME is inflated by TCG's emulation of SVM (tens of us per
+exit, not the ~1 us of hardware): the method is a real host's, the figures are not. VMPROBE_GUEST_CPUS sets L2's vCPUs
 (default 1: see README). Default time limit ${VMM_TIMEOUT} s; exits 77 where L1 gets no SVM.
 EOF
 }

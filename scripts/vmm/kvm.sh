@@ -28,7 +28,10 @@ VM exits per row: run as root with debugfs on /sys/kernel/debug and tracefs on
 /sys/kernel/tracing); QEMU then runs under scripts/vmm/kvm-counted, which reads KVM's counters for
 this VM at every row marker (as kvm-nested's L1 does), and each benchmark gets "exits". The
 per-VM debugfs count is this guest's alone; the reasons (tracefs hist) count every VM of the
-host, so run no other VM meanwhile. Without root or those file systems the run has no "exits".
+host, so run no other VM meanwhile. The exit times by reason (a tracefs synthetic event from each
+kvm_exit to the vCPU's next kvm_entry; kernel with CONFIG_SYNTH_EVENTS and CONFIG_HIST_TRIGGERS)
+come the same way; where they cannot be armed, the relay says why and the run has counts only.
+Without root or those file systems the run has no "exits".
 EOF
 }
 

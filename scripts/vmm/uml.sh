@@ -37,6 +37,8 @@ vmm_launch() {
 	stage_guest "$root" /dev/ttyS1 poweroff --outdir /results
 	GUEST_RESULTS_DIR=$root/results
 	mkdir -p "$WORK/uml"
+	# The UML kernel's host process (umid's pid file): the host view tells it from the guest's.
+	VMM_KERNEL_PIDFILE=$WORK/uml/vmprobe/pid
 	# fd 3 is the FIFO's write end, opened by a shell that then becomes UML.
 	VMM_CMD=(bash -c 'exec 3> "$1"; shift; exec "$@"' uml-channel "$CHANNEL"
 		linux.uml "mem=$UML_MEMORY" root=/dev/root rootfstype=hostfs "rootflags=$root" rw

@@ -6,6 +6,7 @@
 # labelled vmware, with the module if it has been loaded there.
 
 VMM_TIMEOUT=1200
+VMM_HOST_VIEW=0	# vmprobe runs on this machine: no VMM process of ours to watch
 
 vmm_help() {
 	cat <<EOF
