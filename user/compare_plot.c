@@ -86,7 +86,7 @@ static const char *const syscall_rows[] = {
 	"getpid", "null-syscall", "clock-gettime", "ioctl-null", "signal", NULL,
 };
 static const char *const io_rows[] = {
-	"stat", "fstat", "open-close", "read-", "write-", "page-fault", "mmap-", NULL,
+	"stat", "fstat", "open-close", "read-", "write-", "page-fault", "mmap-", "tlb-", NULL,
 };
 static const char *const kernel_rows[] = { "rdtsc", "cpuid", "sgdt", "sidt", "sldt", "str", "smsw",
 					    "pushf-popf", "ktimed-", "gaps", NULL };

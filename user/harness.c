@@ -679,7 +679,7 @@ static int subtract_baseline(struct harness *h, struct bench_state *st, struct r
 	 */
 	for (size_t i = 0; i < r->nsamples; i++)
 		r->samples[i] -= r->baseline_ticks_per_op;
-	if (r->difference.within_noise || r->difference.below)
+	if (r->difference.within_noise || r->difference.below) {
 		snprintf(r->reason, sizeof(r->reason),
 			 "%s: the op with its baseline (%.4g ns/op) against the baseline alone"
 			 " (%.4g ns/op) differs by %.4g ns/op, %.0f%% interval [%.4g, %.4g] %s",
@@ -688,6 +688,7 @@ static int subtract_baseline(struct harness *h, struct bench_state *st, struct r
 			 r->difference.shift / hz * 1e9, 100 * r->difference.coverage,
 			 r->difference.ci_low / hz * 1e9, r->difference.ci_high / hz * 1e9,
 			 r->difference.below ? "below 0: the baseline alone costs more here" : "holding 0");
+	}
 	return 0;
 }
 
@@ -988,8 +989,18 @@ int harness_run_row(struct harness *h, const struct bench_row *row, double share
 	for (size_t e = 0; set && e < set->n; e++)
 		if (r->counter_valid[e])
 			r->counter_per_op[e] = tot.counts[e] / tot.ops;
-	if (st.msg[0] && !r->reason[0])
-		snprintf(r->reason, sizeof(r->reason), "%s", st.msg);
+	if (st.msg[0]) {	/* the row's own note first, then what the harness found (a baseline's) */
+		size_t note = strnlen(st.msg, sizeof(st.msg) - 1), found = strlen(r->reason);
+		size_t shift = note + (found ? 2 : 0);
+
+		if (found)	/* what fits of it, moved behind the note */
+			memmove(r->reason + shift, r->reason,
+				found + shift < sizeof(r->reason) ? found + 1 : sizeof(r->reason) - shift);
+		memcpy(r->reason, st.msg, note);
+		if (found)
+			memcpy(r->reason + note, "; ", 2);
+		r->reason[sizeof(r->reason) - 1] = '\0';
+	}
 teardown:
 	if (b->teardown)
 		b->teardown(&st);

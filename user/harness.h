@@ -31,7 +31,7 @@
 #define HARNESS_QUICK_GOAL_S	0.0005
 #define HARNESS_MAX_OPS		(1ull << 32)
 #define HARNESS_CI_LEVEL	0.95
-#define HARNESS_REASON_LEN	320
+#define HARNESS_REASON_LEN	640	/* a row's note (BENCH_MSG_LEN) and the harness's own */
 
 enum row_status { ROW_OK, ROW_SKIPPED, ROW_FAILED };
 

@@ -16,7 +16,7 @@ extern const struct bench
 	/* micro: beyond the study */
 	bench_write_null, bench_ioctl_null, bench_clock_gettime, bench_rdtsc, bench_cpuid,
 	bench_sgdt, bench_sidt, bench_sldt, bench_str, bench_smsw, bench_pushf_popf,
-	bench_page_fault, bench_mmap_munmap, bench_signal,
+	bench_page_fault, bench_mmap_munmap, bench_tlb_miss, bench_signal,
 	bench_gaps,
 	/* macro: the study's */
 	bench_matmul, bench_bubblesort, bench_ctxsw_1cpu, bench_ctxsw_2cpu, bench_pipe_bandwidth,
@@ -45,6 +45,7 @@ const struct bench *const bench_table[] = {
 	&bench_pushf_popf,
 	&bench_page_fault,
 	&bench_mmap_munmap,
+	&bench_tlb_miss,
 	&bench_signal,
 	/* ktimed-*: one row per op of the uapi header's list (user/bench/ktimed.c) */
 #define KTIMED_ROW_(NAME, ident, row, what)	&bench_ktimed_##ident,
