@@ -151,8 +151,11 @@ int vmprobe_do_gaps(struct vmprobe_gaps *g)
 	threshold = max_t(u64, threshold, 1);	/* sub-tick thresholds: any step */
 
 	g->windows_done = 0;
-	g->spin_ticks = g->spin_reads = 0;
-	g->gap_count = g->gap_ticks_total = g->gap_ticks_max = 0;
+	g->spin_ticks = 0;
+	g->spin_reads = 0;
+	g->gap_count = 0;
+	g->gap_ticks_total = 0;
+	g->gap_ticks_max = 0;
 	g->backward_steps = 0;
 	memset(g->hist, 0, sizeof(g->hist));
 	max_reads = vmprobe_gaps_max_reads(g->window_us);

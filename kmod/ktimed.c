@@ -59,7 +59,6 @@
  * Memory: two kvmalloc'ed arrays of `batches` u64s (1.6 MB at most), freed
  * on every path.
  */
-#include <linux/delay.h>
 #include <linux/kernel.h>
 #include <linux/log2.h>
 #include <linux/moduleparam.h>
@@ -105,9 +104,11 @@ static const u64 vmprobe_invlpg_target __aligned(64);
  */
 typedef u64 (*vmprobe_batch_fn)(u32 passes, u64 cap, u32 mask, u32 *done);
 
-/* The cap check: every pass with @mask 0, every 8th with mask 7. */
-#define VMPROBE_CAP_CHECK(i, t0, cap, mask)				\
-	(((i) & (mask)) == (mask) && rdtsc() - (t0) > (cap))
+/* The cap check: after every pass with @mask 0, every 8th with mask 7. */
+static __always_inline bool vmprobe_cap_check(u32 i, u64 t0, u64 cap, u32 mask)
+{
+	return (i & mask) == mask && rdtsc() - t0 > cap;
+}
 
 /*
  * The batches of one op: _x1 runs it once per loop pass, _x2 twice (the
@@ -130,7 +131,7 @@ static noinline notrace u64 vmprobe_batch_##name##suffix(u32 passes,	\
 	for (i = 0; i < passes; i++) {					\
 		body;							\
 		barrier();						\
-		if (VMPROBE_CAP_CHECK(i, t0, cap, mask)) {		\
+		if (vmprobe_cap_check(i, t0, cap, mask)) {		\
 			i++;						\
 			break;						\
 		}							\
@@ -139,9 +140,13 @@ static noinline notrace u64 vmprobe_batch_##name##suffix(u32 passes,	\
 	*done = i;							\
 	return t1 - t0;							\
 }
-#define VMPROBE_DEFINE_BATCH(name, op_stmt)				\
-	VMPROBE_DEFINE_BATCH_N(name, _x1, op_stmt)			\
-	VMPROBE_DEFINE_BATCH_N(name, _x2, op_stmt; barrier(); op_stmt)
+
+/* Both batches of an op, declared first. */
+#define VMPROBE_DEFINE_BATCH(name, op)					\
+static u64 vmprobe_batch_##name##_x1(u32, u64, u32, u32 *),		\
+	   vmprobe_batch_##name##_x2(u32, u64, u32, u32 *);		\
+VMPROBE_DEFINE_BATCH_N(name, _x1, op)					\
+VMPROBE_DEFINE_BATCH_N(name, _x2, op; barrier(); op)
 
 static __always_inline void vmprobe_op_rdtscp(void)
 {
@@ -171,7 +176,7 @@ static __always_inline void vmprobe_op_invlpg(const void *addr)
 	asm volatile("invlpg (%0)" : : "r" (addr) : "memory");
 }
 
-VMPROBE_DEFINE_BATCH(empty, )
+VMPROBE_DEFINE_BATCH(empty, (void)0)
 VMPROBE_DEFINE_BATCH(rdtsc, (void)rdtsc())
 VMPROBE_DEFINE_BATCH(rdtscp, vmprobe_op_rdtscp())
 VMPROBE_DEFINE_BATCH(cpuid0, vmprobe_op_cpuid(0))
@@ -303,6 +308,7 @@ static const struct vmprobe_op_impl vmprobe_ops[VMPROBE_OP_COUNT] = {
 			       vmprobe_avail_always },
 	VMPROBE_KTIMED_OPS(VMPROBE_OP_IMPL_)
 };
+
 #undef VMPROBE_OP_IMPL_
 
 #ifdef VMPROBE_SELFTEST
@@ -322,13 +328,23 @@ MODULE_PARM_DESC(test_slow_after_probes,
 /* Set by vmprobe_do_ktimed() once a TEST_SLOW call's first probes are done. */
 static bool vmprobe_test_armed;
 
+/*
+ * Spin @us on the TSC, not udelay(): in a guest whose TSCs are not
+ * synchronised the kernel delays with a loop calibrated per CPU; under
+ * QEMU TCG a secondary vCPU's calibration failed at boot and udelay(10)
+ * took from nearly 0 to 0.9 of 10 us depending on the CPU the call ran on.
+ */
 static __always_inline void vmprobe_op_test_slow(u32 passes)
 {
 	unsigned int us = READ_ONCE(test_probe_delay_us);
+	u64 t0, ticks;
 
 	if (passes > VMPROBE_KTIMED_PROBE_ITERS || READ_ONCE(vmprobe_test_armed))
 		us = READ_ONCE(test_delay_us);
-	udelay(min(us, VMPROBE_TEST_DELAY_MAX_US));
+	ticks = vmprobe_us_to_ticks(min(us, VMPROBE_TEST_DELAY_MAX_US));
+	t0 = rdtsc_ordered();
+	while (rdtsc_ordered() - t0 < ticks)
+		cpu_relax();
 }
 
 VMPROBE_DEFINE_BATCH(test_slow, vmprobe_op_test_slow(passes))
@@ -531,9 +547,15 @@ static int vmprobe_ktimed_check(const struct vmprobe_ktimed *kt)
 static void vmprobe_ktimed_clear_out(struct vmprobe_ktimed *kt)
 {
 	kt->batches_done = 0;
-	kt->batch_ticks_min = kt->batch_ticks_median = kt->batch_ticks_max = 0;
-	kt->ref_ticks_min = kt->ref_ticks_median = kt->ref_ticks_max = 0;
-	kt->diff_ticks_min = kt->diff_ticks_median = kt->diff_ticks_max = 0;
+	kt->batch_ticks_min = 0;
+	kt->batch_ticks_median = 0;
+	kt->batch_ticks_max = 0;
+	kt->ref_ticks_min = 0;
+	kt->ref_ticks_median = 0;
+	kt->ref_ticks_max = 0;
+	kt->diff_ticks_min = 0;
+	kt->diff_ticks_median = 0;
+	kt->diff_ticks_max = 0;
 	kt->pairs_rerun = 0;
 }
 

@@ -79,13 +79,14 @@ static bool vmprobe_reports(int ret)
 
 #define VMPROBE_STRUCT_CMD(type, ver0, fn, uarg)			\
 ({									\
+	void __user *__u = (uarg);					\
 	struct type __k;						\
-	long __usize = vmprobe_copy_in(&__k, sizeof(__k), (ver0), (uarg)); \
+	long __usize = vmprobe_copy_in(&__k, sizeof(__k), (ver0), __u);	\
 	long __ret = __usize;						\
 	if (__usize >= 0) {						\
 		__ret = fn(&__k);					\
 		if (vmprobe_reports(__ret) &&				\
-		    vmprobe_copy_out((uarg), &__k, sizeof(__k), __usize)) \
+		    vmprobe_copy_out(__u, &__k, sizeof(__k), __usize))	\
 			__ret = -EFAULT;				\
 	}								\
 	__ret;								\

@@ -8,7 +8,7 @@
  * part of the ABI (include/uapi/vmprobe.h); tests/guest/modtest.c includes
  * this file. Plain C: no kernel types.
  *
- * VMPROBE_OP_TEST_SLOW spins (udelay) per execution:
+ * VMPROBE_OP_TEST_SLOW spins on the TSC per execution:
  *   - test_delay_us in batches of more than VMPROBE_KTIMED_PROBE_ITERS loop
  *     passes, i.e. not in the probe batches: an op that turns slow after the
  *     probes, as a host stall looks;

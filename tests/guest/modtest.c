@@ -807,7 +807,7 @@ static void test_variant(void)
  *     in long batches: C = 1; rerun until the budget is spent.
  * The op's cost per us of delay is measured first; the bound asserted is
  * cap + C x passes' measured cost + 20% of the cap for the TSC reads and
- * the udelay()'s jitter. The time bound: 20 pairs of at most 2 x 2.8 ms
+ * an interrupt-free host's jitter. The time bound: 20 pairs of at most 2 x 2.8 ms
  * plus 20 probe rounds is ~0.15 s; 2 s leaves room for a loaded host.
  */
 static void test_cap(void)
@@ -828,10 +828,9 @@ static void test_cap(void)
 	int ret;
 
 	/*
-	 * What a microsecond of the op's delay really costs: udelay() is only
-	 * as exact as the guest kernel's delay calibration (a loop calibrated
-	 * at boot where the TSC is not used for delays; seen 2x under a loaded
-	 * TCG host). Timed at UNIT_US, 32 passes (0.32 ms nominal).
+	 * What a microsecond of the op's delay really costs (it spins on the
+	 * TSC: at least the delay, more by the TSC reads and any host stall).
+	 * Timed at UNIT_US, 32 passes (0.32 ms nominal).
 	 */
 	if (!tap_ok(set_param("test_delay_us", UNIT_US), "test_delay_us set to %u", UNIT_US))
 		return;
