@@ -128,6 +128,7 @@ struct vmprobe_info {
 	__u8  clocksource[32];
 	__u64 reserved[8];
 };
+
 #define VMPROBE_INFO_SIZE_VER0	248
 
 /**
@@ -196,6 +197,7 @@ enum {
 	VMPROBE_KTIMED_OPS(VMPROBE_OP_ENUM_)
 	VMPROBE_OP_COUNT	/* ops are 0..VMPROBE_OP_COUNT-1 */
 };
+
 #undef VMPROBE_OP_ENUM_
 
 #define VMPROBE_KTIMED_MAX_ITERS	1024	/* per batch */
@@ -332,6 +334,7 @@ struct vmprobe_ktimed {
 	__u32 reserved32;
 	__u64 reserved[3];
 };
+
 #define VMPROBE_KTIMED_SIZE_VER0	144
 
 /**
@@ -425,6 +428,7 @@ struct vmprobe_gaps {
 	__u64 backward_steps;
 	__u64 reserved[3];
 };
+
 #define VMPROBE_GAPS_SIZE_VER0		224
 
 /**
