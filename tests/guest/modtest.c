@@ -781,7 +781,7 @@ static void test_variant(void)
 
 	for (i = 0; i < sizeof(params) / sizeof(params[0]); i++)
 		present += has_param(params[i]);
-	struct stat st;
+	struct stat st = { 0 };
 
 	if (selftest)
 		tap_ok(present == 3, "selftest build: the test op's 3 parameters are there (%u)", present);
