@@ -52,7 +52,7 @@
  * Worst case of the largest accepted request (iterations 1024, batches
  * 100000): 2 x (100000 + R) + 12 x (1 + R) sections, R = 4 + 100000/64
  * retries, of at most the cap plus 8 fast passes (an eighth of the cap at
- * the probed cost) or 1 slow pass each: about 270 s of spinning at worst,
+ * the probed cost) or 1 slow pass each: about 250 s of spinning at worst,
  * plus rescheduling. A pending signal (or the freezer) ends the call with
  * -EINTR after the probe batch, pair or rerun pair it interrupted: within
  * two sections and one round of probes.
