@@ -93,7 +93,13 @@ static notrace u64 vmprobe_gaps_max_reads(u32 window_us)
 	}
 	if (best == U64_MAX)
 		return cap;
-	/* reads/us = READS x (ticks per us) / best; tsc_khz < 2^32: no overflow */
+	/*
+	 * reads/us = READS x (ticks per us) / best; tsc_khz < 2^32 keeps the
+	 * numerator under 2^51, and a best past U64_MAX / 1000 (a TSC that
+	 * jumped) leaves the floor of 1 read.
+	 */
+	if (best > div_u64(U64_MAX, USEC_PER_MSEC))
+		return 1;
 	max_reads = div64_u64((u64)window_us * VMPROBE_GAPS_READS_MARGIN *
 			      VMPROBE_GAPS_RATE_READS * tsc_khz,
 			      best * USEC_PER_MSEC);
