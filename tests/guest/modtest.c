@@ -812,7 +812,8 @@ static void test_variant(void)
  *     got slow: the rerun probes see it, ERANGE at once, no pair rerun;
  *     C = 8;
  *   - slow in the probes too (test_probe_delay_us 20 us > cap/64), slower
- *     in long batches: C = 1; rerun until the budget is spent.
+ *     in long batches: C = 1; rerun until the budget is spent (or until
+ *     a host stall inflates the rerun probes past the cap).
  * The op's cost per us of delay is measured first; the bound asserted is
  * cap + C x passes' measured cost + 20% of the cap for the TSC reads and
  * an interrupt-free host's jitter. The time bound: 20 pairs of at most 2 x 2.8 ms
@@ -886,9 +887,19 @@ static void test_cap(void)
 				if (t0 > slowest)
 					slowest = t0;
 			}
-			tap_ok(ret == -ERANGE && kt.batches_done == 0 && kt.pairs_rerun == want_rerun,
-			       "KTIMED %s (%s) -> ERANGE (%s), %u pairs done, %u rerun (want %u)",
-			       what, mode, strerror(-ret), kt.batches_done, kt.pairs_rerun, want_rerun);
+			/*
+			 * The op slow in its probes is probed at 40% of the
+			 * cap (DOUBLE): a host stall in the probes rerun after
+			 * a large overrun can push that past the cap and end
+			 * the call before the budget is spent (seen once in a
+			 * loaded run: 0 reruns). Its point is the section bound.
+			 */
+			tap_ok(ret == -ERANGE && kt.batches_done == 0 &&
+			       (cases[k].probe_us ? kt.pairs_rerun <= want_rerun :
+						    kt.pairs_rerun == want_rerun),
+			       "KTIMED %s (%s) -> ERANGE (%s), %u pairs done, %u rerun (want %s%u)",
+			       what, mode, strerror(-ret), kt.batches_done, kt.pairs_rerun,
+			       cases[k].probe_us ? "at most " : "", want_rerun);
 			tap_ok(shortest > cap && shortest <= bound,
 			       "KTIMED %s (%s): the section stopped at %llu ticks = %.0f us: cap %llu + %u pass(es) (bound %llu)",
 			       what, mode, (unsigned long long)shortest, shortest * 1e3 / tsc_khz,
