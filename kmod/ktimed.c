@@ -7,10 +7,10 @@
  * between two rdtsc_ordered() reads: a reference batch, then the measured
  * one (flags 0: the empty loop, then the op, `iterations` loop passes each;
  * VMPROBE_KTIMED_DOUBLE: the op once per pass, then twice per pass), so
- * both see the same conditions and user space can pair them. Between pairs
- * the task reschedules if needed and stops with -EINTR when a signal is
- * pending. Medians of both and of the per-pair differences are computed
- * here.
+ * both see the same conditions and user space can pair them. After every
+ * probe batch and every pair, rerun or not, the task reschedules if needed
+ * and stops with -EINTR when a signal is pending. Medians of both and of
+ * the per-pair differences are computed here.
  *
  * Ops go through the kernel's own paravirt-aware accessors where the kernel
  * has one (cpuid(), read_cr0(), __read_cr3(), rdmsr_safe(): under Xen PV
@@ -22,8 +22,10 @@
  * Raw invlpg and inb are first tried once under an exception-table fixup:
  * if either faults here the op answers -EOPNOTSUPP instead of oopsing.
  *
- * Interrupts-off bound (the header's VMPROBE_IRQOFF_CAP_US states it; the
- * README and tests/guest/modtest.c state the same): before the first pair,
+ * Interrupts-off bound (include/uapi/vmprobe.h, "the interrupts-off bound",
+ * states it; the README and tests/guest/modtest.c state the same: a section
+ * lasts at most the cap + C loop passes + one TSC read, C = 8, or 1 for
+ * probes and slow ops): before the first pair,
  * short probe batches (the best of three of 1 op, then of
  * min(iterations, 8) ops) estimate a full batch of each kind; an estimate
  * above the cap refuses the call with -ERANGE before any long section
