@@ -35,14 +35,14 @@ else
 	sed 's/^/#   /' "$tmp/kdoc.warn" | head -n 20
 	perl "$kdoc" -rst "$header" > "$tmp/kdoc.rst" 2> /dev/null
 	missing=''
-	for s in $(sed -n 's/^struct \(vmprobe_[a-z_]*\) {$/\1/p' "$header"); do
+	while read -r s; do
 		# c:type:: struct NAME (Sphinx < 3, the default here) or c:struct:: NAME
 		grep -Eq "^\.\. c:(type:: struct|struct::) $s\$" "$tmp/kdoc.rst" || missing="$missing struct $s"
-	done
-	for c in $(sed -n 's/^#define \(VMPROBE_IOC_[A-Z]*\)[[:space:]]*_IO.*/\1/p' "$header"); do
+	done < <(sed -n 's/^struct \(vmprobe_[a-z_]*\) {$/\1/p' "$header")
+	while read -r c; do
 		# c:function:: NAME () (6.1's kernel-doc) or NAME (6.12's)
 		grep -Eq "^\.\. c:function:: $c( \(\))?\$" "$tmp/kdoc.rst" || missing="$missing $c"
-	done
+	done < <(sed -n 's/^#define \(VMPROBE_IOC_[A-Z]*\)[[:space:]]*_IO.*/\1/p' "$header")
 	ok "$([ -z "$missing" ] && grep -q 'vmprobe_gaps$' "$tmp/kdoc.rst"; echo $?)" \
 		"kernel-doc documents every struct and ioctl of $header${missing:+ (missing:$missing)}"
 fi
@@ -69,8 +69,8 @@ else
 fi
 
 # checkpatch --strict, from the kernel source tarball's scripts/.
-tarball=$(ls /usr/src/linux-source-6.1.tar.xz 2> /dev/null | head -n1)
-if [ -z "$tarball" ]; then
+tarball=/usr/src/linux-source-6.1.tar.xz
+if [ ! -f "$tarball" ]; then
 	skip "no /usr/src/linux-source-6.1.tar.xz for scripts/checkpatch.pl (apt-get install linux-source-6.1)"
 	skip "no checkpatch.pl"
 else
