@@ -19,7 +19,8 @@ UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 GUEST_SRCS := $(wildcard tests/guest/*.c)
 GUEST_BINS := $(patsubst tests/guest/%.c,$(BUILD)/guest/%,$(GUEST_SRCS))
-HEADERS    := $(wildcard include/uapi/*.h user/*.h user/bench/*.h tests/guest/*.h tests/unit/*.h) VERSION
+HEADERS    := $(wildcard include/uapi/*.h user/*.h user/bench/*.h tests/guest/*.h tests/unit/*.h) \
+              kmod/vmprobe_selftest.h VERSION
 
 VMMS ?= host qemu uml
 
@@ -55,7 +56,8 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libvmprobe.a $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libvmprobe.a -lcmocka $(LDLIBS_DYN)
 
-tests: $(UNIT_BINS)
+# kmod-selftest: the module variant with the test op, which tests/20 and 21 load.
+tests: $(UNIT_BINS) kmod-selftest
 
 # kmod (vmprobe.ko per kernel release), print-kmods, dkms-source.
 include mk/kmod.mk

@@ -13,10 +13,9 @@
  * `clocksource` is left empty; user space reads
  * /sys/devices/system/clocksource/clocksource0/current_clocksource.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/delay.h>
 #include <linux/math64.h>
+#include <linux/preempt.h>
 #include <linux/sched/signal.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
@@ -113,10 +112,11 @@ static u64 vmprobe_read_refs(u64 *tsc, u64 *ns)
 }
 
 /*
- * (khz - ref) / ref in ppm, saturated at +-10^9: a clocksource that stalled
- * or raced can make khz anything, and (khz - ref) * 10^6 must not overflow.
- * Below the saturation |khz - ref| <= 1000 ref, and ref (tsc_khz, an
- * unsigned int) < 2^32, so the product stays under 2^62.
+ * (khz - ref) / ref in ppm: from -10^6 (khz 0) up to +10^9, where it
+ * saturates: a clocksource that stalled or raced can make khz anything, and
+ * (khz - ref) * 10^6 must not overflow. Below the saturation
+ * |khz - ref| <= 1000 ref, and ref (tsc_khz, an unsigned int) < 2^32, so
+ * the product stays under 2^62.
  */
 static s64 vmprobe_error_ppm(u64 khz, u64 ref)
 {
@@ -132,7 +132,8 @@ static s64 vmprobe_error_ppm(u64 khz, u64 ref)
 /*
  * Count TSC ticks against ktime_get_raw_ns() (the clocksource's rate, not
  * NTP-steered) over a sleep of at least @ms by that clock, each end read
- * by vmprobe_read_refs().
+ * by vmprobe_read_refs(). The caller keeps the task on one CPU: with TSCs
+ * that are not synchronised, two CPUs' offset would land in the figure.
  */
 static int vmprobe_calibrate(struct vmprobe_info *info, u32 ms)
 {
@@ -182,6 +183,7 @@ static int vmprobe_calibrate(struct vmprobe_info *info, u32 ms)
 int vmprobe_do_info(struct vmprobe_info *info)
 {
 	u32 ms = info->calib_ms ?: VMPROBE_CALIB_DEFAULT_MS;
+	int ret;
 
 	if (info->calib_ms > VMPROBE_CALIB_MAX_MS ||
 	    memchr_inv(info->reserved, 0, sizeof(info->reserved)))
@@ -206,5 +208,9 @@ int vmprobe_do_info(struct vmprobe_info *info)
 
 	if (!boot_cpu_has(X86_FEATURE_TSC))
 		return 0;	/* nothing to calibrate; calib_* stay 0 */
-	return vmprobe_calibrate(info, ms);
+	/* Both ends on one CPU; the task may still sleep and be preempted. */
+	migrate_disable();
+	ret = vmprobe_calibrate(info, ms);
+	migrate_enable();
+	return ret;
 }

@@ -7,10 +7,10 @@
  * between two rdtsc_ordered() reads: a reference batch, then the measured
  * one (flags 0: the empty loop, then the op, `iterations` loop passes each;
  * VMPROBE_KTIMED_DOUBLE: the op once per pass, then twice per pass), so
- * both see the same conditions and user space can pair them. Between pairs
- * the task reschedules if needed and stops with -EINTR when a signal is
- * pending. Medians of both and of the per-pair differences are computed
- * here.
+ * both see the same conditions and user space can pair them. After every
+ * probe batch and every pair, rerun or not, the task reschedules if needed
+ * and stops with -EINTR when a signal is pending. Medians of both and of
+ * the per-pair differences are computed here.
  *
  * Ops go through the kernel's own paravirt-aware accessors where the kernel
  * has one (cpuid(), read_cr0(), __read_cr3(), rdmsr_safe(): under Xen PV
@@ -22,39 +22,50 @@
  * Raw invlpg and inb are first tried once under an exception-table fixup:
  * if either faults here the op answers -EOPNOTSUPP instead of oopsing.
  *
- * Interrupts-off bound (the header's VMPROBE_IRQOFF_CAP_US says what holds):
- * before the first pair, short probe batches (the best of three of 1 op,
- * then of min(iterations, 8) ops) estimate a full batch of each kind; an
- * estimate above the cap refuses the call with -ERANGE before any long
- * section runs. Every batch loop then reads the TSC every
- * VMPROBE_KTIMED_CHECK_EVERY passes and stops once past the cap; the
- * reference loop does the same checks, so they cancel in the difference.
- * A stopped (or over-cap) pair is rerun, within a retry budget per call;
- * if a batch of it had run under half its ops or past twice the cap (a
- * large overrun), the probes run again first and an estimate above the cap
- * ends the call with -ERANGE at once (the op got slow; a host stall does
- * not show in short probes).
+ * Interrupts-off bound (include/uapi/vmprobe.h, "the interrupts-off bound",
+ * states it; the README and tests/guest/modtest.c state the same: a section
+ * lasts at most the cap + C loop passes + one TSC read, C = 8, or 1 for
+ * probes and slow ops): before the first pair,
+ * short probe batches (the best of three of 1 op, then of
+ * min(iterations, 8) ops) estimate a full batch of each kind; an estimate
+ * above the cap refuses the call with -ERANGE before any long section
+ * runs. The probes check the cap on every loop pass. The pairs then check
+ * it every VMPROBE_KTIMED_CHECK_EVERY passes, or on every pass when the
+ * probes put one pass above cap / VMPROBE_KTIMED_SLOW_PASS_DIV (a slow op:
+ * there the extra TSC read costs nothing next to the op); both batches of
+ * a pair check alike, so the checks cancel in the difference. A batch
+ * stops at the first check past the cap. A stopped (or over-cap) pair is
+ * rerun, within a retry budget per call; if a batch of it had run under
+ * half its ops or past twice the cap (a large overrun), the probes run
+ * again first and an estimate above the cap ends the call with -ERANGE at
+ * once (the op got slow; a host stall does not show in short probes).
  *
  * Checked under Xen 4.17 PV dom0 (nested in QEMU TCG) with the same kind
  * of fixup: a raw invlpg takes #GP there, while raw inb, mov from cr0/cr3
  * and rdmsr are emulated by Xen. Ops that exit to Xen cost tens of
  * microseconds there, so they get -ERANGE at 1024 iterations.
  *
+ * Port I/O is also refused (-EOPNOTSUPP) under a hypervisor that may stop
+ * a CPU reading a port it was not given rather than raise #GP (Jailhouse,
+ * ACRN, and any hypervisor this module cannot name: see
+ * vmprobe_pio_cleared()), unless the module parameter pio_any_hypervisor
+ * was set at load time.
+ *
  * Worst case of the largest accepted request (iterations 1024, batches
  * 100000): 2 x (100000 + R) + 12 x (1 + R) sections, R = 4 + 100000/64
- * retries, of at most ~1 ms each (the cap plus 8 or 16 ops): about 240 s
- * of spinning at worst, plus rescheduling; a signal ends it between any
- * two pairs.
+ * retries, of at most the cap plus 8 fast passes (an eighth of the cap at
+ * the probed cost) or 1 slow pass each: about 250 s of spinning at worst,
+ * plus rescheduling. A pending signal (or the freezer) ends the call with
+ * -EINTR after the probe batch, pair or rerun pair it interrupted: within
+ * two sections and one round of probes.
  * Memory: two kvmalloc'ed arrays of `batches` u64s (1.6 MB at most), freed
  * on every path.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
-#include <linux/delay.h>
 #include <linux/kernel.h>
 #include <linux/log2.h>
 #include <linux/moduleparam.h>
 #include <linux/mm.h>
+#include <linux/overflow.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -62,6 +73,7 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <asm/asm.h>
+#include <asm/hypervisor.h>
 #include <asm/io.h>
 #include <asm/msr.h>
 #include <asm/processor.h>
@@ -71,30 +83,34 @@
 #include <xen/xen.h>
 
 #include "vmprobe_kmod.h"
+#ifdef VMPROBE_SELFTEST
+#include "vmprobe_selftest.h"
+#endif
 
 #define VMPROBE_PIO_PORT	0x80
 
-/* Test only (VMPROBE_OP_TEST_SLOW): microseconds per op; 0 = op refused. */
-static unsigned int test_delay_us;
-module_param(test_delay_us, uint, 0600);
-MODULE_PARM_DESC(test_delay_us,
-		 "test only: cost of VMPROBE_OP_TEST_SLOW in batches of more than 8 ops (us, max 5000; 0 = op disabled)");
-#define VMPROBE_TEST_DELAY_MAX_US	5000
+/* Set at load time only (0444): no state that changes while calls run. */
+static bool pio_any_hypervisor;
+module_param(pio_any_hypervisor, bool, 0444);
+MODULE_PARM_DESC(pio_any_hypervisor,
+		 "time port I/O under any hypervisor, also those that may stop a CPU reading a port it was not given (Jailhouse, ACRN, unknown ones); default: refused there");
 
 /* invlpg target: a page of the module that the timed loop never touches. */
 static const u64 vmprobe_invlpg_target __aligned(64);
 
 /*
  * One timed batch: @passes loop passes with interrupts off (the caller's),
- * stopped early once the TSC is past @cap. Returns the ticks between the
- * two ordered TSC reads; *@done = passes run.
+ * stopped early once the TSC is past @cap, checked after every pass whose
+ * index i has (i & @mask) == @mask. Returns the ticks between the two
+ * ordered TSC reads; *@done = passes run.
  */
-typedef u64 (*vmprobe_batch_fn)(u32 passes, u64 cap, u32 *done);
+typedef u64 (*vmprobe_batch_fn)(u32 passes, u64 cap, u32 mask, u32 *done);
 
-/* The cap check, every VMPROBE_KTIMED_CHECK_EVERY passes of every loop. */
-#define VMPROBE_CAP_CHECK(i, t0, cap)					\
-	(((i) & (VMPROBE_KTIMED_CHECK_EVERY - 1)) ==			\
-	 VMPROBE_KTIMED_CHECK_EVERY - 1 && rdtsc() - (t0) > (cap))
+/* The cap check: after every pass with @mask 0, every 8th with mask 7. */
+static __always_inline bool vmprobe_cap_check(u32 i, u64 t0, u64 cap, u32 mask)
+{
+	return (i & mask) == mask && rdtsc() - t0 > cap;
+}
 
 /*
  * The batches of one op: _x1 runs it once per loop pass, _x2 twice (the
@@ -107,7 +123,8 @@ typedef u64 (*vmprobe_batch_fn)(u32 passes, u64 cap, u32 *done);
  */
 #define VMPROBE_DEFINE_BATCH_N(name, suffix, body)			\
 static noinline notrace u64 vmprobe_batch_##name##suffix(u32 passes,	\
-							u64 cap, u32 *done) \
+						u64 cap, u32 mask,	\
+						u32 *done)		\
 {									\
 	u64 t0, t1;							\
 	u32 i;								\
@@ -116,7 +133,7 @@ static noinline notrace u64 vmprobe_batch_##name##suffix(u32 passes,	\
 	for (i = 0; i < passes; i++) {					\
 		body;							\
 		barrier();						\
-		if (VMPROBE_CAP_CHECK(i, t0, cap)) {			\
+		if (vmprobe_cap_check(i, t0, cap, mask)) {		\
 			i++;						\
 			break;						\
 		}							\
@@ -125,9 +142,13 @@ static noinline notrace u64 vmprobe_batch_##name##suffix(u32 passes,	\
 	*done = i;							\
 	return t1 - t0;							\
 }
-#define VMPROBE_DEFINE_BATCH(name, op_stmt)				\
-	VMPROBE_DEFINE_BATCH_N(name, _x1, op_stmt)			\
-	VMPROBE_DEFINE_BATCH_N(name, _x2, op_stmt; barrier(); op_stmt)
+
+/* Both batches of an op, declared first. */
+#define VMPROBE_DEFINE_BATCH(name, op)					\
+static u64 vmprobe_batch_##name##_x1(u32, u64, u32, u32 *),		\
+	   vmprobe_batch_##name##_x2(u32, u64, u32, u32 *);		\
+VMPROBE_DEFINE_BATCH_N(name, _x1, op)					\
+VMPROBE_DEFINE_BATCH_N(name, _x2, op; barrier(); op)
 
 static __always_inline void vmprobe_op_rdtscp(void)
 {
@@ -141,8 +162,10 @@ static __always_inline void vmprobe_op_cpuid(unsigned int leaf)
 	cpuid(leaf, &eax, &ebx, &ecx, &edx);	/* pv_ops cpu.cpuid */
 }
 
-/* rdmsr_safe(): the same name and meaning from 6.1 on (rdmsrl_safe() was
- * renamed later); pv_ops cpu.read_msr_safe. */
+/*
+ * rdmsr_safe(): the same name and meaning from 6.1 on (rdmsrl_safe() was
+ * renamed later); pv_ops cpu.read_msr_safe.
+ */
 static __always_inline void vmprobe_op_rdmsr(void)
 {
 	u32 lo, hi;
@@ -155,21 +178,7 @@ static __always_inline void vmprobe_op_invlpg(const void *addr)
 	asm volatile("invlpg (%0)" : : "r" (addr) : "memory");
 }
 
-static bool test_slow_after_probes;
-module_param(test_slow_after_probes, bool, 0600);
-MODULE_PARM_DESC(test_slow_after_probes,
-		 "test only: VMPROBE_OP_TEST_SLOW slow in every batch after a call's first probes");
-/* Set by vmprobe_do_ktimed() once a TEST_SLOW call's first probes are done. */
-static bool vmprobe_test_armed;
-
-/* Slow only outside the probes: see VMPROBE_OP_TEST_SLOW. */
-static __always_inline void vmprobe_op_test_slow(u32 passes)
-{
-	if (passes > VMPROBE_KTIMED_PROBE_ITERS || READ_ONCE(vmprobe_test_armed))
-		udelay(min(READ_ONCE(test_delay_us), VMPROBE_TEST_DELAY_MAX_US));
-}
-
-VMPROBE_DEFINE_BATCH(empty, )
+VMPROBE_DEFINE_BATCH(empty, (void)0)
 VMPROBE_DEFINE_BATCH(rdtsc, (void)rdtsc())
 VMPROBE_DEFINE_BATCH(rdtscp, vmprobe_op_rdtscp())
 VMPROBE_DEFINE_BATCH(cpuid0, vmprobe_op_cpuid(0))
@@ -181,7 +190,6 @@ VMPROBE_DEFINE_BATCH(cr3, (void)__read_cr3())
 VMPROBE_DEFINE_BATCH(invlpg, vmprobe_op_invlpg(&vmprobe_invlpg_target))
 VMPROBE_DEFINE_BATCH(invlpg_pv,
 		     __flush_tlb_one_user((unsigned long)&vmprobe_invlpg_target))
-VMPROBE_DEFINE_BATCH(test_slow, vmprobe_op_test_slow(passes))
 
 /* Try a raw instruction once; 0 if it ran, -EOPNOTSUPP if it faulted. */
 static int vmprobe_try_invlpg(void)
@@ -235,8 +243,41 @@ static int vmprobe_avail_rdmsr(struct vmprobe_op_impl *impl)
 	return rdmsr_safe(MSR_IA32_TSC, &lo, &hi) ? -EOPNOTSUPP : 0;
 }
 
+/*
+ * Whether a port read that the hypervisor did not give us fails safely
+ * (#GP, caught by the fixup, or emulation) rather than stopping the CPU.
+ * The exception fixup catches #GP only; Jailhouse parks a CPU that touches
+ * a port outside its cell, and ACRN's partitioned mode may do the same.
+ * Cleared: no hypervisor, and the hypervisors the kernel names that
+ * emulate or refuse with #GP (VMware, Hyper-V, Xen PV and HVM, KVM), plus
+ * QEMU TCG by its CPUID signature (the kernel names it native). Anything
+ * else (Jailhouse, ACRN, a signature the module does not know) is not.
+ */
+static bool vmprobe_pio_cleared(void)
+{
+	u32 eax, sig[3];
+
+	switch (x86_hyper_type) {
+	case X86_HYPER_VMWARE:
+	case X86_HYPER_MS_HYPERV:
+	case X86_HYPER_XEN_PV:
+	case X86_HYPER_XEN_HVM:
+	case X86_HYPER_KVM:
+		return true;
+	case X86_HYPER_NATIVE:
+		if (!boot_cpu_has(X86_FEATURE_HYPERVISOR))
+			return true;
+		cpuid(0x40000000, &eax, &sig[0], &sig[1], &sig[2]);
+		return !memcmp(sig, "TCGTCGTCGTCG", sizeof(sig));
+	default:
+		return false;
+	}
+}
+
 static int vmprobe_avail_pio(struct vmprobe_op_impl *impl)
 {
+	if (!pio_any_hypervisor && !vmprobe_pio_cleared())
+		return -EOPNOTSUPP;
 	return vmprobe_try_inb();
 }
 
@@ -269,7 +310,46 @@ static const struct vmprobe_op_impl vmprobe_ops[VMPROBE_OP_COUNT] = {
 			       vmprobe_avail_always },
 	VMPROBE_KTIMED_OPS(VMPROBE_OP_IMPL_)
 };
+
 #undef VMPROBE_OP_IMPL_
+
+#ifdef VMPROBE_SELFTEST
+/* The selftest build only: see vmprobe_selftest.h. */
+static unsigned int test_delay_us;
+module_param(test_delay_us, uint, 0600);
+MODULE_PARM_DESC(test_delay_us,
+		 "selftest: cost of VMPROBE_OP_TEST_SLOW outside probe-sized batches (us, max 5000; 0 = op refused)");
+static unsigned int test_probe_delay_us;
+module_param(test_probe_delay_us, uint, 0600);
+MODULE_PARM_DESC(test_probe_delay_us,
+		 "selftest: cost of VMPROBE_OP_TEST_SLOW in probe-sized batches before it is armed (us, max 5000)");
+static bool test_slow_after_probes;
+module_param(test_slow_after_probes, bool, 0600);
+MODULE_PARM_DESC(test_slow_after_probes,
+		 "selftest: VMPROBE_OP_TEST_SLOW slow in every batch after a call's first probes");
+/* Set by vmprobe_do_ktimed() once a TEST_SLOW call's first probes are done. */
+static bool vmprobe_test_armed;
+
+/*
+ * Spin @us on the TSC, not udelay(): in a guest whose TSCs are not
+ * synchronised the kernel delays with a loop calibrated per CPU; under
+ * QEMU TCG a secondary vCPU's calibration failed at boot and udelay(10)
+ * took from nearly 0 to 0.9 of 10 us depending on the CPU the call ran on.
+ */
+static __always_inline void vmprobe_op_test_slow(u32 passes)
+{
+	unsigned int us = READ_ONCE(test_probe_delay_us);
+	u64 t0, ticks;
+
+	if (passes > VMPROBE_KTIMED_PROBE_ITERS || READ_ONCE(vmprobe_test_armed))
+		us = READ_ONCE(test_delay_us);
+	ticks = vmprobe_us_to_ticks(min(us, VMPROBE_TEST_DELAY_MAX_US));
+	t0 = rdtsc_ordered();
+	while (rdtsc_ordered() - t0 < ticks)
+		cpu_relax();
+}
+
+VMPROBE_DEFINE_BATCH(test_slow, vmprobe_op_test_slow(passes))
 
 static int vmprobe_avail_test_slow(struct vmprobe_op_impl *impl)
 {
@@ -281,16 +361,52 @@ static const struct vmprobe_op_impl vmprobe_op_test = {
 	vmprobe_avail_test_slow,
 };
 
+/* Arm the test op if asked; true if this call did (it disarms it then). */
+static bool vmprobe_test_arm(u32 op)
+{
+	if (op != VMPROBE_OP_TEST_SLOW || !READ_ONCE(test_slow_after_probes))
+		return false;
+	WRITE_ONCE(vmprobe_test_armed, true);
+	return true;
+}
+
+static void vmprobe_test_disarm(bool armed)
+{
+	if (armed)
+		WRITE_ONCE(vmprobe_test_armed, false);
+}
+#else
+static inline bool vmprobe_test_arm(u32 op)
+{
+	return false;
+}
+
+static inline void vmprobe_test_disarm(bool armed)
+{
+}
+#endif /* VMPROBE_SELFTEST */
+
 /* @op's batches on this CPU and kernel in *@impl, or an errno. */
 static int vmprobe_select_op(u32 op, struct vmprobe_op_impl *impl)
 {
-	if (op == VMPROBE_OP_TEST_SLOW)
+#ifdef VMPROBE_SELFTEST
+	if (op == VMPROBE_OP_TEST_SLOW) {
 		*impl = vmprobe_op_test;
-	else if (op < VMPROBE_OP_COUNT)
-		*impl = vmprobe_ops[op];
-	else
+		return impl->avail(impl);
+	}
+#endif
+	if (op >= VMPROBE_OP_COUNT)
 		return -EINVAL;
+	*impl = vmprobe_ops[op];
 	return impl->avail(impl);
+}
+
+/* @a x @b, saturated at U64_MAX (a stalled probe can be huge). */
+static u64 vmprobe_mul_sat(u64 a, u64 b)
+{
+	u64 r;
+
+	return check_mul_overflow(a, b, &r) ? U64_MAX : r;
 }
 
 struct vmprobe_batch {
@@ -304,49 +420,80 @@ struct vmprobe_batch {
  * masks the CPU's interrupts; only spinlock_t stops doing so there).
  */
 static struct vmprobe_batch vmprobe_run_batch(vmprobe_batch_fn fn, u32 passes,
-					      u64 cap)
+					      u64 cap, u32 mask)
 {
 	struct vmprobe_batch b;
 	unsigned long flags;
 
 	local_irq_save(flags);
-	b.ticks = fn(passes, cap, &b.done);
+	b.ticks = fn(passes, cap, mask, &b.done);
 	local_irq_restore(flags);
 	return b;
 }
 
-/* The best of a few batches of @passes: a low-noise figure. */
-static u64 vmprobe_best_batch(vmprobe_batch_fn fn, u32 passes, u64 cap)
+/*
+ * The best of a few batches of @passes, each checking the cap on every
+ * pass: a low-noise figure in *@best. -EINTR if a signal is pending.
+ */
+static int vmprobe_best_batch(vmprobe_batch_fn fn, u32 passes, u64 cap,
+			      u64 *best)
 {
-	u64 best = U64_MAX;
 	int run;
 
+	*best = U64_MAX;
 	for (run = 0; run < VMPROBE_KTIMED_PROBE_RUNS; run++) {
-		struct vmprobe_batch b = vmprobe_run_batch(fn, passes, cap);
+		struct vmprobe_batch b = vmprobe_run_batch(fn, passes, cap, 0);
 
 		/* a probe stopped by the cap: scale it to all its passes */
 		if (b.done < passes)
-			b.ticks = div_u64(b.ticks * passes, b.done);
-		best = min(best, b.ticks);
+			b.ticks = div_u64(vmprobe_mul_sat(b.ticks, passes), b.done);
+		*best = min(*best, b.ticks);
+		if (signal_pending(current))
+			return -EINTR;
 		cond_resched();
 	}
-	return best;
+	return 0;
 }
 
 /*
- * What a full batch will take. One pass first: if even that extrapolates
- * past the cap we stop there, so no probe holds interrupts off for long
- * (a probe of n passes takes n/passes of an estimate under the cap).
+ * What a full batch will take, in *@estimate. One pass first: if even that
+ * extrapolates past the cap we stop there, so no probe holds interrupts
+ * off for long (a probe of n passes takes n/passes of an estimate under
+ * the cap).
  */
-static u64 vmprobe_estimate_batch(vmprobe_batch_fn fn, u32 passes, u64 cap)
+static int vmprobe_estimate_batch(vmprobe_batch_fn fn, u32 passes, u64 cap,
+				  u64 *estimate)
 {
 	u32 probe_passes = min_t(u32, passes, VMPROBE_KTIMED_PROBE_ITERS);
-	u64 estimate = vmprobe_best_batch(fn, 1, cap) * passes;
+	u64 best;
+	int ret;
 
-	if (estimate > cap || probe_passes == 1)
-		return estimate;
-	return div_u64(vmprobe_best_batch(fn, probe_passes, cap) * passes,
-		       probe_passes);
+	ret = vmprobe_best_batch(fn, 1, cap, &best);
+	if (ret)
+		return ret;
+	*estimate = vmprobe_mul_sat(best, passes);
+	if (*estimate > cap || probe_passes == 1)
+		return 0;
+	ret = vmprobe_best_batch(fn, probe_passes, cap, &best);
+	if (ret)
+		return ret;
+	*estimate = div_u64(vmprobe_mul_sat(best, passes), probe_passes);
+	return 0;
+}
+
+/* The longer of a pair's two batches, estimated; -EINTR on a signal. */
+static int vmprobe_estimate_pair(vmprobe_batch_fn ref_fn,
+				 vmprobe_batch_fn meas_fn, u32 passes, u64 cap,
+				 u64 *estimate)
+{
+	u64 meas, ref;
+	int ret;
+
+	ret = vmprobe_estimate_batch(meas_fn, passes, cap, &meas);
+	if (!ret)
+		ret = vmprobe_estimate_batch(ref_fn, passes, cap, &ref);
+	*estimate = ret ? 0 : max(meas, ref);
+	return ret;
 }
 
 static int vmprobe_cmp_u64(const void *a, const void *b)
@@ -402,9 +549,15 @@ static int vmprobe_ktimed_check(const struct vmprobe_ktimed *kt)
 static void vmprobe_ktimed_clear_out(struct vmprobe_ktimed *kt)
 {
 	kt->batches_done = 0;
-	kt->batch_ticks_min = kt->batch_ticks_median = kt->batch_ticks_max = 0;
-	kt->ref_ticks_min = kt->ref_ticks_median = kt->ref_ticks_max = 0;
-	kt->diff_ticks_min = kt->diff_ticks_median = kt->diff_ticks_max = 0;
+	kt->batch_ticks_min = 0;
+	kt->batch_ticks_median = 0;
+	kt->batch_ticks_max = 0;
+	kt->ref_ticks_min = 0;
+	kt->ref_ticks_median = 0;
+	kt->ref_ticks_max = 0;
+	kt->diff_ticks_min = 0;
+	kt->diff_ticks_median = 0;
+	kt->diff_ticks_max = 0;
 	kt->pairs_rerun = 0;
 }
 
@@ -420,18 +573,31 @@ static bool vmprobe_overran_large(struct vmprobe_batch b, u32 passes, u64 cap)
 	return b.done < passes / 2 || b.ticks > 2 * cap;
 }
 
+/*
+ * The pairs' cap-check mask: every pass (0) for an op whose probed pass
+ * costs more than cap / VMPROBE_KTIMED_SLOW_PASS_DIV, else every
+ * VMPROBE_KTIMED_CHECK_EVERY passes (8 passes at the probed cost then stay
+ * under an eighth of the cap).
+ */
+static u32 vmprobe_check_mask(u64 estimate, u32 passes, u64 cap)
+{
+	if (div_u64(estimate, passes) > div_u64(cap, VMPROBE_KTIMED_SLOW_PASS_DIV))
+		return 0;
+	return VMPROBE_KTIMED_CHECK_EVERY - 1;
+}
+
 int vmprobe_do_ktimed(struct vmprobe_ktimed *kt)
 {
 	u64 __user *samples = u64_to_user_ptr(kt->samples_ptr);
 	u64 __user *ref_samples = u64_to_user_ptr(kt->ref_samples_ptr);
 	u64 cap = vmprobe_us_to_ticks(VMPROBE_IRQOFF_CAP_US);
 	u64 *meas_ticks = NULL, *ref_ticks = NULL;
-	bool dbl = kt->flags & VMPROBE_KTIMED_DOUBLE;
+	bool dbl = kt->flags & VMPROBE_KTIMED_DOUBLE, armed = false;
 	struct vmprobe_op_impl impl, empty;
 	vmprobe_batch_fn ref_fn, meas_fn;
 	size_t bytes;
 	u64 worst = 0, estimate;
-	u32 done = 0, retries = 0, max_retries, passes = kt->iterations;
+	u32 done = 0, retries = 0, max_retries, passes = kt->iterations, mask;
 	int ret;
 
 	BUILD_BUG_ON_NOT_POWER_OF_2(VMPROBE_KTIMED_CHECK_EVERY);
@@ -465,21 +631,22 @@ int vmprobe_do_ktimed(struct vmprobe_ktimed *kt)
 		goto out_free;
 	}
 
-	estimate = max(vmprobe_estimate_batch(meas_fn, passes, cap),
-		       vmprobe_estimate_batch(ref_fn, passes, cap));
+	ret = vmprobe_estimate_pair(ref_fn, meas_fn, passes, cap, &estimate);
+	if (ret)
+		goto out_report;
 	if (estimate > cap) {
 		worst = estimate;
 		ret = -ERANGE;
 		goto out_report;
 	}
-	if (kt->op == VMPROBE_OP_TEST_SLOW && READ_ONCE(test_slow_after_probes))
-		WRITE_ONCE(vmprobe_test_armed, true);
+	mask = vmprobe_check_mask(estimate, passes, cap);
+	armed = vmprobe_test_arm(kt->op);
 
 	while (done < kt->batches) {
 		struct vmprobe_batch ref, meas;
 
-		ref = vmprobe_run_batch(ref_fn, passes, cap);
-		meas = vmprobe_run_batch(meas_fn, passes, cap);
+		ref = vmprobe_run_batch(ref_fn, passes, cap, mask);
+		meas = vmprobe_run_batch(meas_fn, passes, cap, mask);
 		if (vmprobe_overran(ref, passes, cap) ||
 		    vmprobe_overran(meas, passes, cap)) {
 			worst = max(ref.ticks, meas.ticks);	/* the last pair's */
@@ -492,21 +659,22 @@ int vmprobe_do_ktimed(struct vmprobe_ktimed *kt)
 			 * Probe again (short sections); an op that now costs
 			 * more than the cap ends the call at once.
 			 */
-			if ((vmprobe_overran_large(ref, passes, cap) ||
-			     vmprobe_overran_large(meas, passes, cap)) &&
-			    max(vmprobe_estimate_batch(meas_fn, passes, cap),
-				vmprobe_estimate_batch(ref_fn, passes, cap)) > cap) {
-				ret = -ERANGE;
-				goto out_report;
+			if (vmprobe_overran_large(ref, passes, cap) ||
+			    vmprobe_overran_large(meas, passes, cap)) {
+				ret = vmprobe_estimate_pair(ref_fn, meas_fn,
+							    passes, cap,
+							    &estimate);
+				if (!ret && estimate > cap)
+					ret = -ERANGE;
+				if (ret)
+					goto out_report;
 			}
 			retries++;
-			cond_resched();
-			continue;
+		} else {
+			meas_ticks[done] = meas.ticks;
+			ref_ticks[done] = ref.ticks;
+			done++;
 		}
-		meas_ticks[done] = meas.ticks;
-		ref_ticks[done] = ref.ticks;
-		done++;
-
 		if (signal_pending(current)) {
 			ret = -EINTR;
 			goto out_report;
@@ -515,7 +683,7 @@ int vmprobe_do_ktimed(struct vmprobe_ktimed *kt)
 	}
 
 out_report:
-	WRITE_ONCE(vmprobe_test_armed, false);
+	vmprobe_test_disarm(armed);
 	kt->batches_done = done;
 	kt->pairs_rerun = retries;
 	bytes = (size_t)done * sizeof(u64);

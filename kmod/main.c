@@ -8,8 +8,10 @@
  * size, copies the struct in with copy_struct_from_user() semantics, runs
  * the command on the kernel copy and writes min(caller's size, ours) back.
  *
- * The module keeps no mutable global state: any number of tasks may use the
- * device at once, and an open file pins the module (fops.owner). Opening
+ * The module keeps no mutable global state (its one parameter,
+ * pio_any_hypervisor, is read-only after load; only the selftest build,
+ * VMPROBE_SELFTEST, has writable test parameters): any number of tasks may
+ * use the device at once, and an open file pins the module (fops.owner). Opening
  * needs CAP_SYS_RAWIO (include/uapi/vmprobe.h says why).
  *
  * Supported kernels: Linux 6.1 to 6.12 on x86-64, built W=1 clean and tested
@@ -22,8 +24,6 @@
  * renames an accessor used here (rdmsr_safe(), cpuid(), read_cr0()...)
  * needs a port.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/capability.h>
 #include <linux/compat.h>
 #include <linux/fs.h>
@@ -79,13 +79,14 @@ static bool vmprobe_reports(int ret)
 
 #define VMPROBE_STRUCT_CMD(type, ver0, fn, uarg)			\
 ({									\
+	void __user *__u = (uarg);					\
 	struct type __k;						\
-	long __usize = vmprobe_copy_in(&__k, sizeof(__k), (ver0), (uarg)); \
+	long __usize = vmprobe_copy_in(&__k, sizeof(__k), (ver0), __u);	\
 	long __ret = __usize;						\
 	if (__usize >= 0) {						\
 		__ret = fn(&__k);					\
 		if (vmprobe_reports(__ret) &&				\
-		    vmprobe_copy_out((uarg), &__k, sizeof(__k), __usize)) \
+		    vmprobe_copy_out(__u, &__k, sizeof(__k), __usize))	\
 			__ret = -EFAULT;				\
 	}								\
 	__ret;								\

@@ -1,6 +1,10 @@
 # vmprobe.ko, built once per kernel release (included by the top-level Makefile).
 #
 #   make kmod                  every installed kernel tree, into build/kmod/RELEASE/vmprobe.ko
+#   make kmod-selftest         the same trees, the selftest variant (VMPROBE_SELFTEST=1:
+#                              the test op and its parameters, kmod/vmprobe_selftest.h)
+#                              into build/kmod/RELEASE/selftest/vmprobe.ko; `make tests`
+#                              builds it, tests/20 and 21 load it
 #   make kmod KDIR=TREE        that tree only
 #   make print-kmods           one line per tree: RELEASE TREE MODULE
 #   make dkms-source DKMS_DEST=DIR   the DKMS source tree (dkms.conf, kmod/, include/) in DIR
@@ -32,6 +36,7 @@ kmod_stage = mkdir -p $(1)/kmod $(1)/include/uapi && cp -p $(KMOD_SOURCES) $(1)/
              cp -p $(KMOD_UAPI) $(1)/include/uapi/ && cp -p VERSION $(1)/
 
 KMOD_MODULES :=
+KMOD_SELFTEST_MODULES :=
 KMOD_LIST    :=
 
 # kmod_tree TREE RELEASE: the rule for one tree. The module depends on the
@@ -45,6 +50,12 @@ $(BUILD)/kmod/$(2)/vmprobe.ko: $(KMOD_SOURCES) $(KMOD_UAPI) $(wildcard $(1)/.con
 	@$$(call kmod_stage,$(BUILD)/kmod/$(2)/src)
 	$$(MAKE) -C $(1) M=$(CURDIR)/$(BUILD)/kmod/$(2)/src/kmod modules
 	cp $(BUILD)/kmod/$(2)/src/kmod/vmprobe.ko $$@
+KMOD_SELFTEST_MODULES += $(BUILD)/kmod/$(2)/selftest/vmprobe.ko
+$(BUILD)/kmod/$(2)/selftest/vmprobe.ko: $(KMOD_SOURCES) $(KMOD_UAPI) $(wildcard $(1)/.config $(1)/Module.symvers)
+	@echo "kmod: building the selftest variant for $(2) (KDIR=$(1))"
+	@$$(call kmod_stage,$(BUILD)/kmod/$(2)/selftest/src)
+	$$(MAKE) -C $(1) M=$(CURDIR)/$(BUILD)/kmod/$(2)/selftest/src/kmod VMPROBE_SELFTEST=1 modules
+	cp $(BUILD)/kmod/$(2)/selftest/src/kmod/vmprobe.ko $$@
 endef
 
 # A tree's release is its UTS_RELEASE, which is what goes into the module's
@@ -54,12 +65,15 @@ kmod_release = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' $(1)/inclu
 $(foreach tree,$(KMOD_TREES),$(if $(call kmod_release,$(tree)),\
   $(eval $(call kmod_tree,$(tree),$(call kmod_release,$(tree))))))
 
-.PHONY: kmod print-kmods dkms-source
+.PHONY: kmod kmod-selftest print-kmods dkms-source
 
 kmod: $(KMOD_MODULES)
 	@if [ -z "$(KMOD_MODULES)" ]; then \
 	  echo "kmod: no kernel build tree$(if $(KDIR), in KDIR=$(KDIR) (no include/generated/utsrelease.h),): install linux-headers-amd64 (make deps) or set KDIR=..." >&2; \
 	  exit 1; fi
+
+# No tree: nothing to build (the module tests then skip, saying why).
+kmod-selftest: $(KMOD_SELFTEST_MODULES)
 
 print-kmods:
 	@$(foreach entry,$(KMOD_LIST),echo "$(subst :, ,$(entry))";)

@@ -43,6 +43,10 @@ while read -r release tree _; do
 	module=$(find "$tmp/dkms/vmprobe/$version/$release" -name 'vmprobe.ko*' 2> /dev/null | head -n1)
 	vermagic=$( [ -n "$module" ] && modinfo -F vermagic "$module" 2> /dev/null | cut -d' ' -f1)
 	ok "$([ "$vermagic" = "$release" ]; echo $?)" "the module dkms built for $release says vermagic ${vermagic:-(none)}"
+	# The plain build: the selftest variant's test op and parameters stay out.
+	parms=$( [ -n "$module" ] && modinfo -F parm "$module" 2> /dev/null | cut -d: -f1 | paste -sd' ')
+	ok "$([ -n "$parms" ] && ! grep -q 'test_' <<< "$parms"; echo $?)" \
+		"the module dkms built for $release is the plain build (parameters: ${parms:-(none read)})"
 	# Into the private install tree; --no-depmod: depmod would work on /lib/modules.
 	mkdir -p "$tmp/install/$release"
 	dkms install "vmprobe/$version" -k "$release" --kernelsourcedir "$tree" --no-depmod \

@@ -83,6 +83,10 @@ if command -v dkms > /dev/null; then
 		ko=$(find "$tmp/dktree/vmprobe/$version/$rel" -name 'vmprobe.ko*' 2> /dev/null | head -n1)
 		if [ $r = 0 ] && [ -n "$ko" ] && [ -s "$ko" ] && modinfo -F vermagic "$ko" | grep -q "^$rel "; then
 			ok 0 "DKMS builds vmprobe.ko for $rel from vmprobe-dkms (vermagic $rel)"
+			# The plain build: no selftest parameter (kmod/vmprobe_selftest.h).
+			parms=$(modinfo -F parm "$ko" 2> /dev/null | cut -d: -f1 | paste -sd' ')
+			ok "$([ -n "$parms" ] && ! grep -q 'test_' <<< "$parms"; echo $?)" \
+				"vmprobe-dkms builds the plain module for $rel (parameters: ${parms:-(none read)})"
 		else
 			log=$tmp/dktree/vmprobe/$version/build/make.log
 			first=$(grep -m1 'kmod/[a-z_]*\.[ch]:[0-9]*:[0-9]*: error' "$log" 2> /dev/null | sed 's|.*/kmod/|kmod/|')

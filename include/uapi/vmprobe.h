@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
-/*
- * vmprobe ABI: the one header shared by kmod/vmprobe.ko and the user tools.
+/**
+ * DOC: vmprobe ABI
+ *
+ * The one header shared by kmod/vmprobe.ko and the user tools.
  *
  * The module registers the misc device /dev/vmprobe (mode 0600). Every
  * command below is an ioctl on an open file descriptor of that device.
@@ -74,57 +76,88 @@
 #define VMPROBE_CALIB_DEFAULT_MS	100
 #define VMPROBE_CALIB_MAX_MS		1000
 
-/*
- * INFO: what the kernel knows about time and the CPU, plus the module's
- * own TSC calibration: TSC ticks counted against ktime_get_raw_ns() over
- * calib_ms milliseconds (the task sleeps meanwhile). Each end of the window
- * reads the TSC, the clock and the TSC again with interrupts off and
- * retries while that bracket is wide (as the kernel's tsc_read_refs()
+/**
+ * struct vmprobe_info - argument of VMPROBE_IOC_INFO
+ * @size: in/out: sizeof the caller's struct; on return the bytes filled
+ * @calib_ms: in: calibration window in ms; 0 = default (100), max 1000
+ * @abi_version: out: VMPROBE_ABI_VERSION
+ * @tsc_flags: out: VMPROBE_TSC_* flags
+ * @tsc_khz: out: the kernel's tsc_khz
+ * @calib_tsc_ticks: out: TSC ticks over the calibration window
+ * @calib_ref_ns: out: ktime_get_raw_ns() nanoseconds over the window
+ * @calib_tsc_khz: out: ticks / ns, in kHz; 0 when no figure could be made
+ * @calib_error_ppm: out: (calib_tsc_khz - tsc_khz) / tsc_khz x 10^6, from
+ *	-10^6 (a rate of 0) up to +10^9, where it saturates (a stalled or
+ *	racing clocksource); 0 when calib_tsc_khz is 0
+ * @hypervisor: out: VMPROBE_HYPER_*
+ * @cpu_family: out: boot_cpu_data.x86
+ * @cpu_model: out: boot_cpu_data.x86_model
+ * @cpu_stepping: out: boot_cpu_data.x86_stepping
+ * @cpu_vendor: out: NUL-terminated, e.g. "GenuineIntel"
+ * @cpu_model_name: out: NUL-terminated
+ * @clocksource: out: the current clocksource, e.g. "tsc"; empty where the
+ *	kernel exports no way to read it (6.1: see kmod/info.c)
+ * @reserved: must be zero on input
+ *
+ * What the kernel knows about time and the CPU, plus the module's own TSC
+ * calibration: TSC ticks counted against ktime_get_raw_ns() over calib_ms
+ * milliseconds (the task sleeps meanwhile, kept on one CPU so that
+ * unsynchronised TSCs cannot put their offset into the figure). Each end of
+ * the window reads the TSC, the clock and the TSC again with interrupts off
+ * and retries while that bracket is wide (as the kernel's tsc_read_refs()
  * does), so preemption cannot skew it. When the clocksource is the TSC
  * itself, ktime_get_raw_ns() is derived from the TSC and the comparison is
  * circular: it checks the arithmetic, not the rate.
- * calib_error_ppm is 0 when no figure could be made (calib_tsc_khz 0) and
- * saturates at +-10^9 (a stalled or racing clocksource).
- * Errors: EINVAL size below VER0, calib_ms above the maximum, reserved not
- * zero; E2BIG size above PAGE_SIZE or unknown non-zero tail; EFAULT; EINTR
- * a signal arrived during the window (the module returns -EINTR, not
- * -ERESTARTSYS: user space sees EINTR and the call is never restarted,
- * SA_RESTART or not).
  */
 struct vmprobe_info {
-	__u32 size;			/* in/out */
-	__u32 calib_ms;			/* in: 0 = default (100), max 1000 */
-	__u32 abi_version;		/* out: VMPROBE_ABI_VERSION */
-	__u32 tsc_flags;		/* out: VMPROBE_TSC_* */
-	__u64 tsc_khz;			/* out: the kernel's tsc_khz */
-	__u64 calib_tsc_ticks;		/* out: TSC ticks over the window */
-	__u64 calib_ref_ns;		/* out: ktime raw ns over the window */
-	__u64 calib_tsc_khz;		/* out: ticks / ns, in kHz */
-	__s64 calib_error_ppm;		/* out: (calib_tsc_khz - tsc_khz) / tsc_khz * 1e6 */
-	__u32 hypervisor;		/* out: VMPROBE_HYPER_* */
-	__u32 cpu_family;		/* out: boot_cpu_data.x86 */
-	__u32 cpu_model;		/* out */
-	__u32 cpu_stepping;		/* out */
-	__u8  cpu_vendor[16];		/* out: NUL-terminated, e.g. "GenuineIntel" */
-	__u8  cpu_model_name[64];	/* out: NUL-terminated */
-	__u8  clocksource[32];		/* out: current clocksource, e.g. "tsc";
-					 * empty where the kernel exports no
-					 * way to read it (6.1: see kmod/info.c) */
-	__u64 reserved[8];		/* must be zero on input */
+	__u32 size;
+	__u32 calib_ms;
+	__u32 abi_version;
+	__u32 tsc_flags;
+	__u64 tsc_khz;
+	__u64 calib_tsc_ticks;
+	__u64 calib_ref_ns;
+	__u64 calib_tsc_khz;
+	__s64 calib_error_ppm;
+	__u32 hypervisor;
+	__u32 cpu_family;
+	__u32 cpu_model;
+	__u32 cpu_stepping;
+	__u8  cpu_vendor[16];
+	__u8  cpu_model_name[64];
+	__u8  clocksource[32];
+	__u64 reserved[8];
 };
+
 #define VMPROBE_INFO_SIZE_VER0	248
 
+/**
+ * define VMPROBE_IOC_INFO - the TSC and CPU facts and a TSC calibration
+ *
+ * Description:
+ * Argument: struct vmprobe_info.
+ *
+ * Return: 0; or -1 with errno EINVAL (size below VER0, calib_ms above the
+ * maximum, reserved not zero), E2BIG (size above PAGE_SIZE or unknown
+ * non-zero tail), EFAULT, EINTR (a signal arrived during the window: the
+ * module returns -EINTR, not -ERESTARTSYS, so user space sees EINTR and the
+ * call is never restarted, SA_RESTART or not).
+ */
 #define VMPROBE_IOC_INFO	_IOWR(VMPROBE_IOC_MAGIC, 0x00, struct vmprobe_info)
 
 /* ---- VMPROBE_IOC_NULL -------------------------------------------------- */
 
-/*
- * NULL: returns 0 at once and touches no memory; the argument is ignored.
- * What a caller times around it is the user->kernel->user round trip
- * through the ioctl path (a "null system call" that cannot be optimised
- * away like getpid's caching once was).
- * Errors: none of its own (with a direction set it is another, unknown
- * command: ENOTTY).
+/**
+ * define VMPROBE_IOC_NULL - the null ioctl
+ *
+ * Description:
+ * Returns 0 at once and touches no memory; the argument is ignored. What a
+ * caller times around it is the user->kernel->user round trip through the
+ * ioctl path (a "null system call" that cannot be optimised away like
+ * getpid's caching once was).
+ *
+ * Return: 0. No errors of its own (with a direction set it is another,
+ * unknown command: ENOTTY).
  */
 #define VMPROBE_IOC_NULL	_IO(VMPROBE_IOC_MAGIC, 0x01)
 
@@ -164,33 +197,34 @@ enum {
 	VMPROBE_KTIMED_OPS(VMPROBE_OP_ENUM_)
 	VMPROBE_OP_COUNT	/* ops are 0..VMPROBE_OP_COUNT-1 */
 };
-#undef VMPROBE_OP_ENUM_
 
-/*
- * Test only: an op that spins test_delay_us (a module parameter, 0 by
- * default: the op is then EINVAL) per execution, but only in batches of
- * more than 8 ops, i.e. not in the probe batches: an op that turns slow
- * after the probes, as a host stall looks. With the module parameter
- * test_slow_after_probes set it is slow in every batch once the call's
- * first probes are done (probes rerun later included): an op that got
- * slow. The guest tests use it to check the cap. Not in
- * VMPROBE_KTIMED_OPS; one such call at a time.
- */
-#define VMPROBE_OP_TEST_SLOW		0x7e57
+#undef VMPROBE_OP_ENUM_
 
 #define VMPROBE_KTIMED_MAX_ITERS	1024	/* per batch */
 #define VMPROBE_KTIMED_MAX_BATCHES	100000
 
-/*
- * The interrupts-off cap. A KTIMED batch reads the TSC every
- * VMPROBE_KTIMED_CHECK_EVERY loop passes (a pass runs one op, two in a
- * DOUBLE measured batch) and stops once it is past the cap (a GAPS window,
- * at most the cap long, checks at every read), so one interrupts-off
- * section lasts at most
- *   the cap + VMPROBE_KTIMED_CHECK_EVERY ops (in a DOUBLE measured batch,
- *   twice that many) + the final ordered TSC read,
- * whatever the op costs (one op or host stall longer than the cap cannot
- * be cut short: the section ends at the first check after it).
+/**
+ * DOC: the interrupts-off bound
+ *
+ * Every KTIMED batch and GAPS window runs with interrupts off. A GAPS window
+ * is at most the cap long and checks the time at every read. A KTIMED
+ * batch reads the TSC after a loop pass (a pass runs one op, two in a
+ * DOUBLE measured batch) and stops once it is past the cap: after every
+ * pass in the probe batches, and in the pairs' batches after every pass
+ * when the probes put one pass above cap / VMPROBE_KTIMED_SLOW_PASS_DIV (a
+ * slow op), else after every VMPROBE_KTIMED_CHECK_EVERY-th pass. Both
+ * batches of a pair check alike, so the checks cancel in the difference.
+ * So one interrupts-off section lasts at most
+ *
+ *   the cap (VMPROBE_IRQOFF_CAP_US, 1 ms) + C loop passes + the final
+ *   ordered TSC read, C = 1 for probes and slow ops, else
+ *   VMPROBE_KTIMED_CHECK_EVERY (8),
+ *
+ * whatever the op costs: one op or host stall longer than the cap cannot be
+ * cut short, the section ends at the first check after it. A pass that
+ * costs what the probes measured keeps that under 1.125 ms (8 passes of at
+ * most cap / 64 each; one slow pass is at most cap / iterations).
+ *
  * A KTIMED pair with a batch stopped this way (or ending past the cap) is
  * run again, at most R = VMPROBE_IRQOFF_MAX_RETRIES + batches /
  * VMPROBE_IRQOFF_RETRY_EVERY times in the whole call (a loaded host
@@ -200,11 +234,14 @@ enum {
  * call fails with -ERANGE at once. So a KTIMED call has at most
  * 2 x (batches + R) + 12 x (1 + R) interrupts-off sections (12: one round
  * of probe batches), each bounded as above, interrupts on between any two.
+ * A pending signal ends the call with EINTR after the probe batch or pair
+ * it arrived during, rerun pairs included.
  */
 #define VMPROBE_IRQOFF_CAP_US		1000
 #define VMPROBE_KTIMED_CHECK_EVERY	8
 #define VMPROBE_IRQOFF_MAX_RETRIES	4
 #define VMPROBE_IRQOFF_RETRY_EVERY	64
+#define VMPROBE_KTIMED_SLOW_PASS_DIV	64
 
 /*
  * flags: VMPROBE_KTIMED_DOUBLE selects how each pair of batches is formed:
@@ -223,39 +260,6 @@ enum {
 #define VMPROBE_KTIMED_FLAGS		VMPROBE_KTIMED_DOUBLE
 
 /*
- * KTIMED: `batches` pairs of batches (reference, then measured; see flags);
- * each batch runs with interrupts off between two ordered rdtsc reads, and
- * the task may reschedule between pairs. Figures are TSC ticks for a whole
- * batch. diff_ticks_* summarise, per pair, measured - reference (signed:
- * noise can make it negative): divide by iterations for one op.
- * If samples_ptr / ref_samples_ptr are not zero each points to `batches`
- * __u64s that receive each pair's measured / reference batch, in order, so
- * a caller can keep every sample and pair them itself.
- *
- * Before the first pair the module times short probe batches (the best of
- * three of 1 op, then of min(iterations, 8) ops, of the measured and of the
- * reference loop) and refuses with -ERANGE (batches_done 0, batch_ticks_max
- * the estimate) a request whose batches would exceed the cap. See
- * VMPROBE_IRQOFF_CAP_US for the bound while running.
- *
- * Errors (the ioctl's return, errno in user space):
- *   EINVAL      size below the VER0 size, op >= VMPROBE_OP_COUNT, iterations
- *               or batches 0 or above the maxima, unknown flags, reserved
- *               not zero
- *   E2BIG       size above PAGE_SIZE, or a non-zero tail the module does
- *               not know
- *   EFAULT      bad struct pointer, samples_ptr or ref_samples_ptr
- *   ENOMEM      no memory for the per-pair arrays
- *   EOPNOTSUPP  op not available on this CPU/kernel, or no TSC rate known
- *   ERANGE      a batch would pass, or passed, the cap: batch_ticks_max is
- *               then how long a batch takes: the first probes' estimate
- *               when they refused the call, else the ticks of the last
- *               pair's longer section (the one that ended the call)
- *   EINTR       a signal arrived between pairs (batches_done says how far
- *               it got; not restarted: the caller decides)
- * On EINTR and ERANGE the out fields cover the pairs done.
- */
-/*
  * Before its pairs, each call estimates both batches of a pair (reference and
  * measured) with VMPROBE_KTIMED_PROBE_RUNS batches of 1 loop pass each and,
  * when iterations > 1, as many of min(iterations, VMPROBE_KTIMED_PROBE_ITERS)
@@ -266,31 +270,97 @@ enum {
 #define VMPROBE_KTIMED_PROBE_ITERS	8
 #define VMPROBE_KTIMED_PROBE_RUNS	3
 
+/**
+ * struct vmprobe_ktimed - argument of VMPROBE_IOC_KTIMED
+ * @size: in/out: sizeof the caller's struct; on return the bytes filled
+ * @op: in: VMPROBE_OP_*
+ * @iterations: in: loop passes per batch, 1..VMPROBE_KTIMED_MAX_ITERS
+ * @batches: in: pairs of batches, 1..VMPROBE_KTIMED_MAX_BATCHES
+ * @flags: in: 0 or VMPROBE_KTIMED_DOUBLE
+ * @batches_done: out: pairs done
+ * @samples_ptr: in: user pointer to __u64[batches] for the measured
+ *	batches, or 0
+ * @ref_samples_ptr: in: user pointer to __u64[batches] for the reference
+ *	batches, or 0
+ * @batch_ticks_min: out: the measured batches' minimum
+ * @batch_ticks_median: out: the measured batches' median
+ * @batch_ticks_max: out: the measured batches' maximum
+ * @ref_ticks_min: out: the reference batches' minimum
+ * @ref_ticks_median: out: the reference batches' median
+ * @ref_ticks_max: out: the reference batches' maximum
+ * @diff_ticks_min: out: per pair, measured - reference: minimum
+ * @diff_ticks_median: out: per pair, measured - reference: median
+ * @diff_ticks_max: out: per pair, measured - reference: maximum
+ * @pairs_rerun: out: pairs run again after an overrun (their batches are
+ *	in no figure)
+ * @reserved32: must be zero on input
+ * @reserved: must be zero on input
+ *
+ * `batches` pairs of batches (reference, then measured; see
+ * VMPROBE_KTIMED_DOUBLE); each batch runs with interrupts off between two
+ * ordered rdtsc reads, and the task may reschedule between pairs. Figures
+ * are TSC ticks for a whole batch. diff_ticks_* summarise, per pair,
+ * measured - reference (signed: noise can make it negative): divide by
+ * iterations for one op. If samples_ptr / ref_samples_ptr are not zero each
+ * receives each pair's measured / reference batch, in order, so a caller
+ * can keep every sample and pair them itself.
+ *
+ * Before the first pair the module times short probe batches (the best of
+ * three of 1 op, then of min(iterations, 8) ops, of the measured and of the
+ * reference loop) and refuses with -ERANGE (batches_done 0, batch_ticks_max
+ * the estimate) a request whose batches would exceed the cap. See "the
+ * interrupts-off bound" for the bound while running. On EINTR and ERANGE
+ * the out fields cover the pairs done.
+ */
 struct vmprobe_ktimed {
-	__u32 size;			/* in/out */
-	__u32 op;			/* in: VMPROBE_OP_* */
-	__u32 iterations;		/* in: 1..VMPROBE_KTIMED_MAX_ITERS */
-	__u32 batches;			/* in: pairs, 1..VMPROBE_KTIMED_MAX_BATCHES */
-	__u32 flags;			/* in: 0 or VMPROBE_KTIMED_DOUBLE */
-	__u32 batches_done;		/* out: pairs done */
-	__u64 samples_ptr;		/* in: user pointer to __u64[batches], or 0 */
-	__u64 ref_samples_ptr;		/* in: user pointer to __u64[batches], or 0 */
-	__u64 batch_ticks_min;		/* out: measured batches */
-	__u64 batch_ticks_median;	/* out */
-	__u64 batch_ticks_max;		/* out */
-	__u64 ref_ticks_min;		/* out: reference batches */
-	__u64 ref_ticks_median;		/* out */
-	__u64 ref_ticks_max;		/* out */
-	__s64 diff_ticks_min;		/* out: per pair, measured - reference */
-	__s64 diff_ticks_median;	/* out */
-	__s64 diff_ticks_max;		/* out */
-	__u32 pairs_rerun;		/* out: pairs run again after an overrun
-					 * (their batches are in no figure) */
-	__u32 reserved32;		/* must be zero on input */
-	__u64 reserved[3];		/* must be zero on input */
+	__u32 size;
+	__u32 op;
+	__u32 iterations;
+	__u32 batches;
+	__u32 flags;
+	__u32 batches_done;
+	__u64 samples_ptr;
+	__u64 ref_samples_ptr;
+	__u64 batch_ticks_min;
+	__u64 batch_ticks_median;
+	__u64 batch_ticks_max;
+	__u64 ref_ticks_min;
+	__u64 ref_ticks_median;
+	__u64 ref_ticks_max;
+	__s64 diff_ticks_min;
+	__s64 diff_ticks_median;
+	__s64 diff_ticks_max;
+	__u32 pairs_rerun;
+	__u32 reserved32;
+	__u64 reserved[3];
 };
+
 #define VMPROBE_KTIMED_SIZE_VER0	144
 
+/**
+ * define VMPROBE_IOC_KTIMED - time an op in the kernel, interrupts off
+ *
+ * Description:
+ * Argument: struct vmprobe_ktimed.
+ *
+ * Return: 0; or -1 with errno
+ * EINVAL (size below the VER0 size, op >= VMPROBE_OP_COUNT, iterations or
+ * batches 0 or above the maxima, unknown flags, reserved not zero),
+ * E2BIG (size above PAGE_SIZE, or a non-zero tail the module does not
+ * know),
+ * EFAULT (bad struct pointer, samples_ptr or ref_samples_ptr),
+ * ENOMEM (no memory for the per-pair arrays),
+ * EOPNOTSUPP (op not available on this CPU/kernel, or no TSC rate known;
+ * PIO_READ also under a hypervisor that may stop a CPU on a port read,
+ * Jailhouse, ACRN or one the module cannot name, unless the module was
+ * loaded with pio_any_hypervisor=1),
+ * ERANGE (a batch would pass, or passed, the cap: batch_ticks_max is then
+ * how long a batch takes: the first probes' estimate when they refused the
+ * call, else the ticks of the last pair's longer section, the one that
+ * ended the call),
+ * EINTR (a signal arrived: batches_done says how far it got; not
+ * restarted, the caller decides).
+ */
 #define VMPROBE_IOC_KTIMED	_IOWR(VMPROBE_IOC_MAGIC, 0x02, struct vmprobe_ktimed)
 
 /* ---- VMPROBE_IOC_GAPS -------------------------------------------------- */
@@ -299,46 +369,80 @@ struct vmprobe_ktimed {
 #define VMPROBE_GAPS_MAX_WINDOWS	10000
 #define VMPROBE_GAPS_DEFAULT_THRESHOLD_NS	1000
 #define VMPROBE_GAPS_HIST_BUCKETS	16
-/* TSC reads per window at most, per us of window: no TSC read takes under
- * 1 ns, so a window ends on time long before this; it only bounds a TSC
- * that stopped advancing. */
-#define VMPROBE_GAPS_MAX_READS_PER_US	1000
-
 /*
- * GAPS: a stolen-time detector in the spirit of the kernel's hwlat tracer.
- * For each of `windows` windows, spin for window_us with interrupts off,
+ * A window's TSC reads at most: window_us x the reads per us measured before
+ * the first window (best of VMPROBE_GAPS_RATE_PROBES runs of
+ * VMPROBE_GAPS_RATE_READS reads) x VMPROBE_GAPS_READS_MARGIN, and never more
+ * than window_us x VMPROBE_GAPS_MAX_READS_PER_US. A working TSC ends the
+ * window long before; this only bounds a TSC that stopped advancing, to
+ * VMPROBE_GAPS_READS_MARGIN windows' worth of reads.
+ */
+#define VMPROBE_GAPS_MAX_READS_PER_US	1000
+#define VMPROBE_GAPS_READS_MARGIN	4
+#define VMPROBE_GAPS_RATE_PROBES	3
+#define VMPROBE_GAPS_RATE_READS		64
+
+/**
+ * struct vmprobe_gaps - argument of VMPROBE_IOC_GAPS
+ * @size: in/out: sizeof the caller's struct; on return the bytes filled
+ * @window_us: in: 1..VMPROBE_GAPS_MAX_WINDOW_US
+ * @windows: in: 1..VMPROBE_GAPS_MAX_WINDOWS
+ * @threshold_ns: in: 0 = default (1000)
+ * @flags: in: must be 0
+ * @windows_done: out: windows done
+ * @spin_ticks: out: total TSC ticks spun: the forward steps (saturates)
+ * @spin_reads: out: TSC reads made
+ * @gap_count: out: steps longer than the threshold
+ * @gap_ticks_total: out: their ticks (saturates)
+ * @gap_ticks_max: out: the longest
+ * @hist: out: hist[i] counts gaps g with floor(log2(g / threshold)) == i,
+ *	the last bucket taking everything longer
+ * @backward_steps: out: steps where the TSC read went backwards; in no
+ *	other figure
+ * @reserved: must be zero on input
+ *
+ * A stolen-time detector in the spirit of the kernel's hwlat tracer. For
+ * each of `windows` windows, spin for window_us with interrupts off,
  * reading the TSC back to back; a step between two consecutive reads
  * longer than threshold_ns is a gap: time this CPU did not run the guest
  * (the VMM, or firmware, took it). Between windows interrupts are on and
- * the task may reschedule.
- * hist[i] counts gaps g with floor(log2(g / threshold)) == i, the last
- * bucket taking everything longer.
- * A window also ends after window_us x VMPROBE_GAPS_MAX_READS_PER_US TSC
- * reads, so a TSC that stops advancing cannot hold interrupts off for ever
- * (spin_ticks then falls short of windows x window).
- * Errors: EINVAL size below VER0, window_us or windows 0 or above the
- * maxima, threshold above window, flags or reserved not zero; E2BIG size
- * above PAGE_SIZE or unknown non-zero tail; EFAULT; EOPNOTSUPP no TSC rate
- * known; EINTR a signal arrived between windows (windows_done says how far
- * it got; not restarted).
+ * the task may reschedule. A window lasts window_us of forward TSC steps,
+ * (div_u64(window_us x tsc_khz, 1000) ticks, truncated: at least that,
+ * plus the one step that crosses its end), or ends after the reads bound
+ * above (so a TSC that stops advancing cannot hold interrupts off for
+ * ever; spin_ticks then falls short of windows x window).
  */
 struct vmprobe_gaps {
-	__u32 size;			/* in/out */
-	__u32 window_us;		/* in: 1..VMPROBE_GAPS_MAX_WINDOW_US */
-	__u32 windows;			/* in: 1..VMPROBE_GAPS_MAX_WINDOWS */
-	__u32 threshold_ns;		/* in: 0 = default (1000) */
-	__u32 flags;			/* in: must be 0 */
-	__u32 windows_done;		/* out */
-	__u64 spin_ticks;		/* out: total TSC ticks spun */
-	__u64 spin_reads;		/* out: TSC reads made */
-	__u64 gap_count;		/* out */
-	__u64 gap_ticks_total;		/* out */
-	__u64 gap_ticks_max;		/* out */
-	__u64 hist[VMPROBE_GAPS_HIST_BUCKETS];	/* out */
-	__u64 reserved[4];		/* must be zero on input */
+	__u32 size;
+	__u32 window_us;
+	__u32 windows;
+	__u32 threshold_ns;
+	__u32 flags;
+	__u32 windows_done;
+	__u64 spin_ticks;
+	__u64 spin_reads;
+	__u64 gap_count;
+	__u64 gap_ticks_total;
+	__u64 gap_ticks_max;
+	__u64 hist[VMPROBE_GAPS_HIST_BUCKETS];
+	__u64 backward_steps;
+	__u64 reserved[3];
 };
+
 #define VMPROBE_GAPS_SIZE_VER0		224
 
+/**
+ * define VMPROBE_IOC_GAPS - detect stolen time with interrupts off
+ *
+ * Description:
+ * Argument: struct vmprobe_gaps.
+ *
+ * Return: 0; or -1 with errno EINVAL (size below VER0, window_us or
+ * windows 0 or above the maxima, threshold above window, flags or reserved
+ * not zero), E2BIG (size above PAGE_SIZE or unknown non-zero tail), EFAULT,
+ * EOPNOTSUPP (no TSC rate known), EINTR (a signal arrived between windows:
+ * windows_done says how far it got; not restarted).
+ */
 #define VMPROBE_IOC_GAPS	_IOWR(VMPROBE_IOC_MAGIC, 0x03, struct vmprobe_gaps)
 
 /* Command numbers in use are 0..VMPROBE_IOC_NR_COUNT-1; the rest: ENOTTY. */

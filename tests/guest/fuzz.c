@@ -158,7 +158,7 @@ static void fill_gaps(struct vmprobe_gaps *g)
 	if (chance(5))
 		g->flags = 1u << below(32);
 	if (chance(5))
-		g->reserved[below(4)] = rnd();
+		g->reserved[below(sizeof(g->reserved) / sizeof(g->reserved[0]))] = rnd();
 }
 
 /*

@@ -5,8 +5,13 @@
  * errno, never a crash). Runs inside a guest with vmprobe.ko loaded; prints
  * TAP on stdout; exit status 0 when every check passed.
  *
- *   modtest [--virtual-time] [--quick] [--require all|OP,OP...]
+ *   modtest [--virtual-time] [--quick] [--selftest] [--require all|OP,OP...]
  *
+ * --selftest: the module loaded is the selftest build (make tests:
+ * build/kmod/RELEASE/selftest/vmprobe.ko), with the test op and its
+ * parameters (kmod/vmprobe_selftest.h): the cap and the signal checks use
+ * it. Without it the module is the plain build users load, which must
+ * refuse the test op (EINVAL) and have none of its parameters.
  * --virtual-time: the guest's clocks are not real time (icount, Bochs), so
  * the TSC calibration is not held to 5%. --quick: skip the largest requests.
  * --require: the KTIMED ops (row names, "all" for every op) that must work
@@ -24,6 +29,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,12 +37,13 @@
 
 #include "uapi/vmprobe.h"
 #include "tap.h"
+#include "../../kmod/vmprobe_selftest.h"
 
 #define KERNEL_ADDRESS		0xffffffff81000000ull
 #define CALIB_TOLERANCE_PPM	50000	/* 5% */
 
 static int fd;
-static int virtual_time, quick;
+static int virtual_time, quick, selftest;
 static long page_size;
 static int required[VMPROBE_OP_COUNT];
 static uint64_t longest_section;	/* ticks: the longest batch seen */
@@ -464,7 +471,8 @@ static void test_ktimed_bad(void)
 	expect_ktimed(-EINVAL, "batches 0", kt_batches_0);
 	expect_ktimed(-EINVAL, "batches above max", kt_batches_big);
 	expect_ktimed(-EINVAL, "flags: first unknown bit", kt_flags);
-	expect_ktimed(-EINVAL, "op = VMPROBE_OP_TEST_SLOW with test_delay_us 0", kt_op_test);
+	expect_ktimed(-EINVAL, selftest ? "op = VMPROBE_OP_TEST_SLOW with test_delay_us 0" :
+				    "op = VMPROBE_OP_TEST_SLOW: the plain build has no test op", kt_op_test);
 	expect_ktimed(-EINVAL, "flags bit 31", kt_flags_high);
 	expect_ktimed(-EINVAL, "reserved[0] not zero", kt_reserved0);
 	expect_ktimed(-EINVAL, "reserved[2] not zero", kt_reserved2);
@@ -501,20 +509,24 @@ static void check_gaps_result(const struct vmprobe_gaps *g, const char *what)
 	for (i = 0; i < VMPROBE_GAPS_HIST_BUCKETS; i++)
 		hist_sum += g->hist[i];
 	tap_ok(g->windows_done == g->windows, "GAPS %s: windows_done %u", what, g->windows_done);
-	tap_ok(g->spin_ticks >= (uint64_t)g->windows * g->window_us * tsc_khz / 1000 &&
+	/* A window is window_us x tsc_khz / 1000 ticks, truncated, as the module computes it. */
+	tap_ok(g->spin_ticks >= g->windows * ((uint64_t)g->window_us * tsc_khz / 1000) &&
 	       g->spin_reads >= g->windows,
-	       "GAPS %s: spun at least windows x window (%llu ticks, %llu reads)", what,
-	       (unsigned long long)g->spin_ticks, (unsigned long long)g->spin_reads);
+	       "GAPS %s: spun at least windows x window (%llu ticks >= %u x %llu, %llu reads)", what,
+	       (unsigned long long)g->spin_ticks, g->windows,
+	       (unsigned long long)((uint64_t)g->window_us * tsc_khz / 1000),
+	       (unsigned long long)g->spin_reads);
 	tap_ok(hist_sum == g->gap_count && g->gap_ticks_total <= g->spin_ticks &&
 	       g->gap_ticks_max <= g->gap_ticks_total &&
 	       (g->gap_count == 0) == (g->gap_ticks_total == 0),
 	       "GAPS %s: %llu gaps, histogram sums to the count, totals consistent", what,
 	       (unsigned long long)g->gap_count);
-	tap_diag("GAPS %s: %llu gaps, %.3f%% of %llu ticks, longest %.1f us, %.1f ns per TSC read",
+	tap_diag("GAPS %s: %llu gaps, %.3f%% of %llu ticks, longest %.1f us, %.1f ns per TSC read, %llu backward steps",
 		 what, (unsigned long long)g->gap_count,
 		 g->spin_ticks ? 100.0 * g->gap_ticks_total / g->spin_ticks : 0,
 		 (unsigned long long)g->spin_ticks, g->gap_ticks_max * 1e3 / tsc_khz,
-		 g->spin_reads ? g->spin_ticks * 1e6 / tsc_khz / g->spin_reads : 0);
+		 g->spin_reads ? g->spin_ticks * 1e6 / tsc_khz / g->spin_reads : 0,
+		 (unsigned long long)g->backward_steps);
 }
 
 static void test_gaps(void)
@@ -645,6 +657,8 @@ static void test_unknown_commands(void)
 }
 
 
+#define DELAY_US_SIGNAL	100
+
 static void on_alarm(int sig) { }	/* only there to interrupt the ioctl */
 
 /* A signal ends a long command early with EINTR and a progress count. */
@@ -747,56 +761,110 @@ static int set_param(const char *name, unsigned int value)
 	return ok;
 }
 
+/* Whether a module parameter file exists. */
+static int has_param(const char *name)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), PARAM_DIR "%s", name);
+	return access(path, F_OK) == 0;
+}
+
 /*
- * The interrupts-off cap holds inside a batch: an op that is fast in the
- * probes and slow afterwards (VMPROBE_OP_TEST_SLOW) is stopped at the first
- * cap check past the cap, every time. Two cases:
+ * The variant loaded is the one asked for: the selftest build has the test
+ * op's parameters, the plain build (make, DKMS, the .deb) has none and
+ * refuses the op (test_ktimed_bad).
+ */
+static void test_variant(void)
+{
+	static const char *const params[] = { "test_delay_us", "test_probe_delay_us",
+					      "test_slow_after_probes" };
+	unsigned int i, present = 0;
+
+	for (i = 0; i < sizeof(params) / sizeof(params[0]); i++)
+		present += has_param(params[i]);
+	struct stat st;
+	int found;
+
+	if (selftest)
+		tap_ok(present == 3, "selftest build: the test op's 3 parameters are there (%u)", present);
+	else
+		tap_ok(present == 0, "plain build: no test parameter in " PARAM_DIR " (%u found)", present);
+	/* The one parameter of every build: set at load time only. */
+	found = stat(PARAM_DIR "pio_any_hypervisor", &st) == 0;
+	tap_ok(found && (st.st_mode & 0777) == 0444, "pio_any_hypervisor is a read-only parameter (mode %o)",
+	       found ? (unsigned int)(st.st_mode & 0777) : 0);
+}
+
+/*
+ * The interrupts-off bound holds inside a batch (include/uapi/vmprobe.h,
+ * "the interrupts-off bound", and the README state it): a section ends at
+ * the first cap check past the cap, i.e. within
+ *   cap + C loop passes (+ the final TSC read),
+ * C = 8 (VMPROBE_KTIMED_CHECK_EVERY) where the probes found the op fast, 1
+ * where they found a pass above cap / VMPROBE_KTIMED_SLOW_PASS_DIV; a pass
+ * is one op, two in DOUBLE's measured batch. The test op
+ * (VMPROBE_OP_TEST_SLOW) is fast in the probes and slow afterwards in three
+ * ways:
  *   - slow only in long batches (test_slow_after_probes 0), as a host stall
  *     looks: the probes rerun after each large overrun see it fast, so the
  *     pair is rerun until the budget (4 + 1000/64 = 19 pairs) is spent,
- *     then ERANGE;
+ *     then ERANGE; C = 8;
  *   - slow from the first probes on (test_slow_after_probes 1), an op that
- *     got slow: the rerun probes see it, ERANGE at once, no pair rerun.
- * The section bound asserted is the header's: cap + VMPROBE_KTIMED_CHECK_EVERY
- * ops (twice that in DOUBLE's measured batch), plus 20% of the cap for the
- * udelay()'s own overshoot and the TSC reads. The time bound: 20 pairs of
- * at most 2 x 2.8 ms plus 20 probe rounds is ~0.15 s; 2 s leaves room for a
- * loaded host.
+ *     got slow: the rerun probes see it, ERANGE at once, no pair rerun;
+ *     C = 8;
+ *   - slow in the probes too (test_probe_delay_us 20 us > cap/64), slower
+ *     in long batches: C = 1; rerun until the budget is spent (or until
+ *     a host stall inflates the rerun probes past the cap).
+ * The op's cost per us of delay is measured first; the bound asserted is
+ * cap + C x passes' measured cost + 20% of the cap for the TSC reads and
+ * an interrupt-free host's jitter. The time bound: 20 pairs of at most 2 x 2.8 ms
+ * plus 20 probe rounds is ~0.15 s; 2 s leaves room for a loaded host.
  */
 static void test_cap(void)
 {
-	enum { DELAY_US = 100, BATCHES = 1000 };
-	uint64_t cap = tsc_khz * VMPROBE_IRQOFF_CAP_US / 1000, op_ticks;
+	enum { UNIT_US = 10, DELAY_US = 100, BATCHES = 1000 };
+	static const struct {
+		unsigned int after, probe_us, delay_us, iterations, c;
+		const char *what;
+	} cases[] = {
+		{ 0, 0, DELAY_US, 256, VMPROBE_KTIMED_CHECK_EVERY, "a stall-like slow op" },
+		{ 1, 0, DELAY_US, 256, VMPROBE_KTIMED_CHECK_EVERY, "an op that got slow" },
+		{ 0, 20, 2 * DELAY_US, 10, 1, "an op slow in its probes" },
+	};
+	uint64_t cap = tsc_khz * VMPROBE_IRQOFF_CAP_US / 1000, unit_ticks;
 	unsigned int budget = VMPROBE_IRQOFF_MAX_RETRIES + BATCHES / VMPROBE_IRQOFF_RETRY_EVERY;
 	struct vmprobe_ktimed kt;
-	unsigned int f, after;
+	unsigned int f, k;
 	int ret;
 
 	/*
-	 * What the op really costs: udelay() is only as exact as the guest
-	 * kernel's delay calibration (a loop calibrated at boot where the TSC
-	 * is not used for delays; seen 2x under a loaded TCG host). Timed at
-	 * a tenth of the delay, 32 passes (0.32 ms nominal), then scaled.
+	 * What a microsecond of the op's delay really costs (it spins on the
+	 * TSC: at least the delay, more by the TSC reads and any host stall).
+	 * Timed at UNIT_US, 32 passes (0.32 ms nominal).
 	 */
-	if (!tap_ok(set_param("test_delay_us", DELAY_US / 10), "test_delay_us set to %u", DELAY_US / 10))
+	if (!tap_ok(set_param("test_delay_us", UNIT_US), "test_delay_us set to %u", UNIT_US))
 		return;
 	ktimed_init(&kt, VMPROBE_OP_TEST_SLOW, 32, 5);
 	ret = vmprobe_ioctl(VMPROBE_IOC_KTIMED, &kt);
-	op_ticks = kt.diff_ticks_median > 0 ? (uint64_t)kt.diff_ticks_median * 10 / 32 : 0;
-	tap_ok(ret == 0 && op_ticks >= tsc_khz * DELAY_US / 1000 * 9 / 10,
-	       "KTIMED test op at %u us: %.1f us per op, at least 90%% of the delay (%s)",
-	       DELAY_US / 10, op_ticks * 1e3 / tsc_khz / 10, strerror(-ret));
-	if (!tap_ok(set_param("test_delay_us", DELAY_US), "test_delay_us set to %u", DELAY_US))
-		return;
-	for (after = 0; after < 2; after++) {
-		if (!tap_ok(set_param("test_slow_after_probes", after), "test_slow_after_probes %u",
-			    after))
+	unit_ticks = kt.diff_ticks_median > 0 ? (uint64_t)kt.diff_ticks_median / 32 / UNIT_US : 0;
+	tap_ok(ret == 0 && unit_ticks >= tsc_khz / 1000 * 9 / 10,
+	       "KTIMED test op at %u us: %.2f us per us of delay, at least 90%% (%s)",
+	       UNIT_US, unit_ticks * 1e3 / tsc_khz, strerror(-ret));
+	for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		if (!tap_ok(set_param("test_delay_us", cases[k].delay_us) &&
+			    set_param("test_probe_delay_us", cases[k].probe_us) &&
+			    set_param("test_slow_after_probes", cases[k].after),
+			    "test_delay_us %u, test_probe_delay_us %u, test_slow_after_probes %u",
+			    cases[k].delay_us, cases[k].probe_us, cases[k].after))
 			continue;
 		for (f = 0; f < 2; f++) {
 			unsigned int flags = f ? VMPROBE_KTIMED_DOUBLE : 0, per_pass = f ? 2 : 1;
-			uint64_t bound = cap + cap / 5 + per_pass * VMPROBE_KTIMED_CHECK_EVERY * op_ticks;
+			unsigned int want_rerun = cases[k].after ? 0 : budget;
+			uint64_t bound = cap + cap / 5 +
+					 (uint64_t)cases[k].c * per_pass * cases[k].delay_us * unit_ticks;
 			uint64_t shortest = UINT64_MAX;
-			const char *what = after ? "an op that got slow" : "a stall-like slow op";
+			const char *what = cases[k].what;
 			const char *mode = f ? "DOUBLE" : "vs empty";
 			double t0, slowest = 0;
 			int ret = 0, try;
@@ -809,7 +877,7 @@ static void test_cap(void)
 			 * to the bound (the first within it ends the tries).
 			 */
 			for (try = 0; try < 10 && shortest > bound; try++) {
-				ktimed_init(&kt, VMPROBE_OP_TEST_SLOW, 256, BATCHES); /* 25 ms a batch */
+				ktimed_init(&kt, VMPROBE_OP_TEST_SLOW, cases[k].iterations, BATCHES);
 				kt.flags = flags;
 				t0 = now_s();
 				ret = vmprobe_ioctl(VMPROBE_IOC_KTIMED, &kt);
@@ -821,15 +889,23 @@ static void test_cap(void)
 				if (t0 > slowest)
 					slowest = t0;
 			}
+			/*
+			 * The op slow in its probes is probed at 40% of the
+			 * cap (DOUBLE): a host stall in the probes rerun after
+			 * a large overrun can push that past the cap and end
+			 * the call before the budget is spent (seen once in a
+			 * loaded run: 0 reruns). Its point is the section bound.
+			 */
 			tap_ok(ret == -ERANGE && kt.batches_done == 0 &&
-			       kt.pairs_rerun == (after ? 0 : budget),
-			       "KTIMED %s (%s) -> ERANGE (%s), %u pairs done, %u rerun (want %u)",
+			       (cases[k].probe_us ? kt.pairs_rerun <= want_rerun :
+						    kt.pairs_rerun == want_rerun),
+			       "KTIMED %s (%s) -> ERANGE (%s), %u pairs done, %u rerun (want %s%u)",
 			       what, mode, strerror(-ret), kt.batches_done, kt.pairs_rerun,
-			       after ? 0 : budget);
+			       cases[k].probe_us ? "at most " : "", want_rerun);
 			tap_ok(shortest > cap && shortest <= bound,
-			       "KTIMED %s (%s): the section stopped at %llu ticks = %.0f us (cap %llu, bound %llu)",
+			       "KTIMED %s (%s): the section stopped at %llu ticks = %.0f us: cap %llu + %u pass(es) (bound %llu)",
 			       what, mode, (unsigned long long)shortest, shortest * 1e3 / tsc_khz,
-			       (unsigned long long)cap, (unsigned long long)bound);
+			       (unsigned long long)cap, cases[k].c, (unsigned long long)bound);
 			tap_ok(slowest < 2.0, "KTIMED %s (%s): every call returned within 2 s (slowest %.1f ms)",
 			       what, mode, slowest * 1e3);
 			if (shortest != UINT64_MAX && shortest > longest_section)
@@ -837,11 +913,53 @@ static void test_cap(void)
 		}
 	}
 	set_param("test_slow_after_probes", 0);
+	set_param("test_probe_delay_us", 0);
+	set_param("test_delay_us", DELAY_US);
 	/* Batches no longer than the probes: the op stays fast. */
 	ktimed_init(&kt, VMPROBE_OP_TEST_SLOW, 8, 10);
 	tap_ok(vmprobe_ioctl(VMPROBE_IOC_KTIMED, &kt) == 0 && kt.pairs_rerun == 0,
 	       "KTIMED the test op at 8 passes (no delay in probe-sized batches) succeeds");
 	tap_ok(set_param("test_delay_us", 0), "test_delay_us back to 0");
+}
+
+/*
+ * A signal ends a call that is rerunning overrun pairs: the stall-like test
+ * op (slow in long batches only) at 100 us, DOUBLE, 256 passes, 100000
+ * batches overruns every pair and would rerun 4 + 100000/64 = 1566 of them
+ * before ERANGE (5.3 s under TCG with the module before signals were
+ * checked on reruns and between probes). Now the call ends within two
+ * sections and one round of probes after the signal: 2 x (1 ms + 8 x 2 x
+ * 100 us) + 12 short probes, about 6 ms. The signal is sent 200 ms after
+ * setitimer() or later (its handler runs only once the ioctl returns, so it
+ * cannot stamp the sending), so returned - (armed + 200 ms) is at least the
+ * true delay. Asserted: under 0.5 s (a loaded host can deschedule the vCPU
+ * that long; well under a second).
+ */
+static void test_slow_signal(void)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };	/* no SA_RESTART */
+	struct itimerval it = { .it_value = { 0, 200000 } };
+	struct vmprobe_ktimed kt;
+	double armed, after;
+	int ret;
+
+	if (!tap_ok(set_param("test_delay_us", DELAY_US_SIGNAL) && set_param("test_slow_after_probes", 0),
+		    "test_delay_us set to %u for the signal check", DELAY_US_SIGNAL))
+		return;
+	sigaction(SIGALRM, &sa, NULL);
+	ktimed_init(&kt, VMPROBE_OP_TEST_SLOW, 256, VMPROBE_KTIMED_MAX_BATCHES);
+	kt.flags = VMPROBE_KTIMED_DOUBLE;
+	armed = now_s();
+	setitimer(ITIMER_REAL, &it, NULL);
+	ret = vmprobe_ioctl(VMPROBE_IOC_KTIMED, &kt);
+	after = now_s() - armed - 0.2;
+	signal(SIGALRM, SIG_DFL);
+	tap_ok(ret == -EINTR && kt.batches_done == 0 && kt.pairs_rerun > 0,
+	       "KTIMED rerunning overrun pairs, interrupted by a signal -> EINTR (%s) after %u reruns",
+	       strerror(-ret), kt.pairs_rerun);
+	tap_ok(after < 0.5, "KTIMED rerunning pairs: returned at most %.1f ms after the signal (bound 500 ms)",
+	       after * 1e3);
+	set_param("test_delay_us", 0);
 }
 
 /* Not seekable, on every kernel (6.12 dropped no_llseek). */
@@ -861,6 +979,7 @@ int main(int argc, char **argv)
 	static const struct option options[] = {
 		{ "virtual-time", no_argument, NULL, 'v' },
 		{ "quick", no_argument, NULL, 'q' },
+		{ "selftest", no_argument, NULL, 's' },
 		{ "require", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -870,12 +989,13 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'v': virtual_time = 1; break;
 		case 'q': quick = 1; break;
+		case 's': selftest = 1; break;
 		case 'r':
 			if (parse_required(optarg))
 				return 2;
 			break;
 		default:
-			fprintf(stderr, "usage: modtest [--virtual-time] [--quick] [--require all|OP,...]\n");
+			fprintf(stderr, "usage: modtest [--virtual-time] [--quick] [--selftest] [--require all|OP,...]\n");
 			return 2;
 		}
 	}
@@ -895,7 +1015,11 @@ int main(int argc, char **argv)
 	test_gaps();
 	test_signals();
 	test_limits();
-	test_cap();
+	test_variant();
+	if (selftest) {
+		test_cap();
+		test_slow_signal();
+	}
 	test_lseek();
 	tap_diag("the longest interrupts-off section seen: %llu ticks = %.0f us (cap %u us)",
 		 (unsigned long long)longest_section, longest_section * 1e3 / tsc_khz,

@@ -2,12 +2,15 @@
 # vmprobe.ko's tests, run inside a guest (busybox sh) with the module loaded
 # and the guest test programs in /bin; scripts/run-vmm --guest-script runs it.
 #
-#   module-tests.sh [basic|hardening|all] [--fuzz-count N] [--virtual-time]
+#   module-tests.sh [basic|hardening|all] [--fuzz-count N] [--virtual-time] [--selftest]
 #   module-tests.sh --print-required VMM     (on the host: see required_ops)
 #
 # basic:     modtest (every ioctl, good and bad arguments), permcheck
 # hardening: fuzz, concurrency with rmmod refused meanwhile, rmmod and
 #            insmod again, permcheck and modtest --quick on the new instance
+# --selftest: the module is the selftest build (modtest --selftest: the cap
+#            and signal checks with the test op); without it, the plain
+#            build, whose refusal of the test op modtest checks instead
 # Both end by checking that the kernel log holds no oops, BUG, WARNING,
 # lockup, stall or KASAN report and that the module still answers.
 # Prints one TAP stream (the programs' points renumbered); exit status 0
@@ -34,6 +37,7 @@ while [ $# -gt 0 ]; do
 	basic|hardening|all) part=$1 ;;
 	--fuzz-count) fuzz_count=$2; shift ;;
 	--virtual-time) modtest_args="$modtest_args --virtual-time" ;;
+	--selftest) modtest_args="$modtest_args --selftest" ;;
 	*) echo "module-tests.sh: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 	shift
