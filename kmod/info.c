@@ -190,6 +190,7 @@ int vmprobe_do_info(struct vmprobe_info *info)
 		return -EINVAL;
 
 	info->abi_version = VMPROBE_ABI_VERSION;
+	info->ktimed_paravirt = vmprobe_ktimed_paravirt_ops();
 	info->tsc_flags = vmprobe_tsc_flags();
 	info->tsc_khz = tsc_khz;
 	info->hypervisor = vmprobe_hypervisor();

@@ -12,13 +12,15 @@
  * and stops with -EINTR when a signal is pending. Medians of both and of
  * the per-pair differences are computed here.
  *
- * Ops go through the kernel's own paravirt-aware accessors where the kernel
- * has one (cpuid(), read_cr0(), __read_cr3(), rdmsr_safe(): under Xen PV
- * these are the pv_ops the kernel really runs), and raw instructions where
- * the kernel itself uses the raw instruction (rdtsc, rdtscp, inb).
- * invlpg is the exception: a Xen PV kernel runs in ring 3 and must not issue
- * it, so under Xen PV the op is the kernel's __flush_tlb_one_user() pv_op
- * (a MMUEXT_INVLPG_LOCAL hypercall); elsewhere it is the raw instruction.
+ * Ops are the bare instruction with the register setup it needs (each
+ * row's summary in the uapi list states the count, which tests/33 checks
+ * under an instruction clock), except under Xen PV: there the kernel runs
+ * deprivileged, its cpuid(), rdmsr_safe(), read_cr0() and __read_cr3() are
+ * pv_ops, and invlpg is the __flush_tlb_one_user() pv_op (a
+ * MMUEXT_INVLPG_LOCAL hypercall), so those rows time the kernel's own
+ * accessors, as the kernel runs them (vmprobe_ktimed_paravirt_ops(),
+ * reported by VMPROBE_IOC_INFO). rdtsc, rdtscp and inb are raw everywhere,
+ * as the kernel itself runs them.
  * Raw invlpg and inb are first tried once under an exception-table fixup:
  * if either faults here the op answers -EOPNOTSUPP instead of oopsing.
  *
@@ -155,22 +157,63 @@ static __always_inline void vmprobe_op_rdtscp(void)
 	asm volatile("rdtscp" ::: "eax", "ecx", "edx");
 }
 
+/*
+ * CPUID, RDMSR and the CR0/CR3 reads are timed as the bare instruction
+ * (with the register setup it needs, no more: under an instruction clock
+ * each row counts what its summary in the uapi list says) wherever the
+ * kernel's paravirt accessor for it is the native one. Under Xen PV it is
+ * not (the kernel runs deprivileged and these are pv_ops that may trap or
+ * hypercall), so there the rows time the kernel's accessors, as the kernel
+ * itself runs them: vmprobe_ktimed_paravirt_ops() says which, per op.
+ */
 static __always_inline void vmprobe_op_cpuid(unsigned int leaf)
+{
+	unsigned int eax = leaf, ebx, ecx = 0, edx;
+
+	asm volatile("cpuid" : "+a" (eax), "=b" (ebx), "+c" (ecx), "=d" (edx));
+}
+
+static __always_inline void vmprobe_op_cpuid_pv(unsigned int leaf)
 {
 	unsigned int eax, ebx, ecx, edx;
 
 	cpuid(leaf, &eax, &ebx, &ecx, &edx);	/* pv_ops cpu.cpuid */
 }
 
-/*
- * rdmsr_safe(): the same name and meaning from 6.1 on (rdmsrl_safe() was
- * renamed later); pv_ops cpu.read_msr_safe.
- */
+/* RDMSR of IA32_TSC under an exception fixup (avail() first checks that it reads). */
 static __always_inline void vmprobe_op_rdmsr(void)
 {
 	u32 lo, hi;
 
+	asm volatile("1:	rdmsr\n"
+		     "2:\n"
+		     _ASM_EXTABLE(1b, 2b)
+		     : "=a" (lo), "=d" (hi) : "c" (MSR_IA32_TSC) : "memory");
+}
+
+/*
+ * rdmsr_safe(): the same name and meaning from 6.1 on (rdmsrl_safe() was
+ * renamed later); pv_ops cpu.read_msr_safe.
+ */
+static __always_inline void vmprobe_op_rdmsr_pv(void)
+{
+	u32 lo, hi;
+
 	(void)rdmsr_safe(MSR_IA32_TSC, &lo, &hi);
+}
+
+static __always_inline void vmprobe_op_read_cr0(void)
+{
+	unsigned long v;
+
+	asm volatile("mov %%cr0, %0" : "=r" (v) : : "memory");
+}
+
+static __always_inline void vmprobe_op_read_cr3(void)
+{
+	unsigned long v;
+
+	asm volatile("mov %%cr3, %0" : "=r" (v) : : "memory");
 }
 
 static __always_inline void vmprobe_op_invlpg(const void *addr)
@@ -185,8 +228,13 @@ VMPROBE_DEFINE_BATCH(cpuid0, vmprobe_op_cpuid(0))
 VMPROBE_DEFINE_BATCH(cpuid1, vmprobe_op_cpuid(1))
 VMPROBE_DEFINE_BATCH(rdmsr, vmprobe_op_rdmsr())
 VMPROBE_DEFINE_BATCH(pio, (void)inb(VMPROBE_PIO_PORT))
-VMPROBE_DEFINE_BATCH(cr0, (void)read_cr0())
-VMPROBE_DEFINE_BATCH(cr3, (void)__read_cr3())
+VMPROBE_DEFINE_BATCH(cr0, vmprobe_op_read_cr0())
+VMPROBE_DEFINE_BATCH(cr3, vmprobe_op_read_cr3())
+VMPROBE_DEFINE_BATCH(cpuid0_pv, vmprobe_op_cpuid_pv(0))
+VMPROBE_DEFINE_BATCH(cpuid1_pv, vmprobe_op_cpuid_pv(1))
+VMPROBE_DEFINE_BATCH(rdmsr_pv, vmprobe_op_rdmsr_pv())
+VMPROBE_DEFINE_BATCH(cr0_pv, (void)read_cr0())
+VMPROBE_DEFINE_BATCH(cr3_pv, (void)__read_cr3())
 VMPROBE_DEFINE_BATCH(invlpg, vmprobe_op_invlpg(&vmprobe_invlpg_target))
 VMPROBE_DEFINE_BATCH(invlpg_pv,
 		     __flush_tlb_one_user((unsigned long)&vmprobe_invlpg_target))
@@ -236,11 +284,59 @@ static int vmprobe_avail_rdtscp(struct vmprobe_op_impl *impl)
 	return boot_cpu_has(X86_FEATURE_RDTSCP) ? 0 : -EOPNOTSUPP;
 }
 
+/* Under Xen PV these ops are the kernel's pv_ops accessors; elsewhere the bare instruction. */
+static bool vmprobe_use_pv(void)
+{
+	return xen_pv_domain();
+}
+
+#define VMPROBE_PV_SWITCH(impl, ident)					\
+	do {								\
+		if (vmprobe_use_pv()) {					\
+			(impl)->x1 = vmprobe_batch_##ident##_pv_x1;	\
+			(impl)->x2 = vmprobe_batch_##ident##_pv_x2;	\
+		}							\
+	} while (0)
+
 static int vmprobe_avail_rdmsr(struct vmprobe_op_impl *impl)
 {
 	u32 lo, hi;
 
+	VMPROBE_PV_SWITCH(impl, rdmsr);
 	return rdmsr_safe(MSR_IA32_TSC, &lo, &hi) ? -EOPNOTSUPP : 0;
+}
+
+static int vmprobe_avail_cpuid0(struct vmprobe_op_impl *impl)
+{
+	VMPROBE_PV_SWITCH(impl, cpuid0);
+	return 0;
+}
+
+static int vmprobe_avail_cpuid1(struct vmprobe_op_impl *impl)
+{
+	VMPROBE_PV_SWITCH(impl, cpuid1);
+	return 0;
+}
+
+static int vmprobe_avail_cr0(struct vmprobe_op_impl *impl)
+{
+	VMPROBE_PV_SWITCH(impl, cr0);
+	return 0;
+}
+
+static int vmprobe_avail_cr3(struct vmprobe_op_impl *impl)
+{
+	VMPROBE_PV_SWITCH(impl, cr3);
+	return 0;
+}
+
+u64 vmprobe_ktimed_paravirt_ops(void)
+{
+	u64 mask = BIT_ULL(VMPROBE_OP_CPUID0) | BIT_ULL(VMPROBE_OP_CPUID1) |
+		   BIT_ULL(VMPROBE_OP_RDMSR) | BIT_ULL(VMPROBE_OP_READ_CR0) |
+		   BIT_ULL(VMPROBE_OP_READ_CR3) | BIT_ULL(VMPROBE_OP_INVLPG);
+
+	return vmprobe_use_pv() ? mask : 0;
 }
 
 /*
@@ -292,10 +388,6 @@ static int vmprobe_avail_invlpg(struct vmprobe_op_impl *impl)
 }
 
 #define vmprobe_avail_rdtsc	vmprobe_avail_always
-#define vmprobe_avail_cpuid0	vmprobe_avail_always
-#define vmprobe_avail_cpuid1	vmprobe_avail_always
-#define vmprobe_avail_cr0	vmprobe_avail_always
-#define vmprobe_avail_cr3	vmprobe_avail_always
 
 /*
  * Generated from the uapi list: an op added there without a batch and an

@@ -17,6 +17,8 @@
  */
 int vmprobe_do_info(struct vmprobe_info *info);
 int vmprobe_do_ktimed(struct vmprobe_ktimed *kt);
+/* Bit VMPROBE_OP_x set for each KTIMED op timed through a paravirt accessor here. */
+u64 vmprobe_ktimed_paravirt_ops(void);
 int vmprobe_do_gaps(struct vmprobe_gaps *gaps);
 
 /* TSC ticks in @us microseconds at the kernel's tsc_khz (0 if unknown). */

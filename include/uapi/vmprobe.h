@@ -48,7 +48,7 @@
 #include <linux/ioctl.h>
 
 /* 2: ioctl type 0xD6 (was 'v'); KTIMED pairs, DOUBLE mode and diff_*. */
-#define VMPROBE_ABI_VERSION	2
+#define VMPROBE_ABI_VERSION	3
 #define VMPROBE_DEVICE		"/dev/vmprobe"
 #define VMPROBE_IOC_MAGIC	0xD6
 
@@ -97,6 +97,10 @@
  * @cpu_model_name: out: NUL-terminated
  * @clocksource: out: the current clocksource, e.g. "tsc"; empty where the
  *	kernel exports no way to read it (6.1: see kmod/info.c)
+ * @ktimed_paravirt: out (ABI 3; ignored on input): bit VMPROBE_OP_x set when
+ *	KTIMED op x runs through the kernel's paravirt accessor here (Xen PV:
+ *	cpuid, rdmsr, CR0 and CR3 reads, invlpg) instead of the bare
+ *	instruction its summary in VMPROBE_KTIMED_OPS states
  * @reserved: must be zero on input
  *
  * What the kernel knows about time and the CPU, plus the module's own TSC
@@ -126,7 +130,8 @@ struct vmprobe_info {
 	__u8  cpu_vendor[16];
 	__u8  cpu_model_name[64];
 	__u8  clocksource[32];
-	__u64 reserved[8];
+	__u64 ktimed_paravirt;
+	__u64 reserved[7];
 };
 
 #define VMPROBE_INFO_SIZE_VER0	248
@@ -180,16 +185,21 @@ struct vmprobe_info {
  * delay port; INVLPG flushes an address in the module (under Xen PV the
  * kernel's pv_op, a hypercall).
  */
-#define VMPROBE_KTIMED_OPS(X)					\
-	X(RDTSC,    rdtsc,  "rdtsc",  "RDTSC")			\
-	X(RDTSCP,   rdtscp, "rdtscp", "RDTSCP")			\
-	X(CPUID0,   cpuid0, "cpuid0", "CPUID leaf 0")		\
-	X(CPUID1,   cpuid1, "cpuid1", "CPUID leaf 1")		\
-	X(RDMSR,    rdmsr,  "rdmsr",  "RDMSR of IA32_TSC")	\
-	X(PIO_READ, pio,    "pio",    "inb from port 0x80")	\
-	X(READ_CR0, cr0,    "cr0",    "mov from CR0")		\
-	X(READ_CR3, cr3,    "cr3",    "mov from CR3")		\
-	X(INVLPG,   invlpg, "invlpg", "INVLPG of a module address")
+/*
+ * Each op's summary states what one op executes where the op is the bare
+ * instruction (not under Xen PV: see ktimed_paravirt in struct
+ * vmprobe_info); tests/33 checks those counts under an instruction clock.
+ */
+#define VMPROBE_KTIMED_OPS(X)							\
+	X(RDTSC,    rdtsc,  "rdtsc",  "RDTSC (1 instruction)")			\
+	X(RDTSCP,   rdtscp, "rdtscp", "RDTSCP (1 instruction)")			\
+	X(CPUID0,   cpuid0, "cpuid0", "CPUID leaf 0 (3: set EAX, clear ECX, cpuid)")	\
+	X(CPUID1,   cpuid1, "cpuid1", "CPUID leaf 1 (3: set EAX, clear ECX, cpuid)")	\
+	X(RDMSR,    rdmsr,  "rdmsr",  "RDMSR of IA32_TSC (1: ECX stays set)")	\
+	X(PIO_READ, pio,    "pio",    "inb from port 0x80 (1 instruction)")	\
+	X(READ_CR0, cr0,    "cr0",    "mov from CR0 (1 instruction)")		\
+	X(READ_CR3, cr3,    "cr3",    "mov from CR3 (1 instruction)")		\
+	X(INVLPG,   invlpg, "invlpg", "INVLPG of a module address (1 instruction)")
 
 #define VMPROBE_OP_ENUM_(NAME, ident, row, what)	VMPROBE_OP_##NAME,
 enum {

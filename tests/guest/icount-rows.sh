@@ -6,7 +6,8 @@
 # Its messages go to a file until the rows are done: a line written to the
 # serial console raises UART interrupts whenever the host drains it, which
 # would land in the next row's samples at a point set by host timing.
-vmprobe run ktimed-cpuid0 ktimed-rdmsr ktimed-cr0 getpid-raw null-syscall matmul-10 \
+vmprobe run ktimed-rdtsc ktimed-rdtscp ktimed-cpuid0 ktimed-cpuid1 ktimed-rdmsr ktimed-pio ktimed-cr0 ktimed-cr3 \
+	ktimed-invlpg getpid-raw null-syscall matmul-10 \
 	--label "${JOB_LABEL:?}" --repetitions 5 --quick --json /tmp/icount.json "$@" \
 	> /tmp/icount.log 2>&1
 status=$?

@@ -252,8 +252,19 @@ static void test_info(void)
 	memset(&info, 0, sizeof(info));
 	info.size = sizeof(info);
 	info.calib_ms = 1;
-	info.reserved[7] = 1;
+	info.reserved[6] = 1;
 	tap_ok(vmprobe_ioctl(VMPROBE_IOC_INFO, &info) == -EINVAL, "INFO reserved not zero -> EINVAL");
+	/* ktimed_paravirt is an output: what a caller left there is ignored, not refused */
+	memset(&info, 0, sizeof(info));
+	info.size = sizeof(info);
+	info.calib_ms = 1;
+	info.ktimed_paravirt = ~0ull;
+	ret = vmprobe_ioctl(VMPROBE_IOC_INFO, &info);
+	tap_ok(ret == 0 && !(info.ktimed_paravirt >> VMPROBE_OP_COUNT) &&
+	       !(info.ktimed_paravirt & ((1ull << VMPROBE_OP_EMPTY) | (1ull << VMPROBE_OP_RDTSC) |
+					 (1ull << VMPROBE_OP_PIO_READ))),
+	       "INFO ktimed_paravirt is set on output whatever the input (%#llx: rdtsc and pio are raw everywhere)",
+	       (unsigned long long)info.ktimed_paravirt);
 }
 
 static void test_null(void)
