@@ -41,6 +41,26 @@ ok "$(python3 -c 'import json, sys; from jsonschema import Draft202012Validator 
 V.check_schema(json.load(open("docs/result.schema.json")))' 2>&1 | sed 's/^/# /'; echo "${PIPESTATUS[0]}")" \
 	"docs/result.schema.json is a valid JSON Schema (draft 2020-12)"
 
+# Every key the C code names (user/result_keys.h) is a property the schema describes.
+ok "$(python3 -c 'import json, re, sys
+schema = json.load(open("docs/result.schema.json"))
+names = set()
+def walk(node):
+    if isinstance(node, dict):
+        if isinstance(node.get("properties"), dict):
+            names.update(node["properties"])
+        for v in node.values():
+            walk(v)
+    elif isinstance(node, list):
+        for v in node:
+            walk(v)
+walk(schema)
+keys = re.findall(r"^#define RK_\w+\s+\"([^\"]+)\"", open("user/result_keys.h").read(), re.M)
+keys = [k for k in keys if k != "vmprobe-result"]
+missing = [k for k in keys if k not in names]
+print("# %d keys in user/result_keys.h%s" % (len(keys), ", not in the schema: " + " ".join(missing) if missing else ""), file=sys.stderr)
+sys.exit(1 if missing or len(keys) < 100 else 0)'; echo $?)" "every key in user/result_keys.h is described in docs/result.schema.json"
+
 # --- committed results and good fixtures ---
 results=() infos=()
 for f in results/*.json results/other-machines/*.json; do
