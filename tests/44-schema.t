@@ -142,8 +142,43 @@ json.dump(d, open(sys.argv[2], "w"))' "$tmp/run.json" "$tmp/newkey.json"
 	r2=$?
 	ok "$([ "$r" = 0 ] && [ "$r2" = 1 ] && grep -q "benchmarks\[0\].*'new_key' was unexpected" "$tmp/newkey.out"; echo $?)" \
 		"an unknown key is allowed, and --strict names it"
+	# What run-vmm and annotate add, made by the real scripts on made-up snapshots and marks (no
+	# boot): kvm-exits with times, host-view with UML's kernel/guest split and a row whose begin
+	# marker came late, annotate, machine and more_boots as run-vmm merges them.
+	if command -v jq > /dev/null; then
+		cp "$tmp/run.json" "$tmp/all.json"
+		printf '%s\n' 'begin getpid 1 stat:exits=10 clock:mono=1000 exit:114=5,123=5 port:1016=4,128=1 xtime:114=500,123=1000 xhits:114=5,123=5 vcpu:n=1,guest=0,cpu=0,run=0' \
+			'end getpid 1 stat:exits=113 clock:mono=1000001000 exit:114=105,123=8 port:1016=6,128=2 xtime:114=100500,123=4000 xhits:114=105,123=8 vcpu:n=1,guest=500000000,cpu=1000000000,run=999999' \
+			> "$tmp/exits.snap"
+		u='cpu=1000,ut=0,st=0,cut=0,cst=0,run=900,minflt=1,majflt=0,vcsw=1,ivcsw=0,procs=2,threads=3'
+		v='cpu=900000000,ut=40,st=10,cut=0,cst=0,run=800000000,minflt=9,majflt=1,vcsw=20,ivcsw=5,procs=2,threads=3'
+		printf '%s\n' "begin getpid 1 stamp=0 late=0 all:$u kernel:$u guest:$u cpus=0,1" \
+			"end getpid 1 stamp=100000000000 late=0 all:$v kernel:$v guest:$v cpus=0,1" \
+			"begin matmul-10 2 stamp=0 late=1 all:$u cpus=0" "end matmul-10 2 stamp=5 late=0 all:$v cpus=0" \
+			> "$tmp/view.snap"
+		jq -r '.benchmarks | to_entries[] | select(.value.elapsed_ns != null) |
+			"\(.key * 2000000000 + 1000) @@vmprobe begin \(.value.name) \(.key + 1)",
+			"\(.key * 2000000000 + 1000 + .value.elapsed_ns) @@vmprobe end \(.value.name) \(.key + 1)"' \
+			"$tmp/run.json" > "$tmp/run.marks"
+		{ scripts/lib/kvm-exits "$tmp/all.json" "$tmp/exits.snap" "made up" &&
+		  scripts/lib/host-view "$tmp/all.json" "$tmp/view.snap" uml "0.5 0.4 0.3 1/100 1" "1.5 0.6 0.35 1/100 2" &&
+		  "$vmprobe" annotate "$tmp/all.json" --host-marks "$tmp/run.marks" &&
+		  jq --slurpfile m "$tmp/info.json" '. + {machine: $m[0]} | . as $b | . + {more_boots: [$b]}' \
+			"$tmp/all.json" > "$tmp/all2.json"; } > "$tmp/add.log" 2>&1
+		r=$?
+		[ "$r" = 0 ] || sed 's/^/#   /' "$tmp/add.log" | tail -n 5
+		ok "$([ "$r" = 0 ] && jq -e '.benchmarks[0].exits.time_ns and .benchmarks[0].vmm_host.kernel and
+			.benchmarks[1].vmm_host.unbracketed and .vmm_host.loadavg_end and .host_clock and
+			.benchmarks[0].host_wall_ns and .machine and .more_boots[0].exits == null' "$tmp/all2.json" > /dev/null; echo $?)" \
+			"kvm-exits, host-view, annotate and run-vmm's merge add their keys to the fresh result"
+		validate added --strict "$tmp/all2.json"
+		ok $? "the result with every addition validates, every key described (--strict)"
+	else
+		skip "skipped: jq absent (scripts/lib/kvm-exits and host-view need it)"
+		skip "skipped: jq absent"
+	fi
 else
-	for t in "fresh run" "fresh result" "info" "rejects a broken result" "--strict"; do
+	for t in "fresh run" "fresh result" "info" "rejects a broken result" "--strict" "additions" "additions valid"; do
 		skip "skipped: build/vmprobe not built (make all): $t"
 	done
 fi
