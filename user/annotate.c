@@ -221,7 +221,7 @@ static int annotate_json(struct json_object *root, const struct rio_result *resu
 		snprintf(err, errlen, "%s: no complete begin/end pair", marks_path);
 		return -1;
 	}
-	json_object_object_get_ex(root, "benchmarks", &benches);
+	json_object_object_get_ex(root, RK_BENCHMARKS, &benches);
 	for (size_t i = 0; i < result->bench_count; i++) {
 		const struct rio_bench *b = &result->benches[i];
 		const struct host_mark *mk = find_mark(marks, b->name);
@@ -229,11 +229,11 @@ static int annotate_json(struct json_object *root, const struct rio_result *resu
 		double wall;
 
 		if (!mk) {
-			json_object_object_del(row, "host_wall_ns");	/* stale from an earlier annotate */
+			json_object_object_del(row, RK_HOST_WALL_NS);	/* stale from an earlier annotate */
 			continue;
 		}
 		wall = (double)(mk->end_ns - mk->begin_ns);
-		json_object_object_add(row, "host_wall_ns", json_object_new_int64((int64_t)(mk->end_ns -
+		json_object_object_add(row, RK_HOST_WALL_NS, json_object_new_int64((int64_t)(mk->end_ns -
 											   mk->begin_ns)));
 		wall_all += wall;
 		if (b->elapsed_ns > 0) {
@@ -244,17 +244,17 @@ static int annotate_json(struct json_object *root, const struct rio_result *resu
 	}
 
 	hc = json_object_new_object();
-	json_object_object_add(hc, "tolerance_pct", json_object_new_double(tolerance_pct));
-	json_object_object_add(hc, "marked_rows", json_object_new_int64((int64_t)marks->count));
-	json_object_object_add(hc, "compared_rows", json_object_new_int64((int64_t)compared));
+	json_object_object_add(hc, RK_TOLERANCE_PCT, json_object_new_double(tolerance_pct));
+	json_object_object_add(hc, RK_MARKED_ROWS, json_object_new_int64((int64_t)marks->count));
+	json_object_object_add(hc, RK_COMPARED_ROWS, json_object_new_int64((int64_t)compared));
 	if (compared) {
 		double ratio = wall_compared / guest;
 		bool virtual_time = fabs(ratio - 1.0) * 100.0 > tolerance_pct;
 
-		json_object_object_add(hc, "wall_ns", json_object_new_double(wall_compared));
-		json_object_object_add(hc, "guest_ns", json_object_new_double(guest));
-		json_object_object_add(hc, "ratio", json_object_new_double(ratio));
-		json_object_object_add(hc, "virtual_time", json_object_new_boolean(virtual_time));
+		json_object_object_add(hc, RK_WALL_NS, json_object_new_double(wall_compared));
+		json_object_object_add(hc, RK_GUEST_NS, json_object_new_double(guest));
+		json_object_object_add(hc, RK_RATIO, json_object_new_double(ratio));
+		json_object_object_add(hc, RK_VIRTUAL_TIME, json_object_new_boolean(virtual_time));
 		util_error("annotate", "%zu rows marked, %zu compared: host %.6f s, guest "
 			"%.6f s, host/guest %.4f: %s (tolerance %g%%)", marks->count, compared,
 			wall_compared / 1e9, guest / 1e9, ratio,
@@ -262,11 +262,11 @@ static int annotate_json(struct json_object *root, const struct rio_result *resu
 			tolerance_pct);
 	} else {
 		/* Without the guest's own figures the clocks cannot be compared: say so, decide nothing. */
-		json_object_object_add(hc, "wall_ns", json_object_new_double(wall_all));
-		json_object_object_add(hc, "guest_ns", NULL);
-		json_object_object_add(hc, "ratio", NULL);
-		json_object_object_add(hc, "virtual_time", json_object_new_boolean(false));
-		json_object_object_add(hc, "note", json_object_new_string(
+		json_object_object_add(hc, RK_WALL_NS, json_object_new_double(wall_all));
+		json_object_object_add(hc, RK_GUEST_NS, NULL);
+		json_object_object_add(hc, RK_RATIO, NULL);
+		json_object_object_add(hc, RK_VIRTUAL_TIME, json_object_new_boolean(false));
+		json_object_object_add(hc, RK_NOTE, json_object_new_string(
 			"no marked row has elapsed_ns or elapsed_s (the guest's own elapsed time): "
 			"clocks not compared"));
 		util_error("annotate", "warning: no marked row of %s has its elapsed time "
@@ -274,9 +274,9 @@ static int annotate_json(struct json_object *root, const struct rio_result *resu
 			result->path);
 	}
 	if (marks->open_at_end)
-		json_object_object_add(hc, "note_interrupted", json_object_new_string(
+		json_object_object_add(hc, RK_NOTE_INTERRUPTED, json_object_new_string(
 			"the last marked row began but never ended"));
-	json_object_object_add(root, "host_clock", hc);
+	json_object_object_add(root, RK_HOST_CLOCK, hc);
 	return 0;
 }
 

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "hostinfo.h"
+#include "result_keys.h"
 #include "kmodif.h"
 
 /* First line of a small text file, trailing whitespace cut; "" if unreadable. */
@@ -468,20 +469,20 @@ static json_object *module_json(const struct hostinfo *hi)
 	const struct vmprobe_info *mi = &hi->module_info;
 	json_object *m = json_object_new_object();
 
-	add_bool(m, "present", hi->module_present);
-	add_bool(m, "open", hi->module_open);
+	add_bool(m, RK_PRESENT, hi->module_present);
+	add_bool(m, RK_OPEN, hi->module_open);
 	if (!hi->module_open) {
-		add_str(m, "reason", hi->module_reason);
+		add_str(m, RK_REASON, hi->module_reason);
 		return m;
 	}
-	json_object_object_add(m, "abi_version", json_object_new_int(mi->abi_version));
-	json_object_object_add(m, "tsc_flags", json_object_new_int((int)mi->tsc_flags));
-	json_object_object_add(m, "tsc_khz", json_object_new_int64((int64_t)mi->tsc_khz));
-	json_object_object_add(m, "calib_tsc_khz", json_object_new_int64((int64_t)mi->calib_tsc_khz));
-	json_object_object_add(m, "calib_error_ppm", json_object_new_int64(mi->calib_error_ppm));
-	add_str(m, "hypervisor", kmod_hypervisor_name(mi->hypervisor));
-	add_str(m, "clocksource", (const char *)mi->clocksource);
-	add_str(m, "cpu_model_name", (const char *)mi->cpu_model_name);
+	json_object_object_add(m, RK_ABI_VERSION, json_object_new_int(mi->abi_version));
+	json_object_object_add(m, RK_TSC_FLAGS, json_object_new_int((int)mi->tsc_flags));
+	json_object_object_add(m, RK_TSC_KHZ, json_object_new_int64((int64_t)mi->tsc_khz));
+	json_object_object_add(m, RK_CALIB_TSC_KHZ, json_object_new_int64((int64_t)mi->calib_tsc_khz));
+	json_object_object_add(m, RK_CALIB_ERROR_PPM, json_object_new_int64(mi->calib_error_ppm));
+	add_str(m, RK_HYPERVISOR, kmod_hypervisor_name(mi->hypervisor));
+	add_str(m, RK_CLOCKSOURCE, (const char *)mi->clocksource);
+	add_str(m, RK_CPU_MODEL_NAME, (const char *)mi->cpu_model_name);
 	return m;
 }
 
@@ -490,48 +491,48 @@ json_object *hostinfo_json(const struct hostinfo *hi)
 	json_object *o = json_object_new_object(), *tsc = json_object_new_object();
 	json_object *ev = json_object_new_array(), *dmi = json_object_new_object();
 
-	add_str(o, "vmm", hi->vmm);
-	add_str(o, "vmm_monitor", hi->vmm_monitor);
-	add_str(o, "vmm_stack", hi->vmm_stack);
+	add_str(o, RK_VMM, hi->vmm);
+	add_str(o, RK_VMM_MONITOR, hi->vmm_monitor);
+	add_str(o, RK_VMM_STACK, hi->vmm_stack);
 	for (int i = 0; i < hi->nevidence; i++)
 		json_object_array_add(ev, json_object_new_string(hi->evidence[i]));
-	json_object_object_add(o, "evidence", ev);
-	add_bool(o, "cpuid_hypervisor_bit", hi->cpuid_hypervisor_bit);
-	add_str(o, "hypervisor_signature", hi->hypervisor_signature);
-	add_str(o, "cpuid_signatures", hi->cpuid_signatures);
-	add_str(o, "kernel_hypervisor", hi->kernel_hypervisor);
-	add_str(o, "kernel_words", hi->kernel_words);
+	json_object_object_add(o, RK_EVIDENCE, ev);
+	add_bool(o, RK_CPUID_HYPERVISOR_BIT, hi->cpuid_hypervisor_bit);
+	add_str(o, RK_HYPERVISOR_SIGNATURE, hi->hypervisor_signature);
+	add_str(o, RK_CPUID_SIGNATURES, hi->cpuid_signatures);
+	add_str(o, RK_KERNEL_HYPERVISOR, hi->kernel_hypervisor);
+	add_str(o, RK_KERNEL_WORDS, hi->kernel_words);
 	if (hi->kernel_log_reason[0])
-		add_str(o, "kernel_log_reason", hi->kernel_log_reason);
-	add_str(o, "acpi_oem_id", hi->acpi_oem_id);
-	add_str(o, "acpi_oem_table_id", hi->acpi_oem_table_id);
-	add_str(o, "cpu_vendor", hi->cpu_vendor);
-	add_str(o, "cpu_model", hi->cpu_model);
-	json_object_object_add(o, "online_cpus", json_object_new_int(hi->online_cpus));
-	add_str(dmi, "sys_vendor", hi->sys_vendor);
-	add_str(dmi, "product_name", hi->product_name);
-	add_str(dmi, "bios_vendor", hi->bios_vendor);
-	json_object_object_add(o, "dmi", dmi);
-	add_bool(o, "uml", hi->uml);
-	add_str(o, "xen_type", hi->xen_type);
-	add_str(o, "xen_guest_type", hi->xen_guest_type);
-	add_str(o, "kernel_release", hi->kernel_release);
-	add_str(o, "clocksource", hi->clocksource);
+		add_str(o, RK_KERNEL_LOG_REASON, hi->kernel_log_reason);
+	add_str(o, RK_ACPI_OEM_ID, hi->acpi_oem_id);
+	add_str(o, RK_ACPI_OEM_TABLE_ID, hi->acpi_oem_table_id);
+	add_str(o, RK_CPU_VENDOR, hi->cpu_vendor);
+	add_str(o, RK_CPU_MODEL, hi->cpu_model);
+	json_object_object_add(o, RK_ONLINE_CPUS, json_object_new_int(hi->online_cpus));
+	add_str(dmi, RK_SYS_VENDOR, hi->sys_vendor);
+	add_str(dmi, RK_PRODUCT_NAME, hi->product_name);
+	add_str(dmi, RK_BIOS_VENDOR, hi->bios_vendor);
+	json_object_object_add(o, RK_DMI, dmi);
+	add_bool(o, RK_UML, hi->uml);
+	add_str(o, RK_XEN_TYPE, hi->xen_type);
+	add_str(o, RK_XEN_GUEST_TYPE, hi->xen_guest_type);
+	add_str(o, RK_KERNEL_RELEASE, hi->kernel_release);
+	add_str(o, RK_CLOCKSOURCE, hi->clocksource);
 	/* Whether clock_gettime ran in user space (a syscall there costs a VM exit under some VMMs). */
-	json_object_object_add(o, "vdso_clock_gettime", hi->vdso_clock_gettime < 0 ? NULL :
+	json_object_object_add(o, RK_VDSO_CLOCK_GETTIME, hi->vdso_clock_gettime < 0 ? NULL :
 			       json_object_new_boolean(hi->vdso_clock_gettime));
-	add_bool(tsc, "constant_tsc", hi->constant_tsc);
-	add_bool(tsc, "nonstop_tsc", hi->nonstop_tsc);
-	add_bool(tsc, "tsc_reliable", hi->tsc_reliable);
-	add_bool(tsc, "tsc_known_freq", hi->tsc_known_freq);
-	add_bool(tsc, "rdtscp", hi->rdtscp);
-	json_object_object_add(tsc, "hz", json_object_new_double(hi->tsc.hz));
-	add_str(tsc, "hz_source", tsc_hz_source_name(hi->tsc.source));
-	add_str(tsc, "hz_detail", hi->tsc.detail);
-	json_object_object_add(o, "tsc", tsc);
-	add_bool(o, "pmu_available", hi->pmu_available);
-	add_str(o, "pmu_reason", hi->pmu_reason);
-	json_object_object_add(o, "module", module_json(hi));
+	add_bool(tsc, RK_CONSTANT_TSC, hi->constant_tsc);
+	add_bool(tsc, RK_NONSTOP_TSC, hi->nonstop_tsc);
+	add_bool(tsc, RK_TSC_RELIABLE, hi->tsc_reliable);
+	add_bool(tsc, RK_TSC_KNOWN_FREQ, hi->tsc_known_freq);
+	add_bool(tsc, RK_RDTSCP, hi->rdtscp);
+	json_object_object_add(tsc, RK_HZ, json_object_new_double(hi->tsc.hz));
+	add_str(tsc, RK_HZ_SOURCE, tsc_hz_source_name(hi->tsc.source));
+	add_str(tsc, RK_HZ_DETAIL, hi->tsc.detail);
+	json_object_object_add(o, RK_TSC, tsc);
+	add_bool(o, RK_PMU_AVAILABLE, hi->pmu_available);
+	add_str(o, RK_PMU_REASON, hi->pmu_reason);
+	json_object_object_add(o, RK_MODULE, module_json(hi));
 	return o;
 }
 

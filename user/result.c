@@ -41,16 +41,16 @@ static json_object *summary_json(const struct summary *s, double scale, size_t o
 {
 	json_object *o = json_object_new_object();
 
-	add(o, "min", num(s->min * scale));
-	add(o, "median", num(s->median * scale));
-	add(o, "mean", num(s->mean * scale));
-	add(o, "stddev", num(s->stddev * scale));
-	add(o, "ci_low", num(s->ci_low * scale));
-	add(o, "ci_high", num(s->ci_high * scale));
-	add(o, "ci_level", num(s->ci_level));
-	add(o, "ci_coverage", num(s->ci_coverage));
-	add(o, "max", num(s->max * scale));
-	add(o, "outliers", json_object_new_int64((int64_t)outliers));
+	add(o, RK_MIN, num(s->min * scale));
+	add(o, RK_MEDIAN, num(s->median * scale));
+	add(o, RK_MEAN, num(s->mean * scale));
+	add(o, RK_STDDEV, num(s->stddev * scale));
+	add(o, RK_CI_LOW, num(s->ci_low * scale));
+	add(o, RK_CI_HIGH, num(s->ci_high * scale));
+	add(o, RK_CI_LEVEL, num(s->ci_level));
+	add(o, RK_CI_COVERAGE, num(s->ci_coverage));
+	add(o, RK_MAX, num(s->max * scale));
+	add(o, RK_OUTLIERS, json_object_new_int64((int64_t)outliers));
 	return o;
 }
 
@@ -60,41 +60,41 @@ static json_object *row_json(const struct run_report *rep, const struct row_resu
 	json_object *o = json_object_new_object(), *samples, *src;
 	double ns_per_tick = 1e9 / rep->clock->hz;
 
-	add(o, "name", json_object_new_string(r->name));
-	add(o, "bench", json_object_new_string(b->name));
-	add(o, "size", json_object_new_int64(r->size));
-	add(o, "group", json_object_new_string(b->group ? b->group : ""));
-	add(o, "unit", json_object_new_string(b->unit ? b->unit : "op"));
-	add(o, "status", json_object_new_string(row_status_name(r->status)));
+	add(o, RK_NAME, json_object_new_string(r->name));
+	add(o, RK_BENCH, json_object_new_string(b->name));
+	add(o, RK_SIZE, json_object_new_int64(r->size));
+	add(o, RK_GROUP, json_object_new_string(b->group ? b->group : ""));
+	add(o, RK_UNIT, json_object_new_string(b->unit ? b->unit : "op"));
+	add(o, RK_STATUS, json_object_new_string(row_status_name(r->status)));
 	if (r->reason[0])
-		add(o, "reason", json_object_new_string(r->reason));
+		add(o, RK_REASON, json_object_new_string(r->reason));
 	if (r->status != ROW_OK)
 		return o;
-	add(o, "ops_per_sample", json_object_new_int64((int64_t)r->ops_per_sample));
-	add(o, "repetitions", json_object_new_int64((int64_t)r->nsamples));
+	add(o, RK_OPS_PER_SAMPLE, json_object_new_int64((int64_t)r->ops_per_sample));
+	add(o, RK_REPETITIONS, json_object_new_int64((int64_t)r->nsamples));
 	if (r->ops_run)
-		add(o, "ops_run", json_object_new_int64((int64_t)r->ops_run));
-	add(o, "overhead_ticks", num(r->overhead_ticks));
-	add(o, "baseline_ticks_per_op", num(r->baseline_ticks_per_op));
+		add(o, RK_OPS_RUN, json_object_new_int64((int64_t)r->ops_run));
+	add(o, RK_OVERHEAD_TICKS, num(r->overhead_ticks));
+	add(o, RK_BASELINE_TICKS_PER_OP, num(r->baseline_ticks_per_op));
 	if (r->difference.present) {
 		json_object *d = json_object_new_object();
 
-		add(d, "with_baseline_median_ticks", num(r->difference.with_median));
-		add(d, "baseline_median_ticks", num(r->difference.baseline_median));
-		add(d, "difference_ticks", num(r->difference.shift));
-		add(d, "difference_ci_low_ticks", num(r->difference.ci_low));
-		add(d, "difference_ci_high_ticks", num(r->difference.ci_high));
-		add(d, "ci_coverage", num(r->difference.coverage));
-		add(d, "within_noise", json_object_new_boolean(r->difference.within_noise));
-		add(d, "below_baseline", json_object_new_boolean(r->difference.below));
-		add(d, "method", json_object_new_string("Hodges-Lehmann shift of the op's samples against"
+		add(d, RK_WITH_BASELINE_MEDIAN_TICKS, num(r->difference.with_median));
+		add(d, RK_BASELINE_MEDIAN_TICKS, num(r->difference.baseline_median));
+		add(d, RK_DIFFERENCE_TICKS, num(r->difference.shift));
+		add(d, RK_DIFFERENCE_CI_LOW_TICKS, num(r->difference.ci_low));
+		add(d, RK_DIFFERENCE_CI_HIGH_TICKS, num(r->difference.ci_high));
+		add(d, RK_CI_COVERAGE, num(r->difference.coverage));
+		add(d, RK_WITHIN_NOISE, json_object_new_boolean(r->difference.within_noise));
+		add(d, RK_BELOW_BASELINE, json_object_new_boolean(r->difference.below));
+		add(d, RK_METHOD, json_object_new_string("Hodges-Lehmann shift of the op's samples against"
 							" the baseline's, Moses' interval"));
-		add(o, "baseline", d);
+		add(o, RK_BASELINE, d);
 	}
 	samples = json_object_new_array();
 	for (size_t i = 0; i < r->nsamples; i++)
 		json_object_array_add(samples, num(r->samples[i]));
-	add(o, "samples_ticks", samples);
+	add(o, RK_SAMPLES_TICKS, samples);
 	if (r->meta) {
 		json_object *iv = json_object_new_array(), *rd = json_object_new_array();
 		json_object *mg = json_object_new_array(), *u = json_object_new_object();
@@ -104,18 +104,18 @@ static json_object *row_json(const struct run_report *rep, const struct row_resu
 			json_object_array_add(rd, num(r->meta[i].run_delay_ns));
 			json_object_array_add(mg, json_object_new_boolean(r->meta[i].migrated));
 		}
-		add(o, "samples_nivcsw", iv);
-		add(o, "samples_run_delay_ns", rd);
-		add(o, "samples_migrated", mg);
-		add(o, "disturbed_samples", json_object_new_int64((int64_t)r->disturbed));
-		add(o, "migrated_samples", json_object_new_int64((int64_t)r->migrated));
-		add(u, "label", json_object_new_string(
+		add(o, RK_SAMPLES_NIVCSW, iv);
+		add(o, RK_SAMPLES_RUN_DELAY_NS, rd);
+		add(o, RK_SAMPLES_MIGRATED, mg);
+		add(o, RK_DISTURBED_SAMPLES, json_object_new_int64((int64_t)r->disturbed));
+		add(o, RK_MIGRATED_SAMPLES, json_object_new_int64((int64_t)r->migrated));
+		add(u, RK_LABEL, json_object_new_string(
 			"median of the samples without an involuntary context switch, run_delay or"
 			" migration; the headline is the median of all samples"));
-		add(u, "count", json_object_new_int64((int64_t)r->undisturbed.n));
-		add(u, "median_ticks", num(r->undisturbed.n ? r->undisturbed.median : NAN));
-		add(u, "median_ns", num(r->undisturbed.n ? r->undisturbed.median * ns_per_tick : NAN));
-		add(o, "undisturbed", u);
+		add(u, RK_COUNT, json_object_new_int64((int64_t)r->undisturbed.n));
+		add(u, RK_MEDIAN_TICKS, num(r->undisturbed.n ? r->undisturbed.median : NAN));
+		add(u, RK_MEDIAN_NS, num(r->undisturbed.n ? r->undisturbed.median * ns_per_tick : NAN));
+		add(o, RK_UNDISTURBED, u);
 	}
 	if (r->modes.count) {
 		json_object *ms = json_object_new_array();
@@ -123,34 +123,34 @@ static json_object *row_json(const struct run_report *rep, const struct row_resu
 		for (size_t k = 0; k < r->modes.count; k++) {
 			json_object *m = json_object_new_object();
 
-			add(m, "median_ticks", num(r->modes.median[k]));
-			add(m, "median_ns", num(r->modes.median[k] * ns_per_tick));
-			add(m, "share", num(r->modes.share[k]));
+			add(m, RK_MEDIAN_TICKS, num(r->modes.median[k]));
+			add(m, RK_MEDIAN_NS, num(r->modes.median[k] * ns_per_tick));
+			add(m, RK_SHARE, num(r->modes.share[k]));
 			json_object_array_add(ms, m);
 		}
-		add(o, "modes", ms);	/* stats_modes: parts apart by > 1.5x, each >= 10% */
+		add(o, RK_MODES, ms);	/* stats_modes: parts apart by > 1.5x, each >= 10% */
 	}
 	if (isfinite(r->linearity)) {
 		json_object *l = json_object_new_object();
 
-		add(l, "n", json_object_new_int64((int64_t)r->linearity_n));
-		add(l, "ratio", num(r->linearity));
-		add(l, "note", json_object_new_string(
+		add(l, RK_N, json_object_new_int64((int64_t)r->linearity_n));
+		add(l, RK_RATIO, num(r->linearity));
+		add(l, RK_NOTE, json_object_new_string(
 			"T(2n) / (2 T(n)), n given: the median of the row's samples against the median"
 			" of 3 samples of n ops (the ramp's last doubling when the budget held none),"
 			" bracket overhead subtracted: 1 when the cost per op does not depend on n"
 			" (lmbench's check)"));
-		add(o, "linearity", l);
+		add(o, RK_LINEARITY, l);
 	}
-	add(o, "ticks", summary_json(&r->ticks, 1, r->ticks.outliers));
-	add(o, "ns", summary_json(&r->ticks, ns_per_tick, r->ticks.outliers));
+	add(o, RK_TICKS, summary_json(&r->ticks, 1, r->ticks.outliers));
+	add(o, RK_NS, summary_json(&r->ticks, ns_per_tick, r->ticks.outliers));
 	if (r->bytes_per_op > 0 && r->ticks.median > 0) {
 		json_object *t = json_object_new_object();
 
-		add(t, "unit", json_object_new_string("MB/s"));
-		add(t, "value", num(r->bytes_per_op / (r->ticks.median / rep->clock->hz) / 1e6));
-		add(t, "bytes_per_op", num(r->bytes_per_op));
-		add(o, "throughput", t);
+		add(t, RK_UNIT, json_object_new_string("MB/s"));
+		add(t, RK_VALUE, num(r->bytes_per_op / (r->ticks.median / rep->clock->hz) / 1e6));
+		add(t, RK_BYTES_PER_OP, num(r->bytes_per_op));
+		add(o, RK_THROUGHPUT, t);
 	}
 	if (rep->counters) {
 		json_object *c = json_object_new_object();
@@ -161,32 +161,32 @@ static json_object *row_json(const struct run_report *rep, const struct row_resu
 			if (!r->counter_valid[e])
 				continue;
 			ev = json_object_new_object();
-			add(ev, "per_op", num(r->counter_per_op[e]));
-			add(ev, "scaling", num(r->counter_scaling[e]));
+			add(ev, RK_PER_OP, num(r->counter_per_op[e]));
+			add(ev, RK_SCALING, num(r->counter_scaling[e]));
 			add(c, rep->counters->ev[e].name, ev);
 		}
-		add(o, "counters", c);
+		add(o, RK_COUNTERS, c);
 	}
 	{
 		json_object *s = json_object_new_object();
 
-		add(s, "method", json_object_new_string(separation_method_name(r->sep.method)));
-		add(s, "outside_share", num(r->sep.outside_share));
+		add(s, RK_METHOD, json_object_new_string(separation_method_name(r->sep.method)));
+		add(s, RK_OUTSIDE_SHARE, num(r->sep.outside_share));
 		if (r->sep.method == SEP_PMU)
-			add(s, "cycles_per_tick", num(r->sep.cycles_per_tick));
-		add(s, "note", json_object_new_string(r->sep.note));
-		add(o, "separation", s);
+			add(s, RK_CYCLES_PER_TICK, num(r->sep.cycles_per_tick));
+		add(s, RK_NOTE, json_object_new_string(r->sep.note));
+		add(o, RK_SEPARATION, s);
 	}
 	src = json_object_new_object();
-	add(src, "cycles", json_object_new_string(cycles_source(rep->opts->clock)));
-	add(src, "time", json_object_new_string(cycles_source(rep->opts->clock)));
+	add(src, RK_CYCLES, json_object_new_string(cycles_source(rep->opts->clock)));
+	add(src, RK_TIME, json_object_new_string(cycles_source(rep->opts->clock)));
 	if (rep->opts->clock != CLOCK_KIND_TSC)
-		add(src, "note", json_object_new_string(
+		add(src, RK_NOTE, json_object_new_string(
 			"the guest TSC follows the emulated instruction count: ns figures are "
 			"derived from instruction counts (virtual time), not wall-clock time"));
-	add(o, "sources", src);
-	add(o, "elapsed_s", num(r->elapsed_s));
-	add(o, "elapsed_ns", json_object_new_int64((int64_t)(r->elapsed_s * 1e9)));
+	add(o, RK_SOURCES, src);
+	add(o, RK_ELAPSED_S, num(r->elapsed_s));
+	add(o, RK_ELAPSED_NS, json_object_new_int64((int64_t)(r->elapsed_s * 1e9)));
 	return o;
 }
 
@@ -197,45 +197,45 @@ json_object *result_json(const struct run_report *rep)
 	json_object *clock = json_object_new_object(), *op = json_object_new_object();
 	json_object *rows = json_object_new_array();
 
-	add(o, "format", json_object_new_string(RESULT_FORMAT));
-	add(o, "format_version", json_object_new_int(RESULT_FORMAT_VERSION));
-	add(o, "vmprobe_version", json_object_new_string(VMPROBE_VERSION));
+	add(o, RK_FORMAT, json_object_new_string(RESULT_FORMAT));
+	add(o, RK_FORMAT_VERSION, json_object_new_int(RESULT_FORMAT_VERSION));
+	add(o, RK_VMPROBE_VERSION, json_object_new_string(VMPROBE_VERSION));
 	for (int i = 0; i < rep->argc; i++)
 		json_object_array_add(argv, json_object_new_string(rep->argv[i]));
-	add(o, "command_line", argv);
-	add(o, "label", json_object_new_string(rep->label ? rep->label : ""));
-	add(o, "started", json_object_new_string(rep->started));
-	add(o, "finished", json_object_new_string(rep->finished));
-	add(o, "partial", json_object_new_boolean(rep->partial));
+	add(o, RK_COMMAND_LINE, argv);
+	add(o, RK_LABEL, json_object_new_string(rep->label ? rep->label : ""));
+	add(o, RK_STARTED, json_object_new_string(rep->started));
+	add(o, RK_FINISHED, json_object_new_string(rep->finished));
+	add(o, RK_PARTIAL, json_object_new_boolean(rep->partial));
 	if (rep->host)
-		add(o, "host", hostinfo_json(rep->host));
+		add(o, RK_HOST, hostinfo_json(rep->host));
 
-	add(clock, "kind", json_object_new_string(clock_kind_name(opts->clock)));
-	add(clock, "note", json_object_new_string(opts->clock_note ? opts->clock_note : ""));
-	add(clock, "tsc_hz", num(rep->clock->hz));
-	add(clock, "tsc_hz_source", json_object_new_string(tsc_hz_source_name(rep->clock->source)));
-	add(clock, "tsc_hz_detail", json_object_new_string(rep->clock->detail));
+	add(clock, RK_KIND, json_object_new_string(clock_kind_name(opts->clock)));
+	add(clock, RK_NOTE, json_object_new_string(opts->clock_note ? opts->clock_note : ""));
+	add(clock, RK_TSC_HZ, num(rep->clock->hz));
+	add(clock, RK_TSC_HZ_SOURCE, json_object_new_string(tsc_hz_source_name(rep->clock->source)));
+	add(clock, RK_TSC_HZ_DETAIL, json_object_new_string(rep->clock->detail));
 	if (rep->harness) {
 		const struct harness *h = rep->harness;
 		const char *warn = harness_tsc_warning(h);
 
 		if (h->tsc_flags_known) {
-			add(clock, "constant_tsc", json_object_new_boolean(h->tsc_constant));
-			add(clock, "nonstop_tsc", json_object_new_boolean(h->tsc_nonstop));
+			add(clock, RK_CONSTANT_TSC, json_object_new_boolean(h->tsc_constant));
+			add(clock, RK_NONSTOP_TSC, json_object_new_boolean(h->tsc_nonstop));
 		}
 		if (warn)
-			add(clock, "tsc_warning", json_object_new_string(warn));
-		add(clock, "tsc_hz_end", num(h->tsc_hz_end > 0 ? h->tsc_hz_end : NAN));
-		add(clock, "tsc_hz_drift", num(h->tsc_hz_drift));
+			add(clock, RK_TSC_WARNING, json_object_new_string(warn));
+		add(clock, RK_TSC_HZ_END, num(h->tsc_hz_end > 0 ? h->tsc_hz_end : NAN));
+		add(clock, RK_TSC_HZ_DRIFT, num(h->tsc_hz_drift));
 	}
-	add(o, "clock", clock);
+	add(o, RK_CLOCK, clock);
 
-	add(op, "time_budget_s", num(opts->time_budget_s));
-	add(op, "repetitions", json_object_new_int(opts->repetitions));
-	add(op, "cpu", json_object_new_int(opts->cpu));
-	add(op, "quick", json_object_new_boolean(opts->quick));
-	add(op, "events", json_object_new_string(opts->events ? opts->events : ""));
-	add(o, "options", op);
+	add(op, RK_TIME_BUDGET_S, num(opts->time_budget_s));
+	add(op, RK_REPETITIONS, json_object_new_int(opts->repetitions));
+	add(op, RK_CPU, json_object_new_int(opts->cpu));
+	add(op, RK_QUICK, json_object_new_boolean(opts->quick));
+	add(op, RK_EVENTS, json_object_new_string(opts->events ? opts->events : ""));
+	add(o, RK_OPTIONS, op);
 
 	if (rep->counters) {
 		json_object *c = json_object_new_object(), *req = json_object_new_array();
@@ -248,34 +248,34 @@ json_object *result_json(const struct run_report *rep)
 			if (ev->fd < 0 && ev->reason[0]) {
 				json_object *u = json_object_new_object();
 
-				add(u, "name", json_object_new_string(ev->name));
-				add(u, "reason", json_object_new_string(ev->reason));
+				add(u, RK_NAME, json_object_new_string(ev->name));
+				add(u, RK_REASON, json_object_new_string(ev->reason));
 				json_object_array_add(unsup, u);
 			}
 		}
-		add(c, "requested", req);
-		add(c, "unsupported", unsup);
-		add(o, "counters", c);
+		add(c, RK_REQUESTED, req);
+		add(c, RK_UNSUPPORTED, unsup);
+		add(o, RK_COUNTERS, c);
 	}
 	if (rep->harness) {
 		json_object *m = json_object_new_object();
 
-		add(m, "overhead_ticks", num(rep->harness->overhead_ticks));
-		add(m, "sample_goal_s", num(rep->harness->cfg.goal_s));
-		add(m, "tsc_step_ticks", num(rep->harness->tsc_step_ticks));
-		add(m, "rdtscp", json_object_new_boolean(tsc_have_rdtscp));
-		add(m, "pmu_cycles_per_tick", num(rep->harness->pmu_cycles_per_tick));
-		add(m, "migrated_samples", json_object_new_int64(
+		add(m, RK_OVERHEAD_TICKS, num(rep->harness->overhead_ticks));
+		add(m, RK_SAMPLE_GOAL_S, num(rep->harness->cfg.goal_s));
+		add(m, RK_TSC_STEP_TICKS, num(rep->harness->tsc_step_ticks));
+		add(m, RK_RDTSCP, json_object_new_boolean(tsc_have_rdtscp));
+		add(m, RK_PMU_CYCLES_PER_TICK, num(rep->harness->pmu_cycles_per_tick));
+		add(m, RK_MIGRATED_SAMPLES, json_object_new_int64(
 			(int64_t)rep->harness->migrated_samples));
 		if (rep->harness->gaps.valid) {
-			add(m, "gaps_stolen_share", num(rep->harness->gaps.stolen_share));
-			add(m, "gaps_note", json_object_new_string(rep->harness->gaps.note));
+			add(m, RK_GAPS_STOLEN_SHARE, num(rep->harness->gaps.stolen_share));
+			add(m, RK_GAPS_NOTE, json_object_new_string(rep->harness->gaps.note));
 		}
-		add(o, "harness", m);
+		add(o, RK_HARNESS, m);
 	}
 	for (size_t i = 0; i < rep->nrows; i++)
 		json_object_array_add(rows, row_json(rep, &rep->rows[i]));
-	add(o, "benchmarks", rows);
+	add(o, RK_BENCHMARKS, rows);
 	return o;
 }
 

@@ -15,12 +15,13 @@
 #include "harness.h"
 #include "hostinfo.h"
 #include "options.h"
+#include "result_keys.h"
 
 #ifndef VMPROBE_VERSION			/* the Makefile passes the VERSION file's */
 #define VMPROBE_VERSION		"unknown"
 #endif
-#define RESULT_FORMAT		"vmprobe-result"
-#define RESULT_FORMAT_VERSION	1
+#define RESULT_FORMAT		RK_FORMAT_NAME
+#define RESULT_FORMAT_VERSION	RK_FORMAT_VERSION_NUMBER
 
 struct run_report {
 	int argc;

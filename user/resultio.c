@@ -167,13 +167,13 @@ static int read_summary(struct json_object *obj, const char *key, const char *wh
 	if (!json_object_is_type(v, json_type_object))
 		return fail(err, errlen, path, "%s: \"%s\" must be an object", where, key);
 	snprintf(inner, sizeof(inner), "%s.%s", where, key);
-	if (need_number(v, "median", inner, &s->median, path, err, errlen) ||
-	    opt_number(v, "min", inner, &s->min, path, err, errlen) ||
-	    opt_number(v, "mean", inner, &s->mean, path, err, errlen) ||
-	    opt_number(v, "stddev", inner, &s->stddev, path, err, errlen) ||
-	    opt_number(v, "ci_low", inner, &s->ci_low, path, err, errlen) ||
-	    opt_number(v, "ci_high", inner, &s->ci_high, path, err, errlen) ||
-	    opt_number(v, "ci_level", inner, &s->ci_level, path, err, errlen))
+	if (need_number(v, RK_MEDIAN, inner, &s->median, path, err, errlen) ||
+	    opt_number(v, RK_MIN, inner, &s->min, path, err, errlen) ||
+	    opt_number(v, RK_MEAN, inner, &s->mean, path, err, errlen) ||
+	    opt_number(v, RK_STDDEV, inner, &s->stddev, path, err, errlen) ||
+	    opt_number(v, RK_CI_LOW, inner, &s->ci_low, path, err, errlen) ||
+	    opt_number(v, RK_CI_HIGH, inner, &s->ci_high, path, err, errlen) ||
+	    opt_number(v, RK_CI_LEVEL, inner, &s->ci_level, path, err, errlen))
 		return -1;
 	if (!isnan(s->ci_low) && !isnan(s->ci_high) && s->ci_low > s->ci_high)
 		return fail(err, errlen, path, "%s: ci_low %g is above ci_high %g", inner,
@@ -185,16 +185,16 @@ static int read_summary(struct json_object *obj, const char *key, const char *wh
 static int read_samples(struct json_object *obj, const char *where, struct rio_bench *b,
 			const char *path, char *err, size_t errlen)
 {
-	struct json_object *arr = get_key(obj, "samples_ticks");
+	struct json_object *arr = get_key(obj, RK_SAMPLES_TICKS);
 	size_t n;
 
 	if (!arr)
-		return fail(err, errlen, path, "%s: missing key \"samples_ticks\"", where);
+		return fail(err, errlen, path, "%s: missing key \"" RK_SAMPLES_TICKS "\"", where);
 	if (!json_object_is_type(arr, json_type_array))
-		return fail(err, errlen, path, "%s: \"samples_ticks\" must be an array", where);
+		return fail(err, errlen, path, "%s: \"" RK_SAMPLES_TICKS "\" must be an array", where);
 	n = json_object_array_length(arr);
 	if (n == 0)
-		return fail(err, errlen, path, "%s: \"samples_ticks\" is empty (status ok needs samples)",
+		return fail(err, errlen, path, "%s: \"" RK_SAMPLES_TICKS "\" is empty (status ok needs samples)",
 			    where);
 	b->samples_ticks = calloc(n, sizeof(double));
 	if (!b->samples_ticks)
@@ -214,13 +214,13 @@ static int read_samples(struct json_object *obj, const char *where, struct rio_b
 static int read_counters(struct json_object *obj, const char *where, struct rio_bench *b,
 			 const char *path, char *err, size_t errlen)
 {
-	struct json_object *ctrs = get_key(obj, "counters");
+	struct json_object *ctrs = get_key(obj, RK_COUNTERS);
 	size_t n, i = 0;
 
 	if (!ctrs)
 		return 0;
 	if (!json_object_is_type(ctrs, json_type_object))
-		return fail(err, errlen, path, "%s: \"counters\" must be an object", where);
+		return fail(err, errlen, path, "%s: \"" RK_COUNTERS "\" must be an object", where);
 	n = (size_t)json_object_object_length(ctrs);
 	b->counters = calloc(n ? n : 1, sizeof(*b->counters));
 	if (!b->counters)
@@ -236,8 +236,8 @@ static int read_counters(struct json_object *obj, const char *where, struct rio_
 		if (!c->name)
 			return fail(err, errlen, path, "out of memory");
 		b->counter_count = ++i;
-		if (need_number(cval, "per_op", inner, &c->per_op, path, err, errlen) ||
-		    opt_number(cval, "scaling", inner, &c->scaling, path, err, errlen))
+		if (need_number(cval, RK_PER_OP, inner, &c->per_op, path, err, errlen) ||
+		    opt_number(cval, RK_SCALING, inner, &c->scaling, path, err, errlen))
 			return -1;
 	}
 	return 0;
@@ -256,7 +256,7 @@ static int reason_cmp(const void *a, const void *b)
 static int read_exits(struct json_object *obj, const char *where, struct rio_exits *e,
 		      const char *path, char *err, size_t errlen)
 {
-	struct json_object *ex = get_key(obj, "exits"), *reasons;
+	struct json_object *ex = get_key(obj, RK_EXITS), *reasons;
 	char inner[200];
 	size_t n, i = 0;
 
@@ -266,19 +266,19 @@ static int read_exits(struct json_object *obj, const char *where, struct rio_exi
 	snprintf(inner, sizeof(inner), "%s.exits", where);
 	if (!json_object_is_type(ex, json_type_object))
 		return fail(err, errlen, path, "%s must be an object", inner);
-	if (need_number(ex, "per_op", inner, &e->per_op, path, err, errlen) ||
-	    need_string(ex, "source", inner, &e->source, path, err, errlen) ||
-	    opt_number(ex, "time_share", inner, &e->time_share, path, err, errlen))
+	if (need_number(ex, RK_PER_OP, inner, &e->per_op, path, err, errlen) ||
+	    need_string(ex, RK_SOURCE, inner, &e->source, path, err, errlen) ||
+	    opt_number(ex, RK_TIME_SHARE, inner, &e->time_share, path, err, errlen))
 		return -1;
 	if (e->per_op < 0)
 		return fail(err, errlen, path, "%s: per_op %g is negative", inner, e->per_op);
 	if (!isnan(e->time_share) && (e->time_share < 0 || e->time_share > 1))
 		return fail(err, errlen, path, "%s: time_share %g is outside [0, 1]", inner,
 			    e->time_share);
-	reasons = get_key(ex, "reasons");
+	reasons = get_key(ex, RK_REASONS);
 	if (reasons && !json_object_is_type(reasons, json_type_null)) {
 		if (!json_object_is_type(reasons, json_type_object))
-			return fail(err, errlen, path, "%s: \"reasons\" must be an object", inner);
+			return fail(err, errlen, path, "%s: \"" RK_REASONS "\" must be an object", inner);
 		n = (size_t)json_object_object_length(reasons);
 		e->reasons = calloc(n ? n : 1, sizeof(*e->reasons));
 		if (!e->reasons)
@@ -313,20 +313,20 @@ static int read_bench(struct json_object *obj, size_t index, struct rio_bench *b
 	b->outside_share = b->host_wall_ns = b->elapsed_ns = NAN;
 	b->disturbed_samples = b->undisturbed_median_ticks = b->linearity = NAN;
 	if (!json_object_is_type(obj, json_type_object))
-		return fail(err, errlen, path, "benchmarks[%zu] must be an object", index);
-	snprintf(where, sizeof(where), "benchmarks[%zu]", index);
-	if (need_string(obj, "name", where, &b->name, path, err, errlen))
+		return fail(err, errlen, path, RK_BENCHMARKS "[%zu] must be an object", index);
+	snprintf(where, sizeof(where), RK_BENCHMARKS "[%zu]", index);
+	if (need_string(obj, RK_NAME, where, &b->name, path, err, errlen))
 		return -1;
 	if (!b->name[0])
-		return fail(err, errlen, path, "%s: empty \"name\"", where);
-	snprintf(where, sizeof(where), "benchmarks[%zu] (%.100s)", index, b->name);
-	if (need_string(obj, "group", where, &b->group, path, err, errlen) ||
-	    need_string(obj, "status", where, &b->status_text, path, err, errlen))
+		return fail(err, errlen, path, "%s: empty \"" RK_NAME "\"", where);
+	snprintf(where, sizeof(where), RK_BENCHMARKS "[%zu] (%.100s)", index, b->name);
+	if (need_string(obj, RK_GROUP, where, &b->group, path, err, errlen) ||
+	    need_string(obj, RK_STATUS, where, &b->status_text, path, err, errlen))
 		return -1;
 	if (strcmp(b->group, "micro") && strcmp(b->group, "macro"))
 		return fail(err, errlen, path, "%s: group \"%s\" is neither micro nor macro", where,
 			    b->group);
-	if (get_key(obj, "unit") && need_string(obj, "unit", where, &b->unit, path, err, errlen))
+	if (get_key(obj, RK_UNIT) && need_string(obj, RK_UNIT, where, &b->unit, path, err, errlen))
 		return -1;
 	if (!strcmp(b->status_text, "ok"))
 		b->status = RIO_OK;
@@ -339,55 +339,55 @@ static int read_bench(struct json_object *obj, size_t index, struct rio_bench *b
 			    b->status_text);
 	if (b->status != RIO_OK) {
 		/* A skip or failure is shown with its reason, so it must have one. */
-		if (need_string(obj, "reason", where, &b->reason, path, err, errlen))
+		if (need_string(obj, RK_REASON, where, &b->reason, path, err, errlen))
 			return -1;
 	} else {
-		if (get_key(obj, "reason") &&
-		    need_string(obj, "reason", where, &b->reason, path, err, errlen))
+		if (get_key(obj, RK_REASON) &&
+		    need_string(obj, RK_REASON, where, &b->reason, path, err, errlen))
 			return -1;
 		if (read_samples(obj, where, b, path, err, errlen) ||
-		    read_summary(obj, "ticks", where, &b->ticks, true, path, err, errlen) ||
-		    read_summary(obj, "ns", where, &b->ns, false, path, err, errlen) ||
+		    read_summary(obj, RK_TICKS, where, &b->ticks, true, path, err, errlen) ||
+		    read_summary(obj, RK_NS, where, &b->ns, false, path, err, errlen) ||
 		    read_counters(obj, where, b, path, err, errlen) ||
 		    read_exits(obj, where, &b->exits, path, err, errlen) ||
 		    rio_read_where(obj, where, b, path, err, errlen))
 			return -1;
 	}
-	if (opt_number(obj, "host_wall_ns", where, &b->host_wall_ns, path, err, errlen) ||
-	    opt_number(obj, "elapsed_ns", where, &b->elapsed_ns, path, err, errlen) ||
-	    opt_number(obj, "disturbed_samples", where, &b->disturbed_samples, path, err, errlen))
+	if (opt_number(obj, RK_HOST_WALL_NS, where, &b->host_wall_ns, path, err, errlen) ||
+	    opt_number(obj, RK_ELAPSED_NS, where, &b->elapsed_ns, path, err, errlen) ||
+	    opt_number(obj, RK_DISTURBED_SAMPLES, where, &b->disturbed_samples, path, err, errlen))
 		return -1;
 	{
-		struct json_object *u = get_key(obj, "undisturbed"), *l = get_key(obj, "linearity");
+		struct json_object *u = get_key(obj, RK_UNDISTURBED), *l = get_key(obj, RK_LINEARITY);
 		char inner[200];
 
 		snprintf(inner, sizeof(inner), "%s.undisturbed", where);
-		if (u && opt_number(u, "median_ticks", inner, &b->undisturbed_median_ticks, path,
+		if (u && opt_number(u, RK_MEDIAN_TICKS, inner, &b->undisturbed_median_ticks, path,
 				    err, errlen))
 			return -1;
 		snprintf(inner, sizeof(inner), "%s.linearity", where);
-		if (l && opt_number(l, "ratio", inner, &b->linearity, path, err, errlen))
+		if (l && opt_number(l, RK_RATIO, inner, &b->linearity, path, err, errlen))
 			return -1;
 	}
 	if (isnan(b->elapsed_ns)) {
 		/* The writer gives the row's monotonic time in seconds. */
 		double seconds;
 
-		if (opt_number(obj, "elapsed_s", where, &seconds, path, err, errlen))
+		if (opt_number(obj, RK_ELAPSED_S, where, &seconds, path, err, errlen))
 			return -1;
 		b->elapsed_ns = seconds * 1e9;
 	}
 	if (b->elapsed_ns < 0)
 		return fail(err, errlen, path, "%s: negative elapsed time", where);
-	sep = get_key(obj, "separation");
+	sep = get_key(obj, RK_SEPARATION);
 	if (sep) {
 		char inner[200];
 
 		snprintf(inner, sizeof(inner), "%s.separation", where);
 		if (!json_object_is_type(sep, json_type_object))
 			return fail(err, errlen, path, "%s must be an object", inner);
-		if (need_string(sep, "method", inner, &b->separation_method, path, err, errlen) ||
-		    opt_number(sep, "outside_share", inner, &b->outside_share, path, err, errlen))
+		if (need_string(sep, RK_METHOD, inner, &b->separation_method, path, err, errlen) ||
+		    opt_number(sep, RK_OUTSIDE_SHARE, inner, &b->outside_share, path, err, errlen))
 			return -1;
 		if (!isnan(b->outside_share) && (b->outside_share < 0 || b->outside_share > 1))
 			return fail(err, errlen, path, "%s: outside_share %g is outside [0, 1]", inner,
@@ -400,21 +400,21 @@ static int read_bench(struct json_object *obj, size_t index, struct rio_bench *b
 static int read_host_clock(struct json_object *root, struct rio_result *r, const char *path,
 			   char *err, size_t errlen)
 {
-	struct json_object *hc = get_key(root, "host_clock"), *vt;
+	struct json_object *hc = get_key(root, RK_HOST_CLOCK), *vt;
 	struct rio_host_clock *h = &r->host_clock;
 
 	if (!hc)
 		return 0;
 	if (!json_object_is_type(hc, json_type_object))
-		return fail(err, errlen, path, "\"host_clock\" must be an object");
-	if (need_number(hc, "wall_ns", "host_clock", &h->wall_ns, path, err, errlen) ||
-	    opt_number(hc, "guest_ns", "host_clock", &h->guest_ns, path, err, errlen) ||
-	    opt_number(hc, "ratio", "host_clock", &h->ratio, path, err, errlen) ||
-	    opt_number(hc, "tolerance_pct", "host_clock", &h->tolerance_pct, path, err, errlen))
+		return fail(err, errlen, path, "\"" RK_HOST_CLOCK "\" must be an object");
+	if (need_number(hc, RK_WALL_NS, RK_HOST_CLOCK, &h->wall_ns, path, err, errlen) ||
+	    opt_number(hc, RK_GUEST_NS, RK_HOST_CLOCK, &h->guest_ns, path, err, errlen) ||
+	    opt_number(hc, RK_RATIO, RK_HOST_CLOCK, &h->ratio, path, err, errlen) ||
+	    opt_number(hc, RK_TOLERANCE_PCT, RK_HOST_CLOCK, &h->tolerance_pct, path, err, errlen))
 		return -1;
-	vt = get_key(hc, "virtual_time");
+	vt = get_key(hc, RK_VIRTUAL_TIME);
 	if (!vt || !json_object_is_type(vt, json_type_boolean))
-		return fail(err, errlen, path, "host_clock: \"virtual_time\" must be true or false");
+		return fail(err, errlen, path, RK_HOST_CLOCK ": \"" RK_VIRTUAL_TIME "\" must be true or false");
 	h->virtual_time = json_object_get_boolean(vt);
 	if (h->virtual_time && !(h->ratio > 0))
 		return fail(err, errlen, path, "host_clock: virtual_time is set but ratio is not positive");
@@ -426,13 +426,13 @@ static int read_host_clock(struct json_object *root, struct rio_result *r, const
 static int read_more_boots(struct json_object *root, struct rio_result *r, const char *path,
 			   char *err, size_t errlen)
 {
-	struct json_object *arr = get_key(root, "more_boots");
+	struct json_object *arr = get_key(root, RK_MORE_BOOTS);
 	size_t n;
 
 	if (!arr)
 		return 0;
 	if (!json_object_is_type(arr, json_type_array))
-		return fail(err, errlen, path, "\"more_boots\" must be an array");
+		return fail(err, errlen, path, "\"" RK_MORE_BOOTS "\" must be an array");
 	n = json_object_array_length(arr);
 	r->more_boots = calloc(n ? n : 1, sizeof(*r->more_boots));
 	if (!r->more_boots)
@@ -444,15 +444,15 @@ static int read_more_boots(struct json_object *root, struct rio_result *r, const
 
 		snprintf(where, sizeof(where), "%s: more_boots[%zu] (boot %zu)", path, k, k + 2);
 		r->more_boot_count = k + 1;
-		if (boot && json_object_is_type(boot, json_type_object) && get_key(boot, "more_boots"))
+		if (boot && json_object_is_type(boot, json_type_object) && get_key(boot, RK_MORE_BOOTS))
 			return fail(err, errlen, where, "a boot holds more boots of its own");
 		if (rio_from_json(boot, where, b, err, errlen))
 			return -1;
 		if (strcmp(b->label, r->label))
-			return fail(err, errlen, where, "label \"%s\" differs from the file's \"%s\"",
+			return fail(err, errlen, where, RK_LABEL " \"%s\" differs from the file's \"%s\"",
 				    b->label, r->label);
 		if (b->clock != r->clock)
-			return fail(err, errlen, where, "clock.kind \"%s\" differs from the file's \"%s\"",
+			return fail(err, errlen, where, RK_CLOCK "." RK_KIND " \"%s\" differs from the file's \"%s\"",
 				    b->clock_kind, r->clock_kind);
 	}
 	return 0;
@@ -472,13 +472,13 @@ static int opt_string(struct json_object *obj, const char *key, const char *wher
 static int read_machine(struct json_object *root, struct rio_machine *m, const char *path,
 			char *err, size_t errlen)
 {
-	struct json_object *o = get_key(root, "machine"), *tsc;
-	const char *where = "machine";
+	struct json_object *o = get_key(root, RK_MACHINE), *tsc;
+	const char *where = RK_MACHINE;
 
 	m->recorded = o != NULL;
 	if (!o) {
-		o = get_key(root, "host");
-		where = "host";
+		o = get_key(root, RK_HOST);
+		where = RK_HOST;
 	}
 	m->tsc_hz = m->online_cpus = NAN;
 	if (!o)
@@ -486,15 +486,15 @@ static int read_machine(struct json_object *root, struct rio_machine *m, const c
 	if (!json_object_is_type(o, json_type_object))
 		return fail(err, errlen, path, "\"%s\" must be an object", where);
 	m->present = true;
-	if (opt_string(o, get_key(o, "vmm_stack") ? "vmm_stack" : "vmm", where, &m->vmm_stack,
+	if (opt_string(o, get_key(o, RK_VMM_STACK) ? RK_VMM_STACK : RK_VMM, where, &m->vmm_stack,
 		       path, err, errlen) ||
-	    opt_string(o, "cpu_model", where, &m->cpu_model, path, err, errlen) ||
-	    opt_string(o, "kernel_release", where, &m->kernel_release, path, err, errlen) ||
-	    opt_number(o, "online_cpus", where, &m->online_cpus, path, err, errlen))
+	    opt_string(o, RK_CPU_MODEL, where, &m->cpu_model, path, err, errlen) ||
+	    opt_string(o, RK_KERNEL_RELEASE, where, &m->kernel_release, path, err, errlen) ||
+	    opt_number(o, RK_ONLINE_CPUS, where, &m->online_cpus, path, err, errlen))
 		return -1;
-	tsc = get_key(o, "tsc");
+	tsc = get_key(o, RK_TSC);
 	if (tsc && json_object_is_type(tsc, json_type_object))
-		return opt_number(tsc, "hz", where, &m->tsc_hz, path, err, errlen);
+		return opt_number(tsc, RK_HZ, where, &m->tsc_hz, path, err, errlen);
 	return 0;
 }
 
@@ -512,15 +512,15 @@ int rio_from_json(struct json_object *root, const char *path, struct rio_result 
 		return fail(err, errlen, path, "out of memory");
 	if (!json_object_is_type(root, json_type_object))
 		return fail(err, errlen, path, "top level is not a JSON object");
-	if (need_string(root, "format", "top level", &format, path, err, errlen))
+	if (need_string(root, RK_FORMAT, "top level", &format, path, err, errlen))
 		goto out;
 	if (strcmp(format, RIO_FORMAT)) {
 		fail(err, errlen, path, "format is \"%s\", expected \"%s\"", format, RIO_FORMAT);
 		goto out;
 	}
-	v = get_key(root, "format_version");
+	v = get_key(root, RK_FORMAT_VERSION);
 	if (!v || !json_object_is_type(v, json_type_int)) {
-		fail(err, errlen, path, "\"format_version\" missing or not an integer");
+		fail(err, errlen, path, "\"" RK_FORMAT_VERSION "\" missing or not an integer");
 		goto out;
 	}
 	if (json_object_get_int64(v) != RIO_FORMAT_VERSION) {
@@ -528,25 +528,25 @@ int rio_from_json(struct json_object *root, const char *path, struct rio_result 
 		     (long long)json_object_get_int64(v), RIO_FORMAT_VERSION);
 		goto out;
 	}
-	if (need_string(root, "label", "top level", &r->label, path, err, errlen))
+	if (need_string(root, RK_LABEL, "top level", &r->label, path, err, errlen))
 		goto out;
 	if (!r->label[0]) {
-		fail(err, errlen, path, "empty \"label\"");
+		fail(err, errlen, path, "empty \"" RK_LABEL "\"");
 		goto out;
 	}
-	v = get_key(root, "partial");
+	v = get_key(root, RK_PARTIAL);
 	if (v && !json_object_is_type(v, json_type_boolean)) {
-		fail(err, errlen, path, "\"partial\" must be true or false");
+		fail(err, errlen, path, "\"" RK_PARTIAL "\" must be true or false");
 		goto out;
 	}
 	r->partial = v && json_object_get_boolean(v);
 
-	clock = get_key(root, "clock");
+	clock = get_key(root, RK_CLOCK);
 	if (!clock || !json_object_is_type(clock, json_type_object)) {
-		fail(err, errlen, path, "\"clock\" missing or not an object");
+		fail(err, errlen, path, "\"" RK_CLOCK "\" missing or not an object");
 		goto out;
 	}
-	if (need_string(clock, "kind", "clock", &r->clock_kind, path, err, errlen))
+	if (need_string(clock, RK_KIND, RK_CLOCK, &r->clock_kind, path, err, errlen))
 		goto out;
 	if (!strcmp(r->clock_kind, "tsc"))
 		r->clock = RIO_CLOCK_TSC;
@@ -559,7 +559,7 @@ int rio_from_json(struct json_object *root, const char *path, struct rio_result 
 		     r->clock_kind);
 		goto out;
 	}
-	if (opt_number(clock, "tsc_hz", "clock", &r->tsc_hz, path, err, errlen))
+	if (opt_number(clock, RK_TSC_HZ, RK_CLOCK, &r->tsc_hz, path, err, errlen))
 		goto out;
 	if (!isnan(r->tsc_hz) && r->tsc_hz <= 0) {
 		fail(err, errlen, path, "clock.tsc_hz %g is not positive", r->tsc_hz);
@@ -567,16 +567,16 @@ int rio_from_json(struct json_object *root, const char *path, struct rio_result 
 	}
 	if (read_host_clock(root, r, path, err, errlen))
 		goto out;
-	v = get_key(root, "host");
-	if (v && json_object_is_type(v, json_type_object) && get_key(v, "vmm") &&
-	    need_string(v, "vmm", "host", &r->host_vmm, path, err, errlen))
+	v = get_key(root, RK_HOST);
+	if (v && json_object_is_type(v, json_type_object) && get_key(v, RK_VMM) &&
+	    need_string(v, RK_VMM, RK_HOST, &r->host_vmm, path, err, errlen))
 		goto out;
 	if (read_machine(root, &r->machine, path, err, errlen))
 		goto out;
 
-	benches = get_key(root, "benchmarks");
+	benches = get_key(root, RK_BENCHMARKS);
 	if (!benches || !json_object_is_type(benches, json_type_array)) {
-		fail(err, errlen, path, "\"benchmarks\" missing or not an array");
+		fail(err, errlen, path, "\"" RK_BENCHMARKS "\" missing or not an array");
 		goto out;
 	}
 	r->bench_count = json_object_array_length(benches);

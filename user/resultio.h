@@ -11,8 +11,10 @@
 #include <stddef.h>
 #include <json-c/json.h>
 
-#define RIO_FORMAT		"vmprobe-result"
-#define RIO_FORMAT_VERSION	1
+#include "result_keys.h"
+
+#define RIO_FORMAT		RK_FORMAT_NAME
+#define RIO_FORMAT_VERSION	RK_FORMAT_VERSION_NUMBER
 #define RIO_ERR_LEN		512
 
 enum rio_status { RIO_OK, RIO_SKIPPED, RIO_FAILED };

@@ -71,7 +71,7 @@ static int read_exit_time(struct json_object *row, const char *where, struct rio
 			  const char *path, char *err, size_t errlen)
 {
 	struct rio_exit_time *t = &b->exit_time;
-	struct json_object *ex = key_of(row, "exits"), *times = key_of(ex, "time_ns");
+	struct json_object *ex = key_of(row, RK_EXITS), *times = key_of(ex, RK_TIME_NS);
 	double ops = NAN;
 	char inner[240];
 	size_t i = 0;
@@ -79,17 +79,17 @@ static int read_exit_time(struct json_object *row, const char *where, struct rio
 	t->ns_per_op = t->guest_share = NAN;
 	if (!times)
 		return 0;
-	snprintf(inner, sizeof(inner), "%s.exits", where);
+	snprintf(inner, sizeof(inner), "%s." RK_EXITS, where);
 	if (!json_object_is_type(times, json_type_object))
-		return where_fail(err, errlen, path, "%s.time_ns must be an object", inner);
-	if (figure(ex, "time_ns_per_op", INFINITY, inner, &t->ns_per_op, path, err, errlen) ||
-	    figure(ex, "ops", INFINITY, inner, &ops, path, err, errlen) ||
-	    figure(key_of(ex, "vcpu"), "guest_share", 1, inner, &t->guest_share, path, err, errlen))
+		return where_fail(err, errlen, path, "%s." RK_TIME_NS " must be an object", inner);
+	if (figure(ex, RK_TIME_NS_PER_OP, INFINITY, inner, &t->ns_per_op, path, err, errlen) ||
+	    figure(ex, RK_OPS, INFINITY, inner, &ops, path, err, errlen) ||
+	    figure(key_of(ex, RK_VCPU), RK_GUEST_SHARE, 1, inner, &t->guest_share, path, err, errlen))
 		return -1;
 	t->reasons = calloc((size_t)json_object_object_length(times) + 1, sizeof(*t->reasons));
 	if (!t->reasons)
 		return where_fail(err, errlen, path, "out of memory");
-	snprintf(inner, sizeof(inner), "%s.exits.time_ns", where);
+	snprintf(inner, sizeof(inner), "%s." RK_EXITS "." RK_TIME_NS, where);
 	json_object_object_foreach(times, name, val) {
 		double ns;
 
@@ -114,19 +114,19 @@ static int read_vmm_host(struct json_object *row, const char *where, struct rio_
 			 const char *path, char *err, size_t errlen)
 {
 	struct rio_vmm_host *h = &b->vmm_host;
-	struct json_object *v = key_of(row, "vmm_host");
+	struct json_object *v = key_of(row, RK_VMM_HOST);
 	char inner[240];
 
-	snprintf(inner, sizeof(inner), "%s.vmm_host", where);
+	snprintf(inner, sizeof(inner), "%s." RK_VMM_HOST, where);
 	if (v && !json_object_is_type(v, json_type_object))
 		return where_fail(err, errlen, path, "%s must be an object", inner);
-	if (figure(v, "cpu_ns_per_op", INFINITY, inner, &h->cpu_ns_per_op, path, err, errlen) ||
-	    figure(v, "user_ns_per_op", INFINITY, inner, &h->user_ns_per_op, path, err, errlen) ||
-	    figure(v, "sys_ns_per_op", INFINITY, inner, &h->sys_ns_per_op, path, err, errlen) ||
-	    figure(v, "sys_share", 1, inner, &h->sys_share, path, err, errlen) ||
-	    figure(v, "cpu_per_wall", INFINITY, inner, &h->cpu_per_wall, path, err, errlen) ||
-	    figure(v, "faults_per_op", INFINITY, inner, &h->faults_per_op, path, err, errlen) ||
-	    figure(v, "switches_per_op", INFINITY, inner, &h->switches_per_op, path, err, errlen))
+	if (figure(v, RK_CPU_NS_PER_OP, INFINITY, inner, &h->cpu_ns_per_op, path, err, errlen) ||
+	    figure(v, RK_USER_NS_PER_OP, INFINITY, inner, &h->user_ns_per_op, path, err, errlen) ||
+	    figure(v, RK_SYS_NS_PER_OP, INFINITY, inner, &h->sys_ns_per_op, path, err, errlen) ||
+	    figure(v, RK_SYS_SHARE, 1, inner, &h->sys_share, path, err, errlen) ||
+	    figure(v, RK_CPU_PER_WALL, INFINITY, inner, &h->cpu_per_wall, path, err, errlen) ||
+	    figure(v, RK_FAULTS_PER_OP, INFINITY, inner, &h->faults_per_op, path, err, errlen) ||
+	    figure(v, RK_SWITCHES_PER_OP, INFINITY, inner, &h->switches_per_op, path, err, errlen))
 		return -1;
 	h->present = v && !isnan(h->cpu_ns_per_op);
 	return 0;
