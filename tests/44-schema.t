@@ -18,7 +18,9 @@
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 fx=tests/fixtures
-if ! python3 -c 'from jsonschema import Draft202012Validator' 2>/dev/null; then
+# Debian's python3, where python3-jsonschema installs (a python3 earlier in PATH, pyenv's, may lack it).
+py=/usr/bin/python3
+if ! "$py" -c 'from jsonschema import Draft202012Validator' 2>/dev/null; then
 	echo "1..0 # SKIP skipped: python3-jsonschema with Draft202012Validator is absent (scripts/deps installs python3-jsonschema)"
 	exit 0
 fi
@@ -37,12 +39,12 @@ validate() {
 	return $r
 }
 
-ok "$(python3 -c 'import json, sys; from jsonschema import Draft202012Validator as V
+ok "$("$py" -c 'import json, sys; from jsonschema import Draft202012Validator as V
 V.check_schema(json.load(open("docs/result.schema.json")))' 2>&1 | sed 's/^/# /'; echo "${PIPESTATUS[0]}")" \
 	"docs/result.schema.json is a valid JSON Schema (draft 2020-12)"
 
 # Every key the C code names (user/result_keys.h) is a property the schema describes.
-ok "$(python3 -c 'import json, re, sys
+ok "$("$py" -c 'import json, re, sys
 schema = json.load(open("docs/result.schema.json"))
 names = set()
 def walk(node):
@@ -128,13 +130,13 @@ if [ -x "$vmprobe" ]; then
 	validate info --strict --def host "$tmp/info.json"
 	ok $? "vmprobe info --json validates as \$defs/host (--strict)"
 	# The validator is not a rubber stamp: the fresh file with one figure of the wrong type fails.
-	python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); d["benchmarks"][0]["ticks"]["median"] = "fast"
+	"$py" -c 'import json, sys; d = json.load(open(sys.argv[1])); d["benchmarks"][0]["ticks"]["median"] = "fast"
 json.dump(d, open(sys.argv[2], "w"))' "$tmp/run.json" "$tmp/broken.json"
 	scripts/validate-result "$tmp/broken.json" > "$tmp/broken.out" 2>&1
 	ok "$([ $? = 1 ] && grep -qF '$.benchmarks[0].ticks.median:' "$tmp/broken.out"; echo $?)" \
 		"the fresh result with a string for a median is rejected, naming \$.benchmarks[0].ticks.median"
 	# --strict names an undescribed key.
-	python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); d["benchmarks"][0]["new_key"] = 1
+	"$py" -c 'import json, sys; d = json.load(open(sys.argv[1])); d["benchmarks"][0]["new_key"] = 1
 json.dump(d, open(sys.argv[2], "w"))' "$tmp/run.json" "$tmp/newkey.json"
 	scripts/validate-result "$tmp/newkey.json" > "$tmp/newkey-loose.out" 2>&1
 	r=$?
