@@ -64,6 +64,7 @@
  * on every path.
  */
 #include <linux/kernel.h>
+#include <linux/kvm_para.h>
 #include <linux/log2.h>
 #include <linux/moduleparam.h>
 #include <linux/mm.h>
@@ -75,6 +76,8 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <asm/asm.h>
+#include <asm/debugreg.h>
+#include <asm/desc.h>
 #include <asm/hypervisor.h>
 #include <asm/io.h>
 #include <asm/msr.h>
@@ -123,13 +126,14 @@ static __always_inline bool vmprobe_cap_check(u32 i, u64 t0, u64 cap, u32 mask)
  * volatile or a pv_op call, neither of which the compiler may drop.
  * notrace: no ftrace hook may run inside the timed region.
  */
-#define VMPROBE_DEFINE_BATCH_N(name, suffix, body)			\
+#define VMPROBE_DEFINE_BATCH_N(name, suffix, prologue, body)		\
 static noinline notrace u64 vmprobe_batch_##name##suffix(u32 passes,	\
 						u64 cap, u32 mask,	\
 						u32 *done)		\
 {									\
 	u64 t0, t1;							\
 	u32 i;								\
+	prologue;							\
 									\
 	t0 = rdtsc_ordered();						\
 	for (i = 0; i < passes; i++) {					\
@@ -147,10 +151,20 @@ static noinline notrace u64 vmprobe_batch_##name##suffix(u32 passes,	\
 
 /* Both batches of an op, declared first. */
 #define VMPROBE_DEFINE_BATCH(name, op)					\
+	VMPROBE_DEFINE_BATCH_SAVED(name, (void)0, op)
+
+/*
+ * The same, with a prologue run before the first TSC read, in the
+ * interrupts-off section and on the CPU of the batch: the ops that write a
+ * per-CPU register back with its own value (CR8, DR7, CR3, the GDT,
+ * KERNEL_GS_BASE) read it there, untimed, so no other CPU's value or a
+ * value from before a migration can ever be written.
+ */
+#define VMPROBE_DEFINE_BATCH_SAVED(name, prologue, op)			\
 static u64 vmprobe_batch_##name##_x1(u32, u64, u32, u32 *),		\
 	   vmprobe_batch_##name##_x2(u32, u64, u32, u32 *);		\
-VMPROBE_DEFINE_BATCH_N(name, _x1, op)					\
-VMPROBE_DEFINE_BATCH_N(name, _x2, op; barrier(); op)
+VMPROBE_DEFINE_BATCH_N(name, _x1, prologue, op)				\
+VMPROBE_DEFINE_BATCH_N(name, _x2, prologue, op; barrier(); op)
 
 static __always_inline void vmprobe_op_rdtscp(void)
 {
@@ -238,6 +252,54 @@ VMPROBE_DEFINE_BATCH(cr3_pv, (void)__read_cr3())
 VMPROBE_DEFINE_BATCH(invlpg, vmprobe_op_invlpg(&vmprobe_invlpg_target))
 VMPROBE_DEFINE_BATCH(invlpg_pv,
 		     __flush_tlb_one_user((unsigned long)&vmprobe_invlpg_target))
+
+/*
+ * The sensitive instructions that need no privilege, here in ring 0. The
+ * store's target is declared in the prologue, once: a local in the loop
+ * would be zeroed before every store where the kernel builds with
+ * CONFIG_INIT_STACK_ALL_ZERO (Debian's do: 3 more instructions per op).
+ */
+#define VMPROBE_DEFINE_BATCH_STORE(name, insn, type)			\
+	VMPROBE_DEFINE_BATCH_SAVED(name, type stored,			\
+				   asm volatile(insn " %0" : "=m" (stored)))
+
+static __always_inline void vmprobe_op_pushf_popf(void)
+{
+	asm volatile("pushf\n\tpopf" : : : "memory", "cc");
+}
+
+static __always_inline unsigned long vmprobe_read_cr8(void)
+{
+	unsigned long v;
+
+	asm volatile("mov %%cr8, %0" : "=r" (v));
+	return v;
+}
+
+/* The ELCR (edge/level control) of the PIC: KVM serves it in the kernel, QEMU TCG in its device model. */
+#define VMPROBE_ELCR_PORT	0x4d0
+/* A hypercall number KVM does not know: it answers -KVM_ENOSYS. */
+#define VMPROBE_UNKNOWN_HYPERCALL	0x7fff
+
+VMPROBE_DEFINE_BATCH_STORE(sgdt, "sgdt", struct desc_ptr)
+VMPROBE_DEFINE_BATCH_STORE(sidt, "sidt", struct desc_ptr)
+VMPROBE_DEFINE_BATCH_STORE(sldt, "sldt", u16)
+VMPROBE_DEFINE_BATCH_STORE(str, "str", u16)
+VMPROBE_DEFINE_BATCH_STORE(smsw, "smsw", u16)
+VMPROBE_DEFINE_BATCH(pushf_popf, vmprobe_op_pushf_popf())
+VMPROBE_DEFINE_BATCH_SAVED(cr8_write, unsigned long saved = vmprobe_read_cr8(),
+			   asm volatile("mov %0, %%cr8" : : "r" (saved) : "memory"))
+VMPROBE_DEFINE_BATCH_SAVED(dr7_write, unsigned long saved = native_get_debugreg(7),
+			   asm volatile("mov %0, %%db7" : : "r" (saved)))
+VMPROBE_DEFINE_BATCH_SAVED(cr3_write, unsigned long saved = __native_read_cr3(),
+			   asm volatile("mov %0, %%cr3" : : "r" (saved) : "memory"))
+VMPROBE_DEFINE_BATCH_SAVED(lgdt, struct desc_ptr saved; native_store_gdt(&saved),
+			   asm volatile("lgdt %0" : : "m" (saved)))
+VMPROBE_DEFINE_BATCH_SAVED(wrmsr, u32 lo; u32 hi; native_rdmsr(MSR_KERNEL_GS_BASE, lo, hi),
+			   asm volatile("wrmsr" : : "c" (MSR_KERNEL_GS_BASE), "a" (lo), "d" (hi)
+					: "memory"))
+VMPROBE_DEFINE_BATCH(pio_elcr, (void)inb(VMPROBE_ELCR_PORT))
+VMPROBE_DEFINE_BATCH(hypercall, (void)kvm_hypercall0(VMPROBE_UNKNOWN_HYPERCALL))
 
 /* Try a raw instruction once; 0 if it ran, -EOPNOTSUPP if it faulted. */
 static int vmprobe_try_invlpg(void)
@@ -375,6 +437,53 @@ static int vmprobe_avail_pio(struct vmprobe_op_impl *impl)
 	if (!pio_any_hypervisor && !vmprobe_pio_cleared())
 		return -EOPNOTSUPP;
 	return vmprobe_try_inb();
+}
+
+/*
+ * The ops below run privileged instructions the bare way. A Xen PV kernel
+ * runs deprivileged (ring 3): there they fault or are emulated by Xen
+ * unlike anywhere else, so they are refused rather than timed.
+ */
+static int vmprobe_avail_not_pv(struct vmprobe_op_impl *impl)
+{
+	return xen_pv_domain() ? -EOPNOTSUPP : 0;
+}
+
+#define vmprobe_avail_sgdt	vmprobe_avail_not_pv
+#define vmprobe_avail_sidt	vmprobe_avail_not_pv
+#define vmprobe_avail_sldt	vmprobe_avail_not_pv
+#define vmprobe_avail_str	vmprobe_avail_not_pv
+#define vmprobe_avail_smsw	vmprobe_avail_not_pv
+#define vmprobe_avail_pushf_popf	vmprobe_avail_not_pv
+#define vmprobe_avail_cr8_write	vmprobe_avail_not_pv
+#define vmprobe_avail_dr7_write	vmprobe_avail_not_pv
+#define vmprobe_avail_cr3_write	vmprobe_avail_not_pv
+#define vmprobe_avail_lgdt	vmprobe_avail_not_pv
+#define vmprobe_avail_wrmsr	vmprobe_avail_not_pv
+
+/* The ELCR read: port I/O, so the same clearance as pio, then tried once under the fixup. */
+static int vmprobe_avail_pio_elcr(struct vmprobe_op_impl *impl)
+{
+	int ret = -EOPNOTSUPP;
+
+	if (!pio_any_hypervisor && !vmprobe_pio_cleared())
+		return -EOPNOTSUPP;
+	asm volatile("1:	inb %w[port], %%al\n"
+		     "	xorl %[ret], %[ret]\n"
+		     "2:\n"
+		     _ASM_EXTABLE(1b, 2b)
+		     : [ret] "+r" (ret)
+		     : [port] "Nd" ((u16)VMPROBE_ELCR_PORT)
+		     : "eax", "memory");
+	return ret;
+}
+
+/* Only under KVM, whose hypercall ABI answers an unknown number with -KVM_ENOSYS; nowhere else. */
+static int vmprobe_avail_hypercall(struct vmprobe_op_impl *impl)
+{
+	if (x86_hyper_type != X86_HYPER_KVM)
+		return -EOPNOTSUPP;
+	return kvm_hypercall0(VMPROBE_UNKNOWN_HYPERCALL) == -KVM_ENOSYS ? 0 : -EOPNOTSUPP;
 }
 
 static int vmprobe_avail_invlpg(struct vmprobe_op_impl *impl)

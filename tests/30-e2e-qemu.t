@@ -12,11 +12,19 @@ cd "$(dirname "$0")/.." || exit 1
 guest_require --command qemu-system-x86_64 "qemu-system-x86_64 not installed" --kernel --module \
 	build/vmprobe-static build/vmprobe-stamp build/vmprobe-exit build/vmprobe
 required=$(sh tests/guest/module-tests.sh --print-required qemu)
-[ "$required" = all ] &&
-	required=$(sed -n 's/^[[:space:]]*X([A-Z0-9_]*, *[a-z0-9_]*, *"\([a-z0-9_]*\)".*/\1/p' include/uapi/vmprobe.h)
+all_ops=$(sed -n 's/^[[:space:]]*X([A-Z0-9_]*, *[a-z0-9_]*, *"\([a-z0-9_-]*\)".*/\1/p' include/uapi/vmprobe.h)
 ktimed_args=()
-for op in ${required//,/ }; do
-	ktimed_args+=(--ok-bench "ktimed-$op")
+declare -A want_op=()
+for tok in ${required//,/ }; do	# as modtest reads it: "all", names, "-NAME" taking one back
+	case $tok in
+	all) for op in $all_ops; do want_op[$op]=1; done ;;
+	-all) want_op=() ;;
+	-*) unset "want_op[${tok#-}]" ;;
+	*) want_op[$tok]=1 ;;
+	esac
+done
+for op in $all_ops; do
+	[ -n "${want_op[$op]:-}" ] && ktimed_args+=(--ok-bench "ktimed-$op")
 done
 e2e_check qemu 'vmprobe-init: module loaded' \
 	--ok-bench getpid --ok-bench matmul-10 --ok-bench ioctl-null "${ktimed_args[@]}"

@@ -66,10 +66,29 @@ ok "$([ "$rows" -eq "$want" ]; echo $?)" "all $want rows ran in run a ($rows ok)
 sed 's/^/# a: /' "$tmp/a.digest" | cut -c1-150
 ok "$([ "$da$db" = 00 ] && [ ! -s "$tmp/a.frac" ] && [ ! -s "$tmp/b.frac" ]; echo $?)" \
 	"every sample is a whole number of instructions$(sort -u "$tmp/a.frac" "$tmp/b.frac" | tr '\n' ' ' | sed 's/^./: &/')"
+# ktimed rows run with interrupts off: their counts must agree exactly. A user row's fastest
+# sample can still take one interrupt whose point host timing set (a serial port drained, a
+# marker written): seen as 932 more instructions in null-syscall, in runs that put 18 ktimed rows
+# before the user rows (they now run first, as they always did). So
+# where only user rows differ, a third run decides: each such row must match a or b in c (a
+# false failure then needs two of three runs hit, about 1 in 16 by that rate, at a 15 s cost
+# only when the first two differ).
 if [ "$da$db" = 00 ] && diff "$tmp/a.digest" "$tmp/b.digest" > "$tmp/diff"; then
 	ok 0 "the two runs count the same guest instructions, sample for sample"
 else
-	ok 1 "the two runs count the same guest instructions, sample for sample"
+	moved=$(diff "$tmp/a.digest" "$tmp/b.digest" | sed -n 's/^[<>] \([^ ]*\) .*/\1/p' | sort -u)
+	agree=1
+	if [ "$da$db" = 00 ] && ! printf '%s\n' "$moved" | grep -q '^ktimed-'; then
+		mkdir -p "$tmp/c/work"
+		TMPDIR=$tmp/c/work nice scripts/run-vmm qemu-icount --out "$tmp/c" --timeout 300 \
+			--guest-script tests/guest/icount-rows.sh > "$tmp/c.stdout" 2> "$tmp/c.stderr" &&
+			digest "$tmp/c/qemu-icount.guest.out" > "$tmp/c.digest" 2> /dev/null && agree=0
+		for row in $moved; do
+			c=$(grep "^$row " "$tmp/c.digest" 2> /dev/null)
+			grep -qxF -- "$c" "$tmp/a.digest" || grep -qxF -- "$c" "$tmp/b.digest" || agree=1
+		done
+	fi
+	ok "$agree" "the two runs count the same guest instructions, sample for sample (rows that moved: $(echo $moved); a third run breaks a tie of user rows)"
 	# On stderr, which prove shows without -v: CI's log then says which row moved.
 	sed 's/^/#   /' "$tmp/diff" 2> /dev/null | cut -c1-200 >&2
 fi

@@ -61,8 +61,10 @@ static void wrong(struct worker *w, const char *what, int err)
 
 static int op_may_be_missing(unsigned int op)
 {
+	/* CPU- or VMM-dependent ops; the hypercall runs under KVM only, the bare privileged ops not under Xen PV */
 	return op == VMPROBE_OP_RDTSCP || op == VMPROBE_OP_RDMSR ||
-	       op == VMPROBE_OP_PIO_READ || op == VMPROBE_OP_INVLPG;
+	       op == VMPROBE_OP_PIO_READ || op == VMPROBE_OP_INVLPG || op == VMPROBE_OP_PIO_ELCR ||
+	       op == VMPROBE_OP_HYPERCALL || op >= VMPROBE_OP_SGDT;
 }
 
 static void call_ktimed(struct worker *w, int fd)

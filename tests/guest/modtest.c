@@ -5,7 +5,7 @@
  * errno, never a crash). Runs inside a guest with vmprobe.ko loaded; prints
  * TAP on stdout; exit status 0 when every check passed.
  *
- *   modtest [--virtual-time] [--quick] [--selftest] [--require all|OP,OP...]
+ *   modtest [--virtual-time] [--quick] [--selftest] [--require all|OP,OP...|all,-OP...]
  *
  * --selftest: the module loaded is the selftest build (make tests:
  * build/kmod/RELEASE/selftest/vmprobe.ko), with the test op and its
@@ -55,26 +55,29 @@ static const char *const op_names[VMPROBE_OP_COUNT] = {
 };
 #undef OP_NAME_
 
-/* --require's argument: 0, or -1 naming no known op. */
+/* --require's argument, "all" and op names, "-OP" taking one back: 0, or -1 naming no known op. */
 static int parse_required(const char *arg)
 {
 	char buf[256], *tok, *save;
 	unsigned int op;
 
-	if (!strcmp(arg, "all")) {
-		for (op = 0; op < VMPROBE_OP_COUNT; op++)
-			required[op] = 1;
-		return 0;
-	}
 	snprintf(buf, sizeof(buf), "%s", arg);
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		for (op = 0; op < VMPROBE_OP_COUNT && strcmp(op_names[op], tok); op++)
+		int want = *tok != '-';
+		const char *name = want ? tok : tok + 1;
+
+		if (!strcmp(name, "all")) {
+			for (op = 0; op < VMPROBE_OP_COUNT; op++)
+				required[op] = want;
+			continue;
+		}
+		for (op = 0; op < VMPROBE_OP_COUNT && strcmp(op_names[op], name); op++)
 			;
 		if (op == VMPROBE_OP_COUNT) {
-			fprintf(stderr, "modtest: --require: no op '%s'\n", tok);
+			fprintf(stderr, "modtest: --require: no op '%s'\n", name);
 			return -1;
 		}
-		required[op] = 1;
+		required[op] = want;
 	}
 	return 0;
 }
@@ -879,6 +882,7 @@ static void test_cap(void)
 			const char *mode = f ? "DOUBLE" : "vs empty";
 			double t0, slowest = 0;
 			int ret = 0, try;
+			unsigned int most_rerun = 0;
 
 			/*
 			 * A loaded host that deschedules the vCPU thread
@@ -887,7 +891,15 @@ static void test_cap(void)
 			 * ever adds, so the shortest of up to ten calls is held
 			 * to the bound (the first within it ends the tries).
 			 */
-			for (try = 0; try < 10 && shortest > bound; try++) {
+			/*
+			 * The same for the reruns: a host stall in the rerun
+			 * probes can make them see the op slow and end the
+			 * call early (seen once in 3 loaded runs: 7 of 19), and
+			 * only ever cuts the count: the most of the tries is
+			 * held to the budget.
+			 */
+			for (try = 0; try < 10 && (shortest > bound ||
+						  (!cases[k].probe_us && most_rerun < want_rerun)); try++) {
 				ktimed_init(&kt, VMPROBE_OP_TEST_SLOW, cases[k].iterations, BATCHES);
 				kt.flags = flags;
 				t0 = now_s();
@@ -897,6 +909,8 @@ static void test_cap(void)
 					break;
 				if (kt.batch_ticks_max < shortest)
 					shortest = kt.batch_ticks_max;
+				if (kt.pairs_rerun > most_rerun)
+					most_rerun = kt.pairs_rerun;
 				if (t0 > slowest)
 					slowest = t0;
 			}
@@ -908,10 +922,9 @@ static void test_cap(void)
 			 * loaded run: 0 reruns). Its point is the section bound.
 			 */
 			tap_ok(ret == -ERANGE && kt.batches_done == 0 &&
-			       (cases[k].probe_us ? kt.pairs_rerun <= want_rerun :
-						    kt.pairs_rerun == want_rerun),
-			       "KTIMED %s (%s) -> ERANGE (%s), %u pairs done, %u rerun (want %s%u)",
-			       what, mode, strerror(-ret), kt.batches_done, kt.pairs_rerun,
+			       (cases[k].probe_us ? most_rerun <= want_rerun : most_rerun == want_rerun),
+			       "KTIMED %s (%s) -> ERANGE (%s), %u pairs done, %u rerun at most in %d call(s) (want %s%u)",
+			       what, mode, strerror(-ret), kt.batches_done, most_rerun, try,
 			       cases[k].probe_us ? "at most " : "", want_rerun);
 			tap_ok(shortest > cap && shortest <= bound,
 			       "KTIMED %s (%s): the section stopped at %llu ticks = %.0f us: cap %llu + %u pass(es) (bound %llu)",

@@ -22,10 +22,14 @@
 # EOPNOTSUPP, and tests/30-e2e-qemu.t requires their ktimed-* rows. Every
 # op ran on each of these in the committed results (results/*.json);
 # rdtscp only where the CPU has RDTSCP (modtest checks that itself).
+# "-OP" takes one back: the KVM hypercall runs under KVM only; a Xen PV
+# kernel runs deprivileged, so the bare-instruction ops of issue 22 are
+# refused there (only the first nine, which have paravirt paths, run).
 # A VMM not listed requires none (host and uml run without the module).
 required_ops() { # VMM
 	case "$1" in
-	qemu|qemu-icount|bochs|xen) echo all ;;
+	qemu|qemu-icount|bochs) echo all,-hypercall ;;
+	xen) echo rdtsc,rdtscp,cpuid0,cpuid1,rdmsr,pio,cr0,cr3,invlpg ;;
 	*) echo '' ;;
 	esac
 }
