@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "compare.h"
-#include "compare_render.h"
 
 const char *const compare_group_names[COMPARE_GROUPS] = { "micro", "macro" };
 
@@ -74,93 +73,6 @@ const char *compare_boots_note(const struct compare_table *t, size_t file, char 
 	else
 		snprintf(buf, len, "%s: 1 boot; figures are its medians, and its cells are tested on "
 			 "pooled samples", f->label);
-	return buf;
-}
-
-const char *compare_fmt_verdict(const struct compare_cell *c, char *buf, size_t len)
-{
-	char lo[48], hi[48], p[48];
-
-	if (!c->tested) {
-		snprintf(buf, len, "%s", c->signif_note ? c->signif_note : "—");
-		return buf;
-	}
-	compare_fmt_num(c->ratio_ci_low, lo, sizeof(lo));
-	compare_fmt_num(c->ratio_ci_high, hi, sizeof(hi));
-	compare_fmt_num(c->p_adj, p, sizeof(p));
-	int at = snprintf(buf, len, "%s [%s, %s] %.4g%% (%s%s) q=%s", c->significant ? "yes" : "no",
-			  lo, hi, 100 * c->ci_level, compare_test_name(c->test),
-			  c->separated && !(c->ratio_ci_low > 1 || c->ratio_ci_high < 1) ?
-			  ", every boot beyond 2x" : "", p);
-	if (c->has_shift && at > 0 && (size_t)at < len) {
-		/* Hodges-Lehmann's shift as a ratio, with Moses' interval (its own coverage). */
-		compare_fmt_num(c->shift.shift, p, sizeof(p));
-		compare_fmt_num(c->shift.ci_low, lo, sizeof(lo));
-		compare_fmt_num(c->shift.ci_high, hi, sizeof(hi));
-		snprintf(buf + at, len - (size_t)at, "; HL %sx [%s, %s] %.0f%%", p, lo, hi,
-			 100 * c->shift.coverage);
-	}
-	return buf;
-}
-
-const char *compare_cell_flags(const struct compare_cell *c, char *buf, size_t len)
-{
-	size_t at = 0;
-
-	buf[0] = 0;
-	if (c->odd_boot && c->boot) {
-		char odd[48], lo[48], hi[48];
-		double min = INFINITY, max = -INFINITY;
-		bool ns = !isnan(c->boot[0].ns);
-
-		for (size_t k = 0; k < c->boots; k++) {
-			double v = ns ? c->boot[k].ns : c->boot[k].ticks;
-
-			if (c->boot[k].index + 1 == c->odd_boot) {
-				if (ns)
-					compare_fmt_time(v, odd, sizeof(odd));
-				else
-					compare_fmt_num(v, odd, sizeof(odd));
-				continue;
-			}
-			min = fmin(min, v);
-			max = fmax(max, v);
-		}
-		if (ns) {
-			compare_fmt_time(min, lo, sizeof(lo));
-			compare_fmt_time(max, hi, sizeof(hi));
-		} else {
-			compare_fmt_num(min, lo, sizeof(lo));
-			compare_fmt_num(max, hi, sizeof(hi));
-		}
-		at += (size_t)snprintf(buf + at, len - at, "boot %zu at %s, boots %.3gx apart (others %s%s%s)",
-				       c->odd_boot, odd, c->boot_spread, lo,
-				       min == max ? "" : " to ", min == max ? "" : hi);
-	}
-	if (!isnan(c->linearity) && at < len)
-		at += (size_t)snprintf(buf + at, len - at, "%slinearity %.3g in boot %zu",
-				       at ? "; " : "", c->linearity, c->linearity_boot);
-	if (!isnan(c->undisturbed) && at < len)
-		at += (size_t)snprintf(buf + at, len - at, "%sundisturbed median %.3gx the median in boot %zu",
-				       at ? "; " : "", c->undisturbed, c->undisturbed_boot);
-	for (size_t k = 0; c->modes_boots && k < c->boots && at < len; k++) {
-		const struct compare_boot *b = &c->boot[k];
-
-		if (!b->modes.count)
-			continue;
-		at += (size_t)snprintf(buf + at, len - at, "%s%zu modes in boot %zu:", at ? "; " : "",
-				       b->modes.count, b->index + 1);
-		for (size_t m = 0; m < b->modes.count && at < len; m++) {
-			char v[48];
-
-			if (isnan(b->mode_ns[m]))
-				compare_fmt_num(b->modes.median[m], v, sizeof(v));
-			else
-				compare_fmt_time(b->mode_ns[m], v, sizeof(v));
-			at += (size_t)snprintf(buf + at, len - at, "%s %s %.0f%%", m ? "," : "", v,
-					       100 * b->modes.share[m]);
-		}
-	}
 	return buf;
 }
 

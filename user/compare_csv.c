@@ -7,29 +7,11 @@
 
 #include "compare_render.h"
 
-/* One field, quoted when it must be (RFC 4180). */
-static void csv_quoted(FILE *out, const char *s)
-{
-	if (!s)
-		return;
-	if (!strpbrk(s, ",\"\n\r")) {
-		fputs(s, out);
-		return;
-	}
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', out);
-		fputc(*s, out);
-	}
-	fputc('"', out);
-}
-
 /* A field after the first. */
 static void csv_text(FILE *out, const char *s)
 {
 	fputc(',', out);
-	csv_quoted(out, s);
+	util_csv_field(out, s);
 }
 
 /* A number field after the first, in the one CSV number format (util.c). */
@@ -91,7 +73,7 @@ int compare_write_csv(const struct compare_table *t, FILE *out)
 	for (size_t r = 0; r < t->row_count; r++) {
 		const struct compare_row *row = &t->rows[r];
 
-		csv_quoted(out, row->name);
+		util_csv_field(out, row->name);
 		csv_text(out, row->group);
 		for (size_t i = 0; i < t->file_count; i++) {
 			const struct compare_cell *c = &row->cells[i];

@@ -308,20 +308,10 @@ int result_write_json(const char *path, json_object *obj, char *err, size_t errl
 	return ret;
 }
 
-/* A CSV field, quoted when it holds a comma, quote or newline. */
+/* A CSV field (util.c's one quoting rule), then the separator. */
 static void csv_field(FILE *f, const char *s, bool last)
 {
-	if (strpbrk(s, ",\"\n")) {
-		fputc('"', f);
-		for (; *s; s++) {
-			if (*s == '"')
-				fputc('"', f);
-			fputc(*s, f);
-		}
-		fputc('"', f);
-	} else {
-		fputs(s, f);
-	}
+	util_csv_field(f, s);
 	fputc(last ? '\n' : ',', f);
 }
 
