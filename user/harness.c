@@ -190,6 +190,80 @@ static void quiet_perf(struct harness *h)
 	}
 }
 
+/* A row that cannot run here: skipped (no module, not valid) or failed (no run()). 1 when so. */
+static int row_cannot_run(struct harness *h, struct bench_state *st, struct row_result *r)
+{
+	const struct bench *b = st->bench;
+	char why[BENCH_MSG_LEN] = "";
+
+	if ((b->flags & BENCH_NEEDS_MODULE) && h->cfg.devfd < 0) {
+		r->status = ROW_SKIPPED;
+		snprintf(r->reason, sizeof(r->reason), "needs the vmprobe module (%s absent)",
+			 VMPROBE_DEVICE);
+		return 1;
+	}
+	if (b->valid && !b->valid(st, why, sizeof(why))) {
+		r->status = ROW_SKIPPED;
+		snprintf(r->reason, sizeof(r->reason), "%s", why[0] ? why : "not valid here");
+		return 1;
+	}
+	if (!b->run && !b->measure) {
+		r->status = ROW_FAILED;
+		snprintf(r->reason, sizeof(r->reason), "benchmark has neither run nor measure");
+		return 1;
+	}
+	return 0;
+}
+
+/* The row's own note first, then what the harness found (a baseline's). */
+static void note_first(struct row_result *r, const struct bench_state *st)
+{
+	if (st->msg[0]) {	/* the row's own note first, then what the harness found (a baseline's) */
+		size_t note = strnlen(st->msg, sizeof(st->msg) - 1), found = strlen(r->reason);
+		size_t shift = note + (found ? 2 : 0);
+
+		if (found)	/* what fits of it, moved behind the note */
+			memmove(r->reason + shift, r->reason,
+				found + shift < sizeof(r->reason) ? found + 1 : sizeof(r->reason) - shift);
+		memcpy(r->reason, st->msg, note);
+		if (found)
+			memcpy(r->reason + note, "; ", 2);
+		r->reason[sizeof(r->reason) - 1] = '\0';
+	}
+}
+
+/* After the samples: verify, the statistics, modes, disturbance and counters per op. */
+static void row_summarize(struct harness *h, struct bench_state *st, struct row_result *r,
+			  const struct run_totals *tot)
+{
+	const struct bench *b = st->bench;
+	struct counter_set *set = h->cfg.counters;
+
+	if (b->verify && b->verify(st)) {
+		harness_row_fail(r, "verify", st);
+		return;
+	}
+	if (stats_summarize(r->samples, r->nsamples, HARNESS_CI_LEVEL, &r->ticks)) {
+		snprintf(st->msg, sizeof(st->msg), "non-finite sample");
+		harness_row_fail(r, "statistics", st);
+		return;
+	}
+	r->repetitions = r->nsamples;
+	/*
+	 * Modes only where a sample spans >= 1000 ticks: below, the clock's step
+	 * alone makes gaps (an empty region reads 0, 1 or 2 ticks).
+	 */
+	if (r->ticks.median * (double)r->ops_per_sample < 1000 ||
+	    stats_modes(r->samples, r->nsamples, &r->modes))
+		memset(&r->modes, 0, sizeof(r->modes));
+	harness_summarize_disturbance(h, r);
+	r->bytes_per_op = st->bytes_per_op;
+	for (size_t e = 0; set && e < set->n; e++)
+		if (r->counter_valid[e])
+			r->counter_per_op[e] = tot->counts[e] / tot->ops;
+	note_first(r, st);
+}
+
 int harness_run_row(struct harness *h, const struct bench_row *row, double share_s,
 		    struct row_result *r)
 {
@@ -199,7 +273,6 @@ int harness_run_row(struct harness *h, const struct bench_row *row, double share
 	struct run_totals tot = { 0 };
 	struct counter_set *set = h->cfg.counters;
 	double t0 = monotonic_s(), steal0 = separation_steal_seconds(h->cfg.cpu), steal1;
-	char why[BENCH_MSG_LEN] = "";
 	int stopped = 0;
 
 	memset(r, 0, sizeof(*r));
@@ -210,22 +283,8 @@ int harness_run_row(struct harness *h, const struct bench_row *row, double share
 	h->ops_run = 0;
 	r->linearity = NAN;
 
-	if ((b->flags & BENCH_NEEDS_MODULE) && h->cfg.devfd < 0) {
-		r->status = ROW_SKIPPED;
-		snprintf(r->reason, sizeof(r->reason), "needs the vmprobe module (%s absent)",
-			 VMPROBE_DEVICE);
+	if (row_cannot_run(h, &st, r))
 		return 0;
-	}
-	if (b->valid && !b->valid(&st, why, sizeof(why))) {
-		r->status = ROW_SKIPPED;
-		snprintf(r->reason, sizeof(r->reason), "%s", why[0] ? why : "not valid here");
-		return 0;
-	}
-	if (!b->run && !b->measure) {
-		r->status = ROW_FAILED;
-		snprintf(r->reason, sizeof(r->reason), "benchmark has neither run nor measure");
-		return 0;
-	}
 	if (set && (b->flags & BENCH_FORKS)) {
 		quiet_perf(h);
 	} else if (set) {
@@ -242,40 +301,7 @@ int harness_run_row(struct harness *h, const struct bench_row *row, double share
 	if (stopped || r->status != ROW_OK)
 		goto teardown;
 
-	if (b->verify && b->verify(&st)) {
-		harness_row_fail(r, "verify", &st);
-		goto teardown;
-	}
-	if (stats_summarize(r->samples, r->nsamples, HARNESS_CI_LEVEL, &r->ticks)) {
-		snprintf(st.msg, sizeof(st.msg), "non-finite sample");
-		harness_row_fail(r, "statistics", &st);
-		goto teardown;
-	}
-	r->repetitions = r->nsamples;
-	/*
-	 * Modes only where a sample spans >= 1000 ticks: below, the clock's step
-	 * alone makes gaps (an empty region reads 0, 1 or 2 ticks).
-	 */
-	if (r->ticks.median * (double)r->ops_per_sample < 1000 ||
-	    stats_modes(r->samples, r->nsamples, &r->modes))
-		memset(&r->modes, 0, sizeof(r->modes));
-	harness_summarize_disturbance(h, r);
-	r->bytes_per_op = st.bytes_per_op;
-	for (size_t e = 0; set && e < set->n; e++)
-		if (r->counter_valid[e])
-			r->counter_per_op[e] = tot.counts[e] / tot.ops;
-	if (st.msg[0]) {	/* the row's own note first, then what the harness found (a baseline's) */
-		size_t note = strnlen(st.msg, sizeof(st.msg) - 1), found = strlen(r->reason);
-		size_t shift = note + (found ? 2 : 0);
-
-		if (found)	/* what fits of it, moved behind the note */
-			memmove(r->reason + shift, r->reason,
-				found + shift < sizeof(r->reason) ? found + 1 : sizeof(r->reason) - shift);
-		memcpy(r->reason, st.msg, note);
-		if (found)
-			memcpy(r->reason + note, "; ", 2);
-		r->reason[sizeof(r->reason) - 1] = '\0';
-	}
+	row_summarize(h, &st, r, &tot);
 teardown:
 	if (b->teardown)
 		b->teardown(&st);

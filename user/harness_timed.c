@@ -73,19 +73,53 @@ static int subtract_baseline(struct harness *h, struct bench_state *st, struct r
 	return 0;
 }
 
+/*
+ * Probe one op (a row that cannot fit once is not run at all), then the
+ * ramp: *n and *sample_s set, *share_s stretched. Returns 0, 1 stopped by a
+ * signal, 2 the row is done (skipped or failed).
+ */
+static int probe_and_ramp(struct harness *h, struct bench_state *st, struct row_result *r,
+			  int parts, double goal_s, double *share_s, uint64_t *n, double *sample_s)
+{
+	double hz = h->cfg.clock->hz, one_op_s;
+	uint64_t ticks;
+	int ret;
+
+	ticks = harness_ramp_sample(h, st, 1, &ret);
+	if (ret)
+		return 2 + harness_row_fail(r, "run", st);
+	one_op_s = ticks / hz;
+	*share_s = plan_stretch(*share_s, h->stretch_s, one_op_s * parts);
+	if (one_op_s * parts > *share_s) {
+		r->status = ROW_SKIPPED;
+		snprintf(r->reason, sizeof(r->reason),
+			 "too slow for the time budget: one op took %.3g s (share %.3g s)",
+			 one_op_s, *share_s);
+		return 2;
+	}
+	switch (harness_ramp(h, st, r, goal_s, n, &ticks)) {
+	case 1:
+		return 1;
+	case -1:
+		return 2 + harness_row_fail(r, "run", st);
+	}
+	*sample_s = ticks / hz;
+	return 0;
+}
+
 /* The run() path; returns 1 when stopped by a signal. */
 int harness_run_timed(struct harness *h, struct bench_state *st, double share_s,
 		      struct row_result *r, struct run_totals *tot)
 {
 	const struct bench *b = st->bench;
-	double hz = h->cfg.clock->hz, t_start = monotonic_s();
+	double t_start = monotonic_s();
 	int parts = b->run_baseline ? 2 : 1, ret;
 	bool slow = b->flags & BENCH_SLOW;
 	size_t reps = (size_t)h->cfg.repetitions;
-	double goal_s, one_op_s = 0, sample_s;
+	double goal_s, one_op_s = 0, sample_s = 0;
 	struct plan_reps plan;
 	struct sampling s;
-	uint64_t n = 1, ticks;
+	uint64_t n = 1;
 	long got;
 
 	r->linearity = NAN;
@@ -103,26 +137,12 @@ int harness_run_timed(struct harness *h, struct bench_state *st, double share_s,
 		/* One op already fills a sample: no probe or ramp here, n stays 1. */
 		sample_s = one_op_s;
 	} else {
-		/* Probe one op: a row that cannot fit once is not run at all. */
-		ticks = harness_ramp_sample(h, st, 1, &ret);
-		if (ret)
-			return harness_row_fail(r, "run", st);
-		one_op_s = ticks / hz;
-		share_s = plan_stretch(share_s, h->stretch_s, one_op_s * parts);
-		if (one_op_s * parts > share_s) {
-			r->status = ROW_SKIPPED;
-			snprintf(r->reason, sizeof(r->reason),
-				 "too slow for the time budget: one op took %.3g s (share %.3g s)",
-				 one_op_s, share_s);
-			return 0;
-		}
-		switch (harness_ramp(h, st, r, goal_s, &n, &ticks)) {
+		switch (probe_and_ramp(h, st, r, parts, goal_s, &share_s, &n, &sample_s)) {
 		case 1:
 			return 1;
-		case -1:
-			return harness_row_fail(r, "run", st);
+		case 2:
+			return 0;
 		}
-		sample_s = ticks / hz;
 	}
 
 	plan = plan_repetitions(reps, share_s - (monotonic_s() - t_start), sample_s, parts, n, slow);
