@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench.h"
 #include "compare.h"
 
 const char *const compare_group_names[COMPARE_GROUPS] = { "micro", "macro" };
@@ -636,6 +637,8 @@ static int add_row_name(struct compare_table *t, const struct rio_bench *b,
 				 f->path, b->name, b->group, t->rows[r].group, t->files[0].path);
 			return -1;
 		}
+		if (b->panel)
+			t->rows[r].panel = b->panel;
 		return 0;
 	}
 	struct compare_row *grown = realloc(t->rows, (t->row_count + 1) * sizeof(*grown));
@@ -648,6 +651,8 @@ static int add_row_name(struct compare_table *t, const struct rio_bench *b,
 	memset(&t->rows[t->row_count], 0, sizeof(t->rows[0]));
 	t->rows[t->row_count].name = b->name;
 	t->rows[t->row_count].group = b->group;
+	t->rows[t->row_count].panel = b->panel ? b->panel
+				      : !strcmp(b->group, "macro") ? "macro" : bench_panel_by_row(b->name);
 	t->row_count++;
 	return 0;
 }

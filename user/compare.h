@@ -114,6 +114,12 @@ struct compare_cell {
 
 struct compare_row {
 	const char *name, *group;	/* borrowed from the files */
+	/*
+	 * Its plot panel (bench.h): a file's "panel", else, for files written
+	 * before rows carried one, this build's table by the row's name ("other"
+	 * for a row it does not know).
+	 */
+	const char *panel;
 	struct compare_cell *cells;	/* one per file */
 	double cycles_per_guest_instr;	/* qemu ticks / qemu-icount ticks; NAN */
 	/*

@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "compare_render.h"
 
 /* Text inside a gnuplot single-quoted string: '' stands for a quote; no line breaks. */
@@ -73,42 +74,14 @@ static int run_gnuplot(const char *dir, const char *script, char *err, size_t er
 /* ---- which panel a row belongs to --------------------------------------------- */
 
 /*
- * Result files know only micro and macro; the panels split the micro rows
- * by what they exercise, matched on the row name's start. A micro row no
- * panel claims (a benchmark added later) goes to "other".
+ * A benchmark's panel is a field of its table entry (bench.h); result files
+ * carry it per row, and compare_row.panel says how older files get one.
  */
-struct panel {
-	const char *id, *title;
-	const char *const *prefixes;	/* NULL: by group (macro) or the rest (other) */
-};
-
-static const char *const syscall_rows[] = {
-	"getpid", "null-syscall", "clock-gettime", "ioctl-null", "signal", NULL,
-};
-static const char *const io_rows[] = {
-	"stat", "fstat", "open-close", "read-", "write-", "page-fault", "mmap-", "tlb-", NULL,
-};
-static const char *const kernel_rows[] = { "rdtsc", "cpuid", "sgdt", "sidt", "sldt", "str", "smsw",
-					    "pushf-popf", "ktimed-", "gaps", NULL };
-
-static const struct panel panels[] = {
-	{ "syscall", "system calls", syscall_rows },
-	{ "io", "files, I/O and memory", io_rows },
-	{ "kernel", "instructions and in-kernel operations (module)", kernel_rows },
-	{ "macro", "macro benchmarks", NULL },
-	{ "other", "other micro benchmarks", NULL },
-};
-#define PANELS (sizeof(panels) / sizeof(panels[0]))
+#define PANELS bench_panels_len
 
 static size_t panel_of(const struct compare_row *row)
 {
-	if (!strcmp(row->group, "macro"))
-		return 3;
-	for (size_t p = 0; p < 3; p++)
-		for (const char *const *pre = panels[p].prefixes; *pre; pre++)
-			if (!strncmp(row->name, *pre, strlen(*pre)))
-				return p;
-	return 4;
+	return bench_panel_index(row->panel);
 }
 
 static FILE *open_in(const char *dir, const char *name, char *err, size_t errlen)
@@ -153,7 +126,7 @@ static void gp_png(FILE *f, const char *base, int width, int height)
 static int plot_panel(const struct compare_table *t, size_t pn, const char *dir,
 		      char *err, size_t errlen)
 {
-	const struct panel *pl = &panels[pn];
+	const struct bench_panel *pl = &bench_panels[pn];
 	bool *shown = calloc(t->file_count, sizeof(bool));
 	char data_name[96], script_name[96], base[64];
 	size_t rows = 0, files = 0;

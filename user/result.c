@@ -64,6 +64,7 @@ static json_object *row_json(const struct run_report *rep, const struct row_resu
 	add(o, "bench", json_object_new_string(b->name));
 	add(o, "size", json_object_new_int64(r->size));
 	add(o, "group", json_object_new_string(b->group ? b->group : ""));
+	add(o, "panel", json_object_new_string(b->panel ? b->panel : "other"));
 	add(o, "unit", json_object_new_string(b->unit ? b->unit : "op"));
 	add(o, "status", json_object_new_string(row_status_name(r->status)));
 	if (r->reason[0])
