@@ -50,6 +50,18 @@ oom:
 	return -1;
 }
 
+int compare_gather_pair(const struct compare_table *t, const char *name, size_t file,
+			struct row_samples *xs, struct row_samples *ys)
+{
+	if (compare_gather(&t->files[0], name, true, xs))
+		return -1;
+	if (compare_gather(&t->files[file], name, true, ys)) {
+		compare_samples_free(xs);
+		return -1;
+	}
+	return 0;
+}
+
 struct signif_clusters compare_clusters_of(const struct row_samples *s)
 {
 	return (struct signif_clusters){ (const double *const *)s->v, s->n, s->count };

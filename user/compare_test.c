@@ -93,12 +93,8 @@ static int test_pooled(const struct compare_table *t, const char *name, size_t f
 	double *x = NULL, *y = NULL;
 	int rc = -1;
 
-	if (compare_gather(&t->files[0], name, true, &xs))
+	if (compare_gather_pair(t, name, file, &xs, &ys))
 		return -1;
-	if (compare_gather(&t->files[file], name, true, &ys)) {
-		compare_samples_free(&xs);
-		return -1;
-	}
 	if (xs.unknown || ys.unknown) {
 		c->signif_note = "a boot has no real time";
 		rc = 0;
@@ -190,12 +186,8 @@ static int cell_interval(const struct compare_table *t, const char *name, size_t
 	double *x, *y;
 	int rc = -1;
 
-	if (compare_gather(&t->files[0], name, true, &xs))
+	if (compare_gather_pair(t, name, file, &xs, &ys))
 		return -1;
-	if (compare_gather(&t->files[file], name, true, &ys)) {
-		compare_samples_free(&xs);
-		return -1;
-	}
 	x = malloc((xs.total + 1) * sizeof(double));
 	y = malloc((ys.total + 1) * sizeof(double));
 	if (x && y) {
