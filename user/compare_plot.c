@@ -123,44 +123,9 @@ static void gp_png(FILE *f, const char *base, int width, int height)
 
 /* ---- bar charts, one per panel ------------------------------------------------ */
 
-static int plot_panel(const struct compare_table *t, size_t pn, const char *dir,
-		      char *err, size_t errlen)
+/* Data: name, then median, CI low, CI high per shown file; '?' where there is none. */
+static void panel_data(FILE *f, const struct compare_table *t, size_t pn, const bool *shown)
 {
-	const struct bench_panel *pl = &bench_panels[pn];
-	bool *shown = calloc(t->file_count, sizeof(bool));
-	char data_name[96], script_name[96], base[64];
-	size_t rows = 0, files = 0;
-	FILE *f;
-	int rc = -1;
-
-	if (!shown) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	for (size_t r = 0; r < t->row_count; r++) {
-		if (panel_of(&t->rows[r]) != pn)
-			continue;
-		rows++;
-		for (size_t i = 0; i < t->file_count; i++)
-			shown[i] |= plottable(&t->rows[r].cells[i]);
-	}
-	for (size_t i = 0; i < t->file_count; i++)
-		files += shown[i];
-	if (!files) {
-		/* Nothing to draw; say so only where the panel has rows at all. */
-		if (rows)
-			fprintf(stderr, "vmprobe compare: no %s row has a real time in any file; "
-				"no compare-%s plot\n", pl->title, pl->id);
-		free(shown);
-		return 0;
-	}
-	snprintf(base, sizeof(base), "compare-%s", pl->id);
-	snprintf(data_name, sizeof(data_name), "%s.dat", base);
-	snprintf(script_name, sizeof(script_name), "%s.gp", base);
-
-	/* Data: name, then median, CI low, CI high per shown file; '?' where there is none. */
-	if (!(f = open_in(dir, data_name, err, errlen)))
-		goto out;
 	for (size_t r = 0; r < t->row_count; r++) {
 		if (panel_of(&t->rows[r]) != pn)
 			continue;
@@ -180,11 +145,13 @@ static int plot_panel(const struct compare_table *t, size_t pn, const char *dir,
 		}
 		fputc('\n', f);
 	}
-	if (close_in(f, dir, data_name, err, errlen))
-		goto out;
+}
 
-	if (!(f = open_in(dir, script_name, err, errlen)))
-		goto out;
+/* The bar chart's gnuplot script: one bar per shown file and row, with its interval. */
+static void panel_script(FILE *f, const struct compare_table *t, const struct bench_panel *pl,
+			 const bool *shown, size_t rows, size_t files, const char *base,
+			 const char *data_name, const char *script_name)
+{
 	/* Wide enough for every bar to be seen, never wider than a screen. */
 	int width = (int)(240 + rows * (24 + 16 * files));
 
@@ -223,6 +190,52 @@ static int plot_panel(const struct compare_table *t, size_t pn, const char *dir,
 	}
 	fprintf(f, "\n");
 	gp_png(f, base, width, 600);
+}
+
+static int plot_panel(const struct compare_table *t, size_t pn, const char *dir,
+		      char *err, size_t errlen)
+{
+	const struct bench_panel *pl = &bench_panels[pn];
+	bool *shown = calloc(t->file_count, sizeof(bool));
+	char data_name[96], script_name[96], base[64];
+	size_t rows = 0, files = 0;
+	FILE *f;
+	int rc = -1;
+
+	if (!shown) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (size_t r = 0; r < t->row_count; r++) {
+		if (panel_of(&t->rows[r]) != pn)
+			continue;
+		rows++;
+		for (size_t i = 0; i < t->file_count; i++)
+			shown[i] |= plottable(&t->rows[r].cells[i]);
+	}
+	for (size_t i = 0; i < t->file_count; i++)
+		files += shown[i];
+	if (!files) {
+		/* Nothing to draw; say so only where the panel has rows at all. */
+		if (rows)
+			fprintf(stderr, "vmprobe compare: no %s row has a real time in any file; "
+				"no compare-%s plot\n", pl->title, pl->id);
+		free(shown);
+		return 0;
+	}
+	snprintf(base, sizeof(base), "compare-%s", pl->id);
+	snprintf(data_name, sizeof(data_name), "%s.dat", base);
+	snprintf(script_name, sizeof(script_name), "%s.gp", base);
+
+	if (!(f = open_in(dir, data_name, err, errlen)))
+		goto out;
+	panel_data(f, t, pn, shown);
+	if (close_in(f, dir, data_name, err, errlen))
+		goto out;
+
+	if (!(f = open_in(dir, script_name, err, errlen)))
+		goto out;
+	panel_script(f, t, pl, shown, rows, files, base, data_name, script_name);
 	if (close_in(f, dir, script_name, err, errlen))
 		goto out;
 	rc = run_gnuplot(dir, script_name, err, errlen);
