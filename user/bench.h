@@ -63,6 +63,7 @@ struct bench_samples {
 struct bench {
 	const char *name;	/* "getpid", "matmul" (rows become "matmul-100") */
 	const char *group;	/* "micro" or "macro" */
+	const char *panel;	/* an id of bench_panels: what the row exercises (plots) */
 	const char *summary;	/* one line for `vmprobe list` */
 	const char *unit;	/* what one op is: "call", "multiply", "sort", "switch", ... */
 	unsigned flags;		/* BENCH_* */
@@ -90,5 +91,24 @@ extern const struct bench *const bench_table[];
 extern const size_t bench_table_len;
 
 const struct bench *bench_find(const char *name);
+
+/*
+ * The panels rows are drawn in (compare --plot, and so the results README),
+ * in order; a benchmark's .panel names one. "other" holds the rows whose
+ * panel a build does not know.
+ */
+struct bench_panel {
+	const char *id, *title;
+};
+extern const struct bench_panel bench_panels[];
+extern const size_t bench_panels_len;
+
+/* The index in bench_panels of panel ID; that of "other" for NULL or an unknown id. */
+size_t bench_panel_index(const char *id);
+/*
+ * The panel of the row NAME ("getpid", "matmul-100") by this build's table, for
+ * result files written before rows carried their panel; "other" when it knows none.
+ */
+const char *bench_panel_by_row(const char *name);
 
 #endif /* VMPROBE_BENCH_H */

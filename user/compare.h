@@ -114,6 +114,12 @@ struct compare_cell {
 
 struct compare_row {
 	const char *name, *group;	/* borrowed from the files */
+	/*
+	 * Its plot panel (bench.h): a file's "panel", else, for files written
+	 * before rows carried one, this build's table by the row's name ("other"
+	 * for a row it does not know).
+	 */
+	const char *panel;
 	struct compare_cell *cells;	/* one per file */
 	double cycles_per_guest_instr;	/* qemu ticks / qemu-icount ticks; NAN */
 	/*
@@ -163,16 +169,8 @@ const char *compare_test_name(enum compare_test t);
 const char *compare_test_legend(const struct compare_table *t, char *buf, size_t len);
 /* "LABEL: N boots", or that a 1-boot file is tested within its boot only (into buf). */
 const char *compare_boots_note(const struct compare_table *t, size_t file, char *buf, size_t len);
-/*
- * The cell's flags in words, "" when none: "boot 2 at 58.6us, 704x the
- * others (83.0ns to 83.3ns); linearity 0.38 in boot 1; undisturbed median
- * 0.66x the median in boot 3". Into buf; returns buf.
- */
-const char *compare_cell_flags(const struct compare_cell *c, char *buf, size_t len);
 /* "pooled" for a cell on pooled samples, else NULL: the mark of a basis that is not the normal one. */
 const char *compare_basis_label(const struct compare_cell *c);
-/* A tested cell's verdict for a table column: "yes [3.38, 3.45] 99.2% (boots)". */
-const char *compare_fmt_verdict(const struct compare_cell *c, char *buf, size_t len);
 
 /* "cycles" or "instr": what a file's ticks count. */
 const char *compare_ticks_unit(const struct rio_result *r);

@@ -110,18 +110,21 @@ static int check_distinct(char **paths, int n)
 	return 0;
 }
 
-int cmd_compare(int argc, char **argv)
+/* What compare's options asked for. */
+struct compare_args {
+	struct compare_view view;
+	bool wide;
+	enum out_format fmt;
+	const char *plot_dir, *output;
+	double alpha;
+};
+
+/* The options into a; -1 to go on, else the exit status (0 after --help). */
+static int parse_args(int argc, char **argv, struct compare_args *a)
 {
 	struct option longopts[sizeof(compare_options) / sizeof(compare_options[0])];
-	struct compare_view view = { .metric = METRIC_TIME };
-	bool wide = false;
-	enum out_format fmt = OUT_TABLE;
-	const char *plot_dir = NULL, *output = NULL;
-	double alpha = COMPARE_DEFAULT_ALPHA;
-	struct rio_result *files = NULL;
-	struct compare_table table;
-	char err[RIO_ERR_LEN], *end;
-	int opt, nfiles, loaded = 0, rc = 0;
+	char *end;
+	int opt;
 
 	cli_longopts(compare_options, longopts);
 	optind = 0;	/* glibc: start afresh, whatever parsed argv before us */
@@ -129,13 +132,13 @@ int cmd_compare(int argc, char **argv)
 		switch (opt) {
 		case OPT_FORMAT:
 			if (!strcmp(optarg, "table"))
-				fmt = OUT_TABLE;
+				a->fmt = OUT_TABLE;
 			else if (!strcmp(optarg, "markdown"))
-				fmt = OUT_MARKDOWN;
+				a->fmt = OUT_MARKDOWN;
 			else if (!strcmp(optarg, "csv"))
-				fmt = OUT_CSV;
+				a->fmt = OUT_CSV;
 			else if (!strcmp(optarg, "json"))
-				fmt = OUT_JSON;
+				a->fmt = OUT_JSON;
 			else {
 				util_error("compare", "--format %s: not one of table, markdown, "
 					"csv, json", optarg);
@@ -153,26 +156,26 @@ int cmd_compare(int argc, char **argv)
 					"instructions, exits", optarg);
 				return COMPARE_EXIT_USAGE;
 			}
-			view.metric = (enum compare_metric)k;
+			a->view.metric = (enum compare_metric)k;
 			break;
 		}
 		case OPT_WIDE:
-			wide = true;
+			a->wide = true;
 			break;
 		case OPT_PLOT:
-			plot_dir = optarg;
+			a->plot_dir = optarg;
 			break;
 		case OPT_ALPHA:
 			errno = 0;
-			alpha = strtod(optarg, &end);
-			if (errno || end == optarg || *end || !(alpha > 0 && alpha < 1)) {
+			a->alpha = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !(a->alpha > 0 && a->alpha < 1)) {
 				util_error("compare", "--alpha %s: not a number between 0 and 1 "
 					"(exclusive)", optarg);
 				return COMPARE_EXIT_USAGE;
 			}
 			break;
 		case OPT_OUTPUT:
-			output = optarg;
+			a->output = optarg;
 			break;
 		case OPT_HELP:
 		case 'h':
@@ -188,6 +191,69 @@ int cmd_compare(int argc, char **argv)
 			return COMPARE_EXIT_USAGE;
 		}
 	}
+	return -1;
+}
+
+/* The table in the format asked for, to stdout or --output, and the plots; the exit status. */
+static int write_all(const struct compare_table *t, struct compare_args *a, int nfiles)
+{
+	FILE *out = stdout;
+	char *text = NULL, err[RIO_ERR_LEN];
+	size_t text_len = 0;
+	int rc = 0;
+
+	/* --output: the whole text first, then written atomically (no half file on failure). */
+	if (a->output && !(out = open_memstream(&text, &text_len))) {
+		util_error("compare", "%s: cannot write: %s", a->output, strerror(errno));
+		rc = COMPARE_EXIT_OUTPUT;
+		return rc;
+	}
+	a->view.width = screen_width(out);
+	a->view.colour = !a->output && want_colour(out);
+	if (a->view.metric == METRIC_EXITS && a->fmt == OUT_TABLE && !a->wide) {
+		bool any = false;
+
+		for (int i = 0; i < nfiles; i++)
+			any |= compare_file_has_exits(t, (size_t)i);
+		if (!any)
+			util_error("compare", "--metric exits: no file has VM exit counts "
+				   "(a KVM host counts them: run-vmm kvm, kvm-nested)");
+	}
+	int wrc = write_output(t, a->fmt, a->wide, &a->view, out);
+
+	if (a->output) {
+		wrc |= fclose(out);
+		if (!wrc && util_write_file_atomic(a->output, text, text_len, 0666, err, sizeof(err))) {
+			util_error("compare", "%s", err);
+			rc = COMPARE_EXIT_OUTPUT;
+		} else if (wrc) {
+			util_error("compare", "%s: out of memory", a->output);
+			rc = COMPARE_EXIT_OUTPUT;
+		}
+		free(text);
+	} else if (wrc | fflush(out)) {
+		util_error("compare", "writing standard output failed: %s", strerror(errno));
+		rc = COMPARE_EXIT_OUTPUT;
+	}
+	if (a->plot_dir && compare_plot(t, a->plot_dir, err, sizeof(err))) {
+		util_error("compare", "--plot: %s", err);
+		rc = COMPARE_EXIT_OUTPUT;
+	}
+	return rc;
+}
+
+int cmd_compare(int argc, char **argv)
+{
+	struct compare_args args = { .view = { .metric = METRIC_TIME }, .fmt = OUT_TABLE,
+				     .alpha = COMPARE_DEFAULT_ALPHA };
+	struct rio_result *files = NULL;
+	struct compare_table table;
+	char err[RIO_ERR_LEN];
+	int nfiles, loaded = 0, rc;
+
+	if ((rc = parse_args(argc, argv, &args)) >= 0)
+		return rc;
+	rc = 0;
 	nfiles = argc - optind;
 	if (nfiles < 1) {
 		util_error("compare", "no result files given");
@@ -208,54 +274,13 @@ int cmd_compare(int argc, char **argv)
 			rc = COMPARE_EXIT_INPUT;
 			goto out;
 		}
-	if (compare_build(files, (size_t)nfiles, alpha, &table, err, sizeof(err))) {
+	if (compare_build(files, (size_t)nfiles, args.alpha, &table, err, sizeof(err))) {
 		util_error("compare", "%s", err);
 		rc = COMPARE_EXIT_INPUT;
 		goto out;
 	}
 
-	FILE *out = stdout;
-	char *text = NULL;
-	size_t text_len = 0;
-
-	/* --output: the whole text first, then written atomically (no half file on failure). */
-	if (output && !(out = open_memstream(&text, &text_len))) {
-		util_error("compare", "%s: cannot write: %s", output, strerror(errno));
-		rc = COMPARE_EXIT_OUTPUT;
-		goto out_table;
-	}
-	view.width = screen_width(out);
-	view.colour = !output && want_colour(out);
-	if (view.metric == METRIC_EXITS && fmt == OUT_TABLE && !wide) {
-		bool any = false;
-
-		for (int i = 0; i < nfiles; i++)
-			any |= compare_file_has_exits(&table, (size_t)i);
-		if (!any)
-			util_error("compare", "--metric exits: no file has VM exit counts "
-				   "(a KVM host counts them: run-vmm kvm, kvm-nested)");
-	}
-	int wrc = write_output(&table, fmt, wide, &view, out);
-
-	if (output) {
-		wrc |= fclose(out);
-		if (!wrc && util_write_file_atomic(output, text, text_len, 0666, err, sizeof(err))) {
-			util_error("compare", "%s", err);
-			rc = COMPARE_EXIT_OUTPUT;
-		} else if (wrc) {
-			util_error("compare", "%s: out of memory", output);
-			rc = COMPARE_EXIT_OUTPUT;
-		}
-		free(text);
-	} else if (wrc | fflush(out)) {
-		util_error("compare", "writing standard output failed: %s", strerror(errno));
-		rc = COMPARE_EXIT_OUTPUT;
-	}
-	if (plot_dir && compare_plot(&table, plot_dir, err, sizeof(err))) {
-		util_error("compare", "--plot: %s", err);
-		rc = COMPARE_EXIT_OUTPUT;
-	}
-out_table:
+	rc = write_all(&table, &args, nfiles);
 	compare_free(&table);
 out:
 	for (int i = 0; i < loaded; i++)

@@ -7,29 +7,11 @@
 
 #include "compare_render.h"
 
-/* One field, quoted when it must be (RFC 4180). */
-static void csv_quoted(FILE *out, const char *s)
-{
-	if (!s)
-		return;
-	if (!strpbrk(s, ",\"\n\r")) {
-		fputs(s, out);
-		return;
-	}
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', out);
-		fputc(*s, out);
-	}
-	fputc('"', out);
-}
-
 /* A field after the first. */
 static void csv_text(FILE *out, const char *s)
 {
 	fputc(',', out);
-	csv_quoted(out, s);
+	util_csv_field(out, s);
 }
 
 /* A number field after the first, in the one CSV number format (util.c). */
@@ -66,7 +48,8 @@ static void csv_reasons(FILE *out, const struct rio_exits *e)
 	free(s);
 }
 
-int compare_write_csv(const struct compare_table *t, FILE *out)
+/* The header line: every file's fields, then issue 19's, then the icount column. 0 or -1. */
+static int csv_header(const struct compare_table *t, FILE *out)
 {
 	fputs("benchmark,group", out);
 	for (size_t i = 0; i < t->file_count; i++)
@@ -88,64 +71,62 @@ int compare_write_csv(const struct compare_table *t, FILE *out)
 			free(h);
 		}
 	fputs(t->qemu_file >= 0 ? ",cycles_per_guest_instruction\n" : "\n", out);
-	for (size_t r = 0; r < t->row_count; r++) {
-		const struct compare_row *row = &t->rows[r];
+	return 0;
+}
 
-		csv_quoted(out, row->name);
-		csv_text(out, row->group);
-		for (size_t i = 0; i < t->file_count; i++) {
-			const struct compare_cell *c = &row->cells[i];
-			bool ok = c->state == CELL_OK;
-			char flags[512];
+/* File I's fields of ROW, each after a comma. */
+static void csv_cell(const struct compare_table *t, const struct compare_row *row, size_t i,
+		     FILE *out)
+{
+	const struct compare_cell *c = &row->cells[i];
+	bool ok = c->state == CELL_OK;
+	char flags[512];
 
-			csv_text(out, compare_state_name(c->state));
-			csv_text(out, c->reason);
-			csv_num(out, c->time_ns);
-			csv_num(out, c->time_ci_low);
-			csv_num(out, c->time_ci_high);
-			csv_text(out, c->time_source);
-			csv_num(out, c->ticks);
-			csv_text(out, ok ? compare_ticks_unit(&t->files[i]) : NULL);
-			csv_num(out, c->instructions);
-			csv_num(out, c->ipc);
-			csv_num(out, c->ratio);
-			csv_text(out, c->ratio_note);
-			csv_num(out, c->test == TEST_SAMPLES ? c->mwu.u1 : NAN);
-			csv_num(out, c->tested ? c->p : NAN);
-			csv_text(out, c->test == TEST_SAMPLES ? signif_method_name(c->mwu.method)
-							       : c->test == TEST_BOOTS ? "welch" : NULL);
-			csv_text(out, c->tested ? (c->significant ? "yes" : "no") : NULL);
-			csv_text(out, i && ok && !c->tested ? c->signif_note : NULL);
-			csv_num(out, c->outside_share);
-			csv_text(out, c->separation_method);
-			csv_num(out, c->exits ? c->exits->per_op : NAN);
-			csv_reasons(out, c->exits);
-			csv_num(out, c->exits ? c->exits->time_share : NAN);
-			csv_text(out, c->exits ? c->exits->source : NULL);
-			if (ok)
-				fprintf(out, ",%zu", c->boots);
-			else
-				fputc(',', out);
-			csv_text(out, compare_test_name(c->test));
-			csv_num(out, c->tested ? c->p_adj : NAN);
-			csv_num(out, c->has_shift ? c->shift.shift : NAN);
-			csv_num(out, c->has_shift ? c->shift.ci_low : NAN);
-			csv_num(out, c->has_shift ? c->shift.ci_high : NAN);
-			csv_num(out, c->has_shift ? c->shift.coverage : NAN);
-			csv_text(out, i ? NULL : row->base_traps);
-			csv_num(out, c->tested ? c->ratio_ci_low : NAN);
-			csv_num(out, c->tested ? c->ratio_ci_high : NAN);
-			csv_num(out, c->tested ? c->ci_level : NAN);
-			csv_text(out, c->tested ? (c->separated ? "yes" : "no") : NULL);
-			csv_text(out, ok ? compare_cell_flags(c, flags, sizeof(flags)) : NULL);
-		}
-		for (size_t i = 0; i < t->file_count; i++)
-			compare_where_csv_cells(out, &row->cells[i]);
-		if (t->qemu_file >= 0)
-			csv_num(out, row->cycles_per_guest_instr);
-		fputc('\n', out);
-	}
-	/* Geomean rows: status "geomean", the ratio in each file's ratio column. */
+	csv_text(out, compare_state_name(c->state));
+	csv_text(out, c->reason);
+	csv_num(out, c->time_ns);
+	csv_num(out, c->time_ci_low);
+	csv_num(out, c->time_ci_high);
+	csv_text(out, c->time_source);
+	csv_num(out, c->ticks);
+	csv_text(out, ok ? compare_ticks_unit(&t->files[i]) : NULL);
+	csv_num(out, c->instructions);
+	csv_num(out, c->ipc);
+	csv_num(out, c->ratio);
+	csv_text(out, c->ratio_note);
+	csv_num(out, c->test == TEST_SAMPLES ? c->mwu.u1 : NAN);
+	csv_num(out, c->tested ? c->p : NAN);
+	csv_text(out, c->test == TEST_SAMPLES ? signif_method_name(c->mwu.method)
+					       : c->test == TEST_BOOTS ? "welch" : NULL);
+	csv_text(out, c->tested ? (c->significant ? "yes" : "no") : NULL);
+	csv_text(out, i && ok && !c->tested ? c->signif_note : NULL);
+	csv_num(out, c->outside_share);
+	csv_text(out, c->separation_method);
+	csv_num(out, c->exits ? c->exits->per_op : NAN);
+	csv_reasons(out, c->exits);
+	csv_num(out, c->exits ? c->exits->time_share : NAN);
+	csv_text(out, c->exits ? c->exits->source : NULL);
+	if (ok)
+		fprintf(out, ",%zu", c->boots);
+	else
+		fputc(',', out);
+	csv_text(out, compare_test_name(c->test));
+	csv_num(out, c->tested ? c->p_adj : NAN);
+	csv_num(out, c->has_shift ? c->shift.shift : NAN);
+	csv_num(out, c->has_shift ? c->shift.ci_low : NAN);
+	csv_num(out, c->has_shift ? c->shift.ci_high : NAN);
+	csv_num(out, c->has_shift ? c->shift.coverage : NAN);
+	csv_text(out, i ? NULL : row->base_traps);
+	csv_num(out, c->tested ? c->ratio_ci_low : NAN);
+	csv_num(out, c->tested ? c->ratio_ci_high : NAN);
+	csv_num(out, c->tested ? c->ci_level : NAN);
+	csv_text(out, c->tested ? (c->separated ? "yes" : "no") : NULL);
+	csv_text(out, ok ? compare_cell_flags(c, flags, sizeof(flags)) : NULL);
+}
+
+/* Geomean rows: status "geomean", the ratio in each file's ratio column. */
+static void csv_geomeans(const struct compare_table *t, FILE *out)
+{
 	for (int grp = 0; grp < COMPARE_GROUPS && t->file_count > 1; grp++) {
 		fprintf(out, "geomean-%s,%s", compare_group_names[grp], compare_group_names[grp]);
 		for (size_t i = 0; i < t->file_count; i++) {
@@ -174,5 +155,25 @@ int compare_write_csv(const struct compare_table *t, FILE *out)
 			fputc(',', out);
 		fputc('\n', out);
 	}
+}
+
+int compare_write_csv(const struct compare_table *t, FILE *out)
+{
+	if (csv_header(t, out))
+		return -1;
+	for (size_t r = 0; r < t->row_count; r++) {
+		const struct compare_row *row = &t->rows[r];
+
+		util_csv_field(out, row->name);
+		csv_text(out, row->group);
+		for (size_t i = 0; i < t->file_count; i++)
+			csv_cell(t, row, i, out);
+		for (size_t i = 0; i < t->file_count; i++)
+			compare_where_csv_cells(out, &row->cells[i]);
+		if (t->qemu_file >= 0)
+			csv_num(out, row->cycles_per_guest_instr);
+		fputc('\n', out);
+	}
+	csv_geomeans(t, out);
 	return ferror(out) ? -1 : 0;
 }

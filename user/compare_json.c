@@ -237,6 +237,7 @@ int compare_write_json(const struct compare_table *t, FILE *out)
 
 		json_object_object_add(row, "name", json_object_new_string(t->rows[r].name));
 		json_object_object_add(row, "group", json_object_new_string(t->rows[r].group));
+		json_object_object_add(row, "panel", json_object_new_string(t->rows[r].panel));
 		json_object_object_add(row, "base_traps", str_or_null(t->rows[r].base_traps));
 		for (size_t i = 0; i < t->file_count; i++)
 			json_object_object_add(cells, t->files[i].label,

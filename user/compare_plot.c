@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "compare_render.h"
 
 /* Text inside a gnuplot single-quoted string: '' stands for a quote; no line breaks. */
@@ -73,42 +74,14 @@ static int run_gnuplot(const char *dir, const char *script, char *err, size_t er
 /* ---- which panel a row belongs to --------------------------------------------- */
 
 /*
- * Result files know only micro and macro; the panels split the micro rows
- * by what they exercise, matched on the row name's start. A micro row no
- * panel claims (a benchmark added later) goes to "other".
+ * A benchmark's panel is a field of its table entry (bench.h); result files
+ * carry it per row, and compare_row.panel says how older files get one.
  */
-struct panel {
-	const char *id, *title;
-	const char *const *prefixes;	/* NULL: by group (macro) or the rest (other) */
-};
-
-static const char *const syscall_rows[] = {
-	"getpid", "null-syscall", "clock-gettime", "ioctl-null", "signal", NULL,
-};
-static const char *const io_rows[] = {
-	"stat", "fstat", "open-close", "read-", "write-", "page-fault", "mmap-", "tlb-", NULL,
-};
-static const char *const kernel_rows[] = { "rdtsc", "cpuid", "sgdt", "sidt", "sldt", "str", "smsw",
-					    "pushf-popf", "ktimed-", "gaps", NULL };
-
-static const struct panel panels[] = {
-	{ "syscall", "system calls", syscall_rows },
-	{ "io", "files, I/O and memory", io_rows },
-	{ "kernel", "instructions and in-kernel operations (module)", kernel_rows },
-	{ "macro", "macro benchmarks", NULL },
-	{ "other", "other micro benchmarks", NULL },
-};
-#define PANELS (sizeof(panels) / sizeof(panels[0]))
+#define PANELS bench_panels_len
 
 static size_t panel_of(const struct compare_row *row)
 {
-	if (!strcmp(row->group, "macro"))
-		return 3;
-	for (size_t p = 0; p < 3; p++)
-		for (const char *const *pre = panels[p].prefixes; *pre; pre++)
-			if (!strncmp(row->name, *pre, strlen(*pre)))
-				return p;
-	return 4;
+	return bench_panel_index(row->panel);
 }
 
 static FILE *open_in(const char *dir, const char *name, char *err, size_t errlen)
@@ -150,44 +123,9 @@ static void gp_png(FILE *f, const char *base, int width, int height)
 
 /* ---- bar charts, one per panel ------------------------------------------------ */
 
-static int plot_panel(const struct compare_table *t, size_t pn, const char *dir,
-		      char *err, size_t errlen)
+/* Data: name, then median, CI low, CI high per shown file; '?' where there is none. */
+static void panel_data(FILE *f, const struct compare_table *t, size_t pn, const bool *shown)
 {
-	const struct panel *pl = &panels[pn];
-	bool *shown = calloc(t->file_count, sizeof(bool));
-	char data_name[96], script_name[96], base[64];
-	size_t rows = 0, files = 0;
-	FILE *f;
-	int rc = -1;
-
-	if (!shown) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	for (size_t r = 0; r < t->row_count; r++) {
-		if (panel_of(&t->rows[r]) != pn)
-			continue;
-		rows++;
-		for (size_t i = 0; i < t->file_count; i++)
-			shown[i] |= plottable(&t->rows[r].cells[i]);
-	}
-	for (size_t i = 0; i < t->file_count; i++)
-		files += shown[i];
-	if (!files) {
-		/* Nothing to draw; say so only where the panel has rows at all. */
-		if (rows)
-			fprintf(stderr, "vmprobe compare: no %s row has a real time in any file; "
-				"no compare-%s plot\n", pl->title, pl->id);
-		free(shown);
-		return 0;
-	}
-	snprintf(base, sizeof(base), "compare-%s", pl->id);
-	snprintf(data_name, sizeof(data_name), "%s.dat", base);
-	snprintf(script_name, sizeof(script_name), "%s.gp", base);
-
-	/* Data: name, then median, CI low, CI high per shown file; '?' where there is none. */
-	if (!(f = open_in(dir, data_name, err, errlen)))
-		goto out;
 	for (size_t r = 0; r < t->row_count; r++) {
 		if (panel_of(&t->rows[r]) != pn)
 			continue;
@@ -207,11 +145,13 @@ static int plot_panel(const struct compare_table *t, size_t pn, const char *dir,
 		}
 		fputc('\n', f);
 	}
-	if (close_in(f, dir, data_name, err, errlen))
-		goto out;
+}
 
-	if (!(f = open_in(dir, script_name, err, errlen)))
-		goto out;
+/* The bar chart's gnuplot script: one bar per shown file and row, with its interval. */
+static void panel_script(FILE *f, const struct compare_table *t, const struct bench_panel *pl,
+			 const bool *shown, size_t rows, size_t files, const char *base,
+			 const char *data_name, const char *script_name)
+{
 	/* Wide enough for every bar to be seen, never wider than a screen. */
 	int width = (int)(240 + rows * (24 + 16 * files));
 
@@ -250,6 +190,52 @@ static int plot_panel(const struct compare_table *t, size_t pn, const char *dir,
 	}
 	fprintf(f, "\n");
 	gp_png(f, base, width, 600);
+}
+
+static int plot_panel(const struct compare_table *t, size_t pn, const char *dir,
+		      char *err, size_t errlen)
+{
+	const struct bench_panel *pl = &bench_panels[pn];
+	bool *shown = calloc(t->file_count, sizeof(bool));
+	char data_name[96], script_name[96], base[64];
+	size_t rows = 0, files = 0;
+	FILE *f;
+	int rc = -1;
+
+	if (!shown) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (size_t r = 0; r < t->row_count; r++) {
+		if (panel_of(&t->rows[r]) != pn)
+			continue;
+		rows++;
+		for (size_t i = 0; i < t->file_count; i++)
+			shown[i] |= plottable(&t->rows[r].cells[i]);
+	}
+	for (size_t i = 0; i < t->file_count; i++)
+		files += shown[i];
+	if (!files) {
+		/* Nothing to draw; say so only where the panel has rows at all. */
+		if (rows)
+			fprintf(stderr, "vmprobe compare: no %s row has a real time in any file; "
+				"no compare-%s plot\n", pl->title, pl->id);
+		free(shown);
+		return 0;
+	}
+	snprintf(base, sizeof(base), "compare-%s", pl->id);
+	snprintf(data_name, sizeof(data_name), "%s.dat", base);
+	snprintf(script_name, sizeof(script_name), "%s.gp", base);
+
+	if (!(f = open_in(dir, data_name, err, errlen)))
+		goto out;
+	panel_data(f, t, pn, shown);
+	if (close_in(f, dir, data_name, err, errlen))
+		goto out;
+
+	if (!(f = open_in(dir, script_name, err, errlen)))
+		goto out;
+	panel_script(f, t, pl, shown, rows, files, base, data_name, script_name);
 	if (close_in(f, dir, script_name, err, errlen))
 		goto out;
 	rc = run_gnuplot(dir, script_name, err, errlen);
@@ -287,56 +273,32 @@ static int purple(double s)
 	return rgb;
 }
 
-static int plot_heatmap(const struct compare_table *t, const char *dir, char *err, size_t errlen)
+/* The heatmap's rows and what its data files hold. */
+struct heatmap {
+	size_t *order;		/* row indexes: micro rows first, then macro */
+	size_t macro_from;	/* the place of the first macro row; row_count: none */
+	double most;		/* the largest |log10 ratio| */
+	double abs_lo, abs_hi;	/* log10 range of the absolute (purple) figures */
+	size_t cells, na, absolute;	/* cells with a ratio, without a figure, absolute */
+};
+
+/* The cells into the three data files: ratios (F), no figure (G), absolute times (A). */
+static void heatmap_data(const struct compare_table *t, struct heatmap *h, FILE *f, FILE *g,
+			 FILE *a)
 {
-	static const char data_name[] = "compare-heatmap.dat", na_name[] = "compare-heatmap-na.dat",
-			  abs_name[] = "compare-heatmap-abs.dat", script_name[] = "compare-heatmap.gp";
-	size_t cols = t->file_count - 1, cells = 0, na = 0, absolute = 0, macro_from = t->row_count;
-	double most = 0, abs_lo = INFINITY, abs_hi = -INFINITY;
-	FILE *f, *g, *a;
-	char num[48], num2[48];
+	char num[48];
 
-	if (cols == 0)
-		return 0;	/* only the base: no ratio to show */
-	if (!(f = open_in(dir, data_name, err, errlen)))
-		return -1;
-	if (!(g = open_in(dir, na_name, err, errlen))) {
-		fclose(f);
-		return -1;
-	}
-	if (!(a = open_in(dir, abs_name, err, errlen))) {
-		fclose(f);
-		fclose(g);
-		return -1;
-	}
-	/* Micro rows first, then macro (a file may add a micro row after the base's macro rows). */
-	size_t *order = malloc((t->row_count ? t->row_count : 1) * sizeof(size_t)), k = 0;
-
-	if (!order) {
-		fclose(f);
-		fclose(g);
-		fclose(a);
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	for (int macro = 0; macro < 2; macro++)
-		for (size_t r = 0; r < t->row_count; r++)
-			if ((strcmp(t->rows[r].group, "macro") == 0) == macro) {
-				if (macro && macro_from == t->row_count)
-					macro_from = k;
-				order[k++] = r;
-			}
 	/* The absolute figures' range, for their own colour scale. */
 	for (size_t r = 0; r < t->row_count; r++)
 		for (size_t i = 1; i < t->file_count; i++)
 			if (absolute_cell(&t->rows[r].cells[i])) {
-				abs_lo = fmin(abs_lo, log10(t->rows[r].cells[i].time_ns));
-				abs_hi = fmax(abs_hi, log10(t->rows[r].cells[i].time_ns));
+				h->abs_lo = fmin(h->abs_lo, log10(t->rows[r].cells[i].time_ns));
+				h->abs_hi = fmax(h->abs_hi, log10(t->rows[r].cells[i].time_ns));
 			}
 	/* x = file (from 0, the base left out), y = the row's place; the value is log10 of
 	   the ratio, the label the ratio itself. */
 	for (size_t y = 0; y < t->row_count; y++) {
-		size_t r = order[y];
+		size_t r = h->order[y];
 
 		for (size_t i = 1; i < t->file_count; i++) {
 			const struct compare_cell *c = &t->rows[r].cells[i];
@@ -347,36 +309,36 @@ static int plot_heatmap(const struct compare_table *t, const char *dir, char *er
 				fprintf(f, "%zu\t%zu\t%.9g\t", i - 1, y, lr);
 				gp_ratio(f, c->ratio);
 				fprintf(f, "%s\n", c->tested && !c->significant ? " (ns)" : "");
-				most = fabs(lr) > most ? fabs(lr) : most;
-				cells++;
+				h->most = fabs(lr) > h->most ? fabs(lr) : h->most;
+				h->cells++;
 			} else if (absolute_cell(c)) {
 				/* The base has no figure: the VMM's own time, on its own (purple) scale. */
-				double s = abs_hi > abs_lo ? (log10(c->time_ns) - abs_lo) / (abs_hi - abs_lo) : 0.5;
+				double s = h->abs_hi > h->abs_lo ? (log10(c->time_ns) - h->abs_lo) / (h->abs_hi - h->abs_lo) : 0.5;
 
 				fprintf(a, "%zu\t%zu\t%s\t%d\t%d\n", i - 1, y,
 					compare_fmt_time(c->time_ns, num, sizeof(num)), purple(s), s > 0.55);
-				absolute++;
+				h->absolute++;
 			} else {
 				fprintf(g, "%zu\t%zu\t%s\n", i - 1, y,
 					c->state == CELL_OK ? "no ratio" : compare_state_name(c->state));
-				na++;
+				h->na++;
 			}
 		}
 	}
-	if (close_in(f, dir, data_name, err, errlen) | close_in(g, dir, na_name, err, errlen) |
-	    close_in(a, dir, abs_name, err, errlen))
-		goto fail;
-	if (!cells) {
-		fprintf(stderr, "vmprobe compare: no row has a ratio to the base; no heatmap\n");
-		free(order);
-		return 0;
-	}
+}
 
-	if (!(f = open_in(dir, script_name, err, errlen)))
-		goto fail;
+/* The gnuplot script: colour scale, labels, the macro line, the three layers. */
+static void heatmap_script(FILE *f, const struct compare_table *t, const struct heatmap *h,
+			   const char *const names[4])
+{
+	const char *data_name = names[0], *na_name = names[1], *abs_name = names[2],
+		   *script_name = names[3];
+	size_t cols = t->file_count - 1;
+	char num[48], num2[48];
+
 	/* A symmetric colour range (white: the base's time), to the next half decade of the
 	   largest ratio so that the colours use the whole scale; tics at whole decades. */
-	double range = ceil(2 * most) / 2;
+	double range = ceil(2 * h->most) / 2;
 	int decades;
 
 	range = range < 1 ? 1 : range;
@@ -390,8 +352,9 @@ static int plot_heatmap(const struct compare_table *t, const char *dir, char *er
 	fprintf(f, "set label 1 at screen 0.01,0.012 noenhanced font ',10' "
 		"'number: the ratio; (ns): its interval holds 1 (alpha %g); purple: time per op where "
 		"%s has no figure (its own scale, light %s to dark %s); grey: not run or skipped'\n",
-		t->alpha, t->files[0].label, absolute ? compare_fmt_time(pow(10, abs_lo), num, sizeof(num)) : "-",
-		absolute ? compare_fmt_time(pow(10, abs_hi), num2, sizeof(num2)) : "-");
+		t->alpha, t->files[0].label,
+		h->absolute ? compare_fmt_time(pow(10, h->abs_lo), num, sizeof(num)) : "-",
+		h->absolute ? compare_fmt_time(pow(10, h->abs_hi), num2, sizeof(num2)) : "-");
 	fprintf(f, "set xrange [-0.5:%zu.5]\nset yrange [%zu.5:-0.5]\n", cols - 1, t->row_count - 1);
 	fprintf(f, "set x2tics scale 0 noenhanced font ',13' (");
 	for (size_t i = 1; i < t->file_count; i++) {
@@ -403,10 +366,10 @@ static int plot_heatmap(const struct compare_table *t, const char *dir, char *er
 	/* Row labels carry the base's own figure, so a ratio can be read back into time. */
 	fprintf(f, "set ytics scale 0 noenhanced font ',12' (");
 	for (size_t y = 0; y < t->row_count; y++) {
-		const struct compare_cell *b = &t->rows[order[y]].cells[0];
+		const struct compare_cell *b = &t->rows[h->order[y]].cells[0];
 		char label[160];
 
-		snprintf(label, sizeof(label), "%s  %s", t->rows[order[y]].name,
+		snprintf(label, sizeof(label), "%s  %s", t->rows[h->order[y]].name,
 			 b->state == CELL_OK && !isnan(b->time_ns) ?
 			 compare_fmt_time(b->time_ns, num, sizeof(num)) : "(no base)");
 		fprintf(f, "%s", y ? ", " : "");
@@ -422,9 +385,9 @@ static int plot_heatmap(const struct compare_table *t, const char *dir, char *er
 	fprintf(f, "set palette defined (0 '#2166ac', 0.25 '#92c5de', 0.5 '#f7f7f7', "
 		"0.75 '#f4a582', 1 '#b2182b')\n");
 	fprintf(f, "set lmargin 30\nset bmargin 3\nset tmargin 5\nset border 0\nunset key\n");
-	if (macro_from > 0 && macro_from < t->row_count)
+	if (h->macro_from > 0 && h->macro_from < t->row_count)
 		fprintf(f, "set arrow 1 from -0.5,%zu.5 to %zu.5,%zu.5 nohead front lw 3 lc rgb '#000000'\n",
-			macro_from - 1, cols - 1, macro_from - 1);
+			h->macro_from - 1, cols - 1, h->macro_from - 1);
 	/* Dark cells get white numbers. */
 	fprintf(f, "dark(v) = abs(v) > %g\n", 0.55 * range);
 	gp_svg(f, "compare-heatmap", 1600, height);
@@ -433,24 +396,80 @@ static int plot_heatmap(const struct compare_table *t, const char *dir, char *er
 		"     '' using 1:2:(dark($3) ? '' : stringcolumn(4)) with labels font ',12' tc rgb '#000000', \\\n"
 		"     '' using 1:2:(dark($3) ? stringcolumn(4) : '') with labels font ',12' tc rgb '#ffffff'",
 		data_name);
-	if (absolute)
+	if (h->absolute)
 		fprintf(f, ", \\\n     '%s' using 1:2:(0.5):(0.5):4 with boxxyerror fc rgb variable "
 			"fs solid 1.0 border lc rgb '#ffffff', \\\n"
 			"     '' using 1:2:($5 > 0 ? '' : stringcolumn(3)) with labels font ',12' tc rgb '#000000', \\\n"
 			"     '' using 1:2:($5 > 0 ? stringcolumn(3) : '') with labels font ',12' tc rgb '#ffffff'",
 			abs_name);
-	if (na)
+	if (h->na)
 		fprintf(f, ", \\\n     '%s' using 1:2:(0.5):(0.5) with boxxyerror fc rgb '#e0e0e0' "
 			"fs solid 1.0 border lc rgb '#ffffff', \\\n"
 			"     '' using 1:2:3 with labels font ',11' tc rgb '#707070'", na_name);
 	fprintf(f, "\n");
 	gp_png(f, "compare-heatmap", 1600, height);
-	free(order);
+}
+
+static int plot_heatmap(const struct compare_table *t, const char *dir, char *err, size_t errlen)
+{
+	static const char *const names[4] = { "compare-heatmap.dat", "compare-heatmap-na.dat",
+					       "compare-heatmap-abs.dat", "compare-heatmap.gp" };
+	const char *data_name = names[0], *na_name = names[1], *abs_name = names[2],
+		   *script_name = names[3];
+	struct heatmap hm = { .macro_from = t->row_count, .abs_lo = INFINITY, .abs_hi = -INFINITY };
+	size_t cols = t->file_count - 1;
+	FILE *f, *g, *a;
+
+	if (cols == 0)
+		return 0;	/* only the base: no ratio to show */
+	if (!(f = open_in(dir, data_name, err, errlen)))
+		return -1;
+	if (!(g = open_in(dir, na_name, err, errlen))) {
+		fclose(f);
+		return -1;
+	}
+	if (!(a = open_in(dir, abs_name, err, errlen))) {
+		fclose(f);
+		fclose(g);
+		return -1;
+	}
+	/* Micro rows first, then macro (a file may add a micro row after the base's macro rows). */
+	size_t k = 0;
+
+	hm.order = malloc((t->row_count ? t->row_count : 1) * sizeof(size_t));
+	if (!hm.order) {
+		fclose(f);
+		fclose(g);
+		fclose(a);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (int macro = 0; macro < 2; macro++)
+		for (size_t r = 0; r < t->row_count; r++)
+			if ((strcmp(t->rows[r].group, "macro") == 0) == macro) {
+				if (macro && hm.macro_from == t->row_count)
+					hm.macro_from = k;
+				hm.order[k++] = r;
+			}
+	heatmap_data(t, &hm, f, g, a);
+	if (close_in(f, dir, data_name, err, errlen) | close_in(g, dir, na_name, err, errlen) |
+	    close_in(a, dir, abs_name, err, errlen))
+		goto fail;
+	if (!hm.cells) {
+		fprintf(stderr, "vmprobe compare: no row has a ratio to the base; no heatmap\n");
+		free(hm.order);
+		return 0;
+	}
+
+	if (!(f = open_in(dir, script_name, err, errlen)))
+		goto fail;
+	heatmap_script(f, t, &hm, names);
+	free(hm.order);
 	if (close_in(f, dir, script_name, err, errlen))
 		return -1;
 	return run_gnuplot(dir, script_name, err, errlen);
 fail:
-	free(order);
+	free(hm.order);
 	return -1;
 }
 

@@ -206,3 +206,64 @@ const char *compare_fork_note(const struct compare_table *t, char *buf, size_t l
 	}
 	return any ? buf : NULL;
 }
+
+const char *compare_cell_flags(const struct compare_cell *c, char *buf, size_t len)
+{
+	size_t at = 0;
+
+	buf[0] = 0;
+	if (c->odd_boot && c->boot) {
+		char odd[48], lo[48], hi[48];
+		double min = INFINITY, max = -INFINITY;
+		bool ns = !isnan(c->boot[0].ns);
+
+		for (size_t k = 0; k < c->boots; k++) {
+			double v = ns ? c->boot[k].ns : c->boot[k].ticks;
+
+			if (c->boot[k].index + 1 == c->odd_boot) {
+				if (ns)
+					compare_fmt_time(v, odd, sizeof(odd));
+				else
+					compare_fmt_num(v, odd, sizeof(odd));
+				continue;
+			}
+			min = fmin(min, v);
+			max = fmax(max, v);
+		}
+		if (ns) {
+			compare_fmt_time(min, lo, sizeof(lo));
+			compare_fmt_time(max, hi, sizeof(hi));
+		} else {
+			compare_fmt_num(min, lo, sizeof(lo));
+			compare_fmt_num(max, hi, sizeof(hi));
+		}
+		at += (size_t)snprintf(buf + at, len - at, "boot %zu at %s, boots %.3gx apart (others %s%s%s)",
+				       c->odd_boot, odd, c->boot_spread, lo,
+				       min == max ? "" : " to ", min == max ? "" : hi);
+	}
+	if (!isnan(c->linearity) && at < len)
+		at += (size_t)snprintf(buf + at, len - at, "%slinearity %.3g in boot %zu",
+				       at ? "; " : "", c->linearity, c->linearity_boot);
+	if (!isnan(c->undisturbed) && at < len)
+		at += (size_t)snprintf(buf + at, len - at, "%sundisturbed median %.3gx the median in boot %zu",
+				       at ? "; " : "", c->undisturbed, c->undisturbed_boot);
+	for (size_t k = 0; c->modes_boots && k < c->boots && at < len; k++) {
+		const struct compare_boot *b = &c->boot[k];
+
+		if (!b->modes.count)
+			continue;
+		at += (size_t)snprintf(buf + at, len - at, "%s%zu modes in boot %zu:", at ? "; " : "",
+				       b->modes.count, b->index + 1);
+		for (size_t m = 0; m < b->modes.count && at < len; m++) {
+			char v[48];
+
+			if (isnan(b->mode_ns[m]))
+				compare_fmt_num(b->modes.median[m], v, sizeof(v));
+			else
+				compare_fmt_time(b->mode_ns[m], v, sizeof(v));
+			at += (size_t)snprintf(buf + at, len - at, "%s %s %.0f%%", m ? "," : "", v,
+					       100 * b->modes.share[m]);
+		}
+	}
+	return buf;
+}

@@ -21,6 +21,12 @@ const char *compare_state_name(enum compare_state s);
 bool compare_file_has(const struct compare_table *t, size_t file, size_t offset);
 bool compare_file_has_separation(const struct compare_table *t, size_t file);
 
+/*
+ * The cell's flags in words, "" when none: "boot 2 at 58.6us, 704x the
+ * others (83.0ns to 83.3ns); linearity 0.38 in boot 1; undisturbed median
+ * 0.66x the median in boot 3". Into buf; returns buf.
+ */
+const char *compare_cell_flags(const struct compare_cell *c, char *buf, size_t len);
 /* Whether the cell has a flag (compare_cell_flags); whether any row of FILE has one. */
 bool compare_cell_flagged(const struct compare_cell *c);
 bool compare_file_has_flags(const struct compare_table *t, size_t file);

@@ -309,109 +309,114 @@ static void print_wrapped(FILE *out, const char *text, size_t width, size_t inde
 	fputc('\n', out);
 }
 
-int compare_write_screen(const struct compare_table *t, FILE *out, const struct compare_view *v)
+/* One grid line per row: its name, then each file's cell and side columns. */
+static int fill_rows(const struct compare_table *t, const struct compare_view *v,
+		     const struct splan *pp, struct sgrid *gp, struct compare_notes *notesp,
+		     bool *absolute_shown)
 {
-	struct splan p = { 0 };
-	struct sgrid g = { 0 };
-	struct compare_notes notes = { 0 };
-	size_t *w = NULL, name_w, width = v->width > 20 ? (size_t)v->width : 20;
-	bool absolute_shown = false, any_geomean = false;
-	struct compare_notes *notes_p = &notes;
-	char buf[4096];
-	int rc = -1;
-
-	if (plan(t, v, &p))
-		goto out;
-	g.cols = p.cols;
-	if (srow(&g))
-		goto out;
-	header(t, v, &p, &g);
 	for (size_t r = 0; r < t->row_count; r++) {
-		if (srow(&g))
-			goto out;
-		sset(&g, 0, TINT_NONE, "%s%s", t->rows[r].name, t->rows[r].base_traps ? " †" : "");
+		if (srow(gp))
+			return -1;
+		sset(gp, 0, TINT_NONE, "%s%s", t->rows[r].name, t->rows[r].base_traps ? " †" : "");
 		for (size_t i = 0; i < t->file_count; i++) {
 			const struct compare_cell *c = &t->rows[r].cells[i];
 			char num[48];
 
-			file_cell(t, v, r, i, &g, &notes, &absolute_shown);
-			if (p.exit_col[i])
-				exits_cell(&g, p.exit_col[i], c->state == CELL_OK ? c->exits : NULL);
-			if (p.host_col[i])
-				sset(&g, p.host_col[i], TINT_NONE, "%s",
+			file_cell(t, v, r, i, gp, notesp, absolute_shown);
+			if (pp->exit_col[i])
+				exits_cell(gp, pp->exit_col[i], c->state == CELL_OK ? c->exits : NULL);
+			if (pp->host_col[i])
+				sset(gp, pp->host_col[i], TINT_NONE, "%s",
 				     compare_host_cpu_text(c, num, sizeof(num)));
 			/* The share and its top reason by time where measured: "35.1% (cpuid 33.4%)". */
-			if (p.share_col[i])
-				sset(&g, p.share_col[i], TINT_NONE, "%s",
+			if (pp->share_col[i])
+				sset(gp, pp->share_col[i], TINT_NONE, "%s",
 				     compare_exit_time_text(c, 1, num, sizeof(num)));
 		}
 	}
-	/* Geometric means exist for time ratios only. */
+	return 0;
+}
+
+/* The geometric means, one line per group (time ratios only); *any set when there is one. */
+static int fill_geomeans(const struct compare_table *t, const struct compare_view *v,
+			 struct sgrid *gp, struct compare_notes *notes_p, bool *any_geomean)
+{
+	char buf[4096];
+
 	for (int grp = 0; v->metric == METRIC_TIME && grp < COMPARE_GROUPS && t->file_count > 1;
 	     grp++) {
-		if (srow(&g))
-			goto out;
-		sset(&g, 0, TINT_NONE, "geomean %s", compare_group_names[grp]);
+		if (srow(gp))
+			return -1;
+		sset(gp, 0, TINT_NONE, "geomean %s", compare_group_names[grp]);
 		for (size_t i = 1; i < t->file_count; i++) {
 			const struct compare_geomean *gm = &t->geomeans[grp * t->file_count + i];
 			char num[48];
 
 			if (gm->rows)	/* ‡: mixes two machines, said below */
-				sset(&g, 1 + i, TINT_NONE, "%sx%s", compare_fmt_num(gm->ratio, num, sizeof(num)),
+				sset(gp, 1 + i, TINT_NONE, "%sx%s", compare_fmt_num(gm->ratio, num, sizeof(num)),
 				     compare_machine_differs(&t->files[0], &t->files[i], buf, sizeof(buf))
 				     ? "‡" : " ");
 			else
-				sset(&g, 1 + i, TINT_NONE, "—[%zu]", compare_note_number(notes_p,
+				sset(gp, 1 + i, TINT_NONE, "—[%zu]", compare_note_number(notes_p,
 					t->files[i].label, "no geomean: no row of this group that every file has"));
-			any_geomean = true;
+			*any_geomean = true;
 		}
 	}
+	return 0;
+}
 
-	w = calloc(g.cols, sizeof(size_t));
-	if (!w)
-		goto out;
-	for (size_t r = 0; r < g.rows; r++)
-		for (size_t c = 0; c < g.cols; c++)
-			if (compare_text_width(g.cell[r * g.cols + c].text) > w[c])
-				w[c] = compare_text_width(g.cell[r * g.cols + c].text);
+/*
+ * Each column's width into w (g->cols of them); *name_w the names' width,
+ * shrunk to leave room for the widest figure column.
+ */
+static void column_widths(const struct sgrid *gp, size_t width, size_t *w, size_t *name_w)
+{
+	for (size_t r = 0; r < gp->rows; r++)
+		for (size_t c = 0; c < gp->cols; c++)
+			if (compare_text_width(gp->cell[r * gp->cols + c].text) > w[c])
+				w[c] = compare_text_width(gp->cell[r * gp->cols + c].text);
 
 	/* Names shrink to leave room for the widest figure column, never below 4 columns
 	   (below that the line may pass the width: a figure is never cut). */
-	name_w = w[0];
+	*name_w = w[0];
 	{
 		size_t widest = 0;
 
-		for (size_t c = 1; c < g.cols; c++)
+		for (size_t c = 1; c < gp->cols; c++)
 			widest = w[c] > widest ? w[c] : widest;
-		if (name_w + 2 + widest > width)
-			name_w = width > widest + 2 + 4 ? width - widest - 2 : 4;
-		if (name_w > w[0])
-			name_w = w[0];
+		if (*name_w + 2 + widest > width)
+			*name_w = width > widest + 2 + 4 ? width - widest - 2 : 4;
+		if (*name_w > w[0])
+			*name_w = w[0];
 	}
+}
 
-	/* Blocks of figure columns that fit the width, each led by the names. */
-	for (size_t first = 1; first < g.cols;) {
+/* The grid in blocks of figure columns that fit the width, each led by the names. */
+static int print_blocks(FILE *out, const struct sgrid *gp, const size_t *w, size_t name_w,
+			size_t width, bool colour)
+{
+	for (size_t first = 1; first < gp->cols;) {
 		size_t last = first, used = name_w + 2 + w[first];
 
-		while (last + 1 < g.cols && used + 2 + w[last + 1] <= width)
+		while (last + 1 < gp->cols && used + 2 + w[last + 1] <= width)
 			used += 2 + w[++last];
 		if (first > 1)
 			fputc('\n', out);
-		for (size_t r = 0; r < g.rows; r++) {
+		for (size_t r = 0; r < gp->rows; r++) {
 			char *line = NULL;
 			size_t len = 0;
 			FILE *m = open_memstream(&line, &len);
 
 			if (!m)
-				goto out;
-			print_name(m, g.cell[r * g.cols].text ? g.cell[r * g.cols].text : "", name_w);
+				return -1;
+			print_name(m, gp->cell[r * gp->cols].text ? gp->cell[r * gp->cols].text : "", name_w);
 			for (size_t c = first; c <= last; c++) {
 				fputs("  ", m);
-				print_cell(m, &g.cell[r * g.cols + c], w[c], false, v->colour && r > 0);
+				print_cell(m, &gp->cell[r * gp->cols + c], w[c], false, colour && r > 0);
 			}
 			if (fclose(m)) {
 				free(line);
-				goto out;
+				return -1;
 			}
 			while (len && line[len - 1] == ' ')	/* no trailing blanks */
 				len--;
@@ -420,8 +425,15 @@ int compare_write_screen(const struct compare_table *t, FILE *out, const struct 
 		}
 		first = last + 1;
 	}
+	return 0;
+}
 
-	fputc('\n', out);
+/* What the cells are, and the marks in them. */
+static void print_legend(FILE *out, const struct compare_table *t, const struct compare_view *v,
+			 size_t width, bool absolute_shown, bool any_geomean)
+{
+	char buf[4096];
+
 	if (v->metric == METRIC_EXITS) {
 		snprintf(buf, sizeof(buf), "Cells: VM exits per op counted by the host, with the most "
 			 "frequent reason; — where the file has no exit counts.");
@@ -458,6 +470,14 @@ int compare_write_screen(const struct compare_table *t, FILE *out, const struct 
 		print_wrapped(out, "geomean: geometric mean of the ratios over the rows every file "
 			      "has, without the rows the base traps (†) (--wide gives their number "
 			      "and a CI over boots).", width, 2);
+}
+
+/* Each file's boots, machine and clock, then the footnotes. */
+static void print_file_notes(FILE *out, const struct compare_table *t, const struct compare_view *v,
+			     size_t width, const struct compare_notes *notesp)
+{
+	char buf[4096];
+
 	for (size_t i = 0; i < t->file_count && v->metric == METRIC_TIME; i++)
 		print_wrapped(out, compare_boots_note(t, i, buf, sizeof(buf)), width, 2);
 	if (compare_fork_note(t, buf, sizeof(buf)))
@@ -482,12 +502,41 @@ int compare_write_screen(const struct compare_table *t, FILE *out, const struct 
 		if (compare_exits_note(t, i, buf, sizeof(buf))[0])
 			print_wrapped(out, buf, width, 2);
 	}
-	if (notes.count)
+	if (notesp->count)
 		fputc('\n', out);
-	for (size_t k = 0; k < notes.count; k++) {
-		snprintf(buf, sizeof(buf), "[%zu] %s", k + 1, notes.text[k]);
+	for (size_t k = 0; k < notesp->count; k++) {
+		snprintf(buf, sizeof(buf), "[%zu] %s", k + 1, notesp->text[k]);
 		print_wrapped(out, buf, width, 4);
 	}
+}
+
+int compare_write_screen(const struct compare_table *t, FILE *out, const struct compare_view *v)
+{
+	struct splan p = { 0 };
+	struct sgrid g = { 0 };
+	struct compare_notes notes = { 0 };
+	size_t *w = NULL, name_w, width = v->width > 20 ? (size_t)v->width : 20;
+	bool absolute_shown = false, any_geomean = false;
+	int rc = -1;
+
+	if (plan(t, v, &p))
+		goto out;
+	g.cols = p.cols;
+	if (srow(&g))
+		goto out;
+	header(t, v, &p, &g);
+	if (fill_rows(t, v, &p, &g, &notes, &absolute_shown) ||
+	    fill_geomeans(t, v, &g, &notes, &any_geomean))
+		goto out;
+	w = calloc(g.cols, sizeof(size_t));
+	if (!w)
+		goto out;
+	column_widths(&g, width, w, &name_w);
+	if (print_blocks(out, &g, w, name_w, width, v->colour))
+		goto out;
+	fputc('\n', out);
+	print_legend(out, t, v, width, absolute_shown, any_geomean);
+	print_file_notes(out, t, v, width, &notes);
 	rc = ferror(out) ? -1 : 0;
 out:
 	compare_notes_free(&notes);

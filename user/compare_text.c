@@ -155,6 +155,33 @@ static void header_row(const struct compare_table *t, const struct file_cols *fc
 		grid_set(g, g->cols - 1, "qemu cycles/guest instr");
 }
 
+/* A tested cell's verdict for a table column: "yes [3.38, 3.45] 99.2% (boots)". */
+static const char *fmt_verdict(const struct compare_cell *c, char *buf, size_t len)
+{
+	char lo[48], hi[48], p[48];
+
+	if (!c->tested) {
+		snprintf(buf, len, "%s", c->signif_note ? c->signif_note : "—");
+		return buf;
+	}
+	compare_fmt_num(c->ratio_ci_low, lo, sizeof(lo));
+	compare_fmt_num(c->ratio_ci_high, hi, sizeof(hi));
+	compare_fmt_num(c->p_adj, p, sizeof(p));
+	int at = snprintf(buf, len, "%s [%s, %s] %.4g%% (%s%s) q=%s", c->significant ? "yes" : "no",
+			  lo, hi, 100 * c->ci_level, compare_test_name(c->test),
+			  c->separated && !(c->ratio_ci_low > 1 || c->ratio_ci_high < 1) ?
+			  ", every boot beyond 2x" : "", p);
+	if (c->has_shift && at > 0 && (size_t)at < len) {
+		/* Hodges-Lehmann's shift as a ratio, with Moses' interval (its own coverage). */
+		compare_fmt_num(c->shift.shift, p, sizeof(p));
+		compare_fmt_num(c->shift.ci_low, lo, sizeof(lo));
+		compare_fmt_num(c->shift.ci_high, hi, sizeof(hi));
+		snprintf(buf + at, len - (size_t)at, "; HL %sx [%s, %s] %.0f%%", p, lo, hi,
+			 100 * c->shift.coverage);
+	}
+	return buf;
+}
+
 static void cell_columns(const struct compare_table *t, const struct file_cols *fc, size_t i,
 			 const struct compare_cell *cell, struct grid *g, struct compare_notes *notes)
 {
@@ -179,7 +206,7 @@ static void cell_columns(const struct compare_table *t, const struct file_cols *
 		else
 			grid_set(g, c++, "%sx", compare_fmt_num(cell->ratio, a, sizeof(a)));
 		if (cell->tested)
-			grid_set(g, c++, "%s", compare_fmt_verdict(cell, b, sizeof(b)));
+			grid_set(g, c++, "%s", fmt_verdict(cell, b, sizeof(b)));
 		else
 			grid_set(g, c++, "%s", isnan(cell->ratio) ? "—" : cell->signif_note);
 	}

@@ -262,147 +262,134 @@ static int check_output_path(const char *opt, const char *path, char *err, size_
 	return 0;
 }
 
-int options_parse(int argc, char **argv, struct options *o, char *err, size_t errlen)
+/* --time-budget SECONDS. */
+static int parse_time_budget(struct options *o, const char *arg, char *err, size_t errlen)
 {
-	const char *sub;
-	int opt, ret;
+	char *end;
 
-	memset(o, 0, sizeof(*o));
-	o->time_budget_s = DEFAULT_TIME_BUDGET_S;
-	o->repetitions = DEFAULT_REPETITIONS;
-	o->cpu = -1;
-	o->events = COUNTERS_DEFAULT_LIST;
-	err[0] = '\0';
+	errno = 0;
+	o->time_budget_s = strtod(arg, &end);
+	if (!*arg || *end || errno || !isfinite(o->time_budget_s) ||
+	    o->time_budget_s <= 0 || o->time_budget_s > MAX_TIME_BUDGET_S)
+		return fail(err, errlen,
+			    "--time-budget '%s': expected seconds, > 0 and <= %.0f",
+			    arg, MAX_TIME_BUDGET_S);
+	return 0;
+}
 
-	if (argc < 2)
-		return fail(err, errlen, "no subcommand (info, list, run, all, compare, annotate)");
-	sub = argv[1];
-	if (!strcmp(sub, "info"))
-		o->cmd = CMD_INFO;
-	else if (!strcmp(sub, "list"))
-		o->cmd = CMD_LIST;
-	else if (!strcmp(sub, "run"))
-		o->cmd = CMD_RUN;
-	else if (!strcmp(sub, "all"))
-		o->cmd = CMD_ALL;
-	else if (!strcmp(sub, "--help") || !strcmp(sub, "-h") || !strcmp(sub, "help"))
-		return OPTIONS_HELP;
+/* --cpu N: a CPU this process may run on. */
+static int parse_cpu(struct options *o, const char *arg, char *err, size_t errlen)
+{
+	cpu_set_t allowed;
+	long v;
+
+	if (parse_long(arg, 0, CPU_SETSIZE - 1, &v))
+		return fail(err, errlen, "--cpu '%s': expected a CPU number 0..%d",
+			    arg, CPU_SETSIZE - 1);
+	if (sched_getaffinity(0, sizeof(allowed), &allowed) == 0 &&
+	    !CPU_ISSET((int)v, &allowed))
+		return fail(err, errlen,
+			    "--cpu %ld: CPU not available to this process (%d online)",
+			    v, (int)sysconf(_SC_NPROCESSORS_ONLN));
+	o->cpu = (int)v;
+	return 0;
+}
+
+/* --label LABEL: a file name's worth of [A-Za-z0-9._+-]. */
+static int parse_label(struct options *o, const char *arg, char *err, size_t errlen)
+{
+	if (!*arg || strlen(arg) > 63 || strspn(arg,
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-+")
+	    != strlen(arg))
+		return fail(err, errlen,
+			    "--label '%s': expected 1..63 of [A-Za-z0-9._+-]", arg);
+	o->label = arg;
+	return 0;
+}
+
+/* --clock KIND. */
+static int parse_clock(struct options *o, const char *arg, char *err, size_t errlen)
+{
+	if (!strcmp(arg, "tsc"))
+		o->clock = CLOCK_KIND_TSC;
+	else if (!strcmp(arg, "instructions"))
+		o->clock = CLOCK_KIND_INSTRUCTIONS;
+	else if (!strcmp(arg, "bochs-ips"))
+		o->clock = CLOCK_KIND_BOCHS_IPS;
 	else
-		return fail(err, errlen, "unknown subcommand '%s'", sub);
+		return fail(err, errlen,
+			    "--clock '%s': expected tsc, instructions or bochs-ips", arg);
+	return 0;
+}
 
-	cli_longopts(run_options, long_options);
-	optind = 0;	/* full reset: parse argv afresh (glibc) */
-	opterr = 0;
-	while ((opt = getopt_long(argc - 1, argv + 1, ":", long_options, NULL)) != -1) {
-		const char *arg = optarg;
-		const char *name = NULL;
-		long v;
+/* One option's value into o: 0, OPTIONS_HELP, or an error (err set). */
+static int set_option(struct options *o, int opt, const char *arg, char *err, size_t errlen)
+{
+	long v;
+	int ret;
 
-		if (opt == '?') {
-			const char *bad = argv[optind];	/* argv + 1 shifted by one */
-
-			return fail(err, errlen, "unknown option '%s'", bad ? bad : "?");
-		}
-		if (opt == ':')
-			return fail(err, errlen, "option '%s' needs a value", argv[optind]);
-		for (const struct option *lo = long_options; lo->name; lo++)
-			if (lo->val == opt)
-				name = lo->name;
-		if ((ret = check_applicable(o->cmd, opt, name, err, errlen)))
+	switch (opt) {
+	case OPT_HELP:
+		return OPTIONS_HELP;
+	case OPT_TIME_BUDGET:
+		return parse_time_budget(o, arg, err, errlen);
+	case OPT_REPETITIONS:
+		if (parse_long(arg, 1, MAX_REPETITIONS, &v))
+			return fail(err, errlen,
+				    "--repetitions '%s': expected an integer in 1..%d",
+				    arg, MAX_REPETITIONS);
+		o->repetitions = (int)v;
+		o->repetitions_given = true;
+		break;
+	case OPT_CPU:
+		return parse_cpu(o, arg, err, errlen);
+	case OPT_QUICK:
+		o->quick = true;
+		break;
+	case OPT_EVENTS:
+		if (!*arg)
+			return fail(err, errlen, "--events: empty list");
+		o->events = arg;
+		o->events_given = true;
+		break;
+	case OPT_SIZES:
+		if ((ret = parse_sizes(o, arg, err, errlen)))
 			return ret;
-
-		switch (opt) {
-		case OPT_HELP:
-			return OPTIONS_HELP;
-		case OPT_TIME_BUDGET: {
-			char *end;
-
-			errno = 0;
-			o->time_budget_s = strtod(arg, &end);
-			if (!*arg || *end || errno || !isfinite(o->time_budget_s) ||
-			    o->time_budget_s <= 0 || o->time_budget_s > MAX_TIME_BUDGET_S)
-				return fail(err, errlen,
-					    "--time-budget '%s': expected seconds, > 0 and <= %.0f",
-					    arg, MAX_TIME_BUDGET_S);
-			break;
-		}
-		case OPT_REPETITIONS:
-			if (parse_long(arg, 1, MAX_REPETITIONS, &v))
-				return fail(err, errlen,
-					    "--repetitions '%s': expected an integer in 1..%d",
-					    arg, MAX_REPETITIONS);
-			o->repetitions = (int)v;
-			o->repetitions_given = true;
-			break;
-		case OPT_CPU: {
-			cpu_set_t allowed;
-
-			if (parse_long(arg, 0, CPU_SETSIZE - 1, &v))
-				return fail(err, errlen, "--cpu '%s': expected a CPU number 0..%d",
-					    arg, CPU_SETSIZE - 1);
-			if (sched_getaffinity(0, sizeof(allowed), &allowed) == 0 &&
-			    !CPU_ISSET((int)v, &allowed))
-				return fail(err, errlen,
-					    "--cpu %ld: CPU not available to this process (%d online)",
-					    v, (int)sysconf(_SC_NPROCESSORS_ONLN));
-			o->cpu = (int)v;
-			break;
-		}
-		case OPT_QUICK:
-			o->quick = true;
-			break;
-		case OPT_EVENTS:
-			if (!*arg)
-				return fail(err, errlen, "--events: empty list");
-			o->events = arg;
-			o->events_given = true;
-			break;
-		case OPT_SIZES:
-			if ((ret = parse_sizes(o, arg, err, errlen)))
-				return ret;
-			break;
-		case OPT_JSON:
-			if ((ret = check_output_path("json", arg, err, errlen)))
-				return ret;
-			o->json = arg;
-			break;
-		case OPT_CSV:
-			if ((ret = check_output_path("csv", arg, err, errlen)))
-				return ret;
-			o->csv = arg;
-			break;
-		case OPT_MARKERS:
-			if ((ret = check_output_path("markers", arg, err, errlen)))
-				return ret;
-			o->markers = arg;
-			break;
-		case OPT_LABEL:
-			if (!*arg || strlen(arg) > 63 || strspn(arg,
-			    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-+")
-			    != strlen(arg))
-				return fail(err, errlen,
-					    "--label '%s': expected 1..63 of [A-Za-z0-9._+-]", arg);
-			o->label = arg;
-			break;
-		case OPT_CLOCK:
-			if (!strcmp(arg, "tsc"))
-				o->clock = CLOCK_KIND_TSC;
-			else if (!strcmp(arg, "instructions"))
-				o->clock = CLOCK_KIND_INSTRUCTIONS;
-			else if (!strcmp(arg, "bochs-ips"))
-				o->clock = CLOCK_KIND_BOCHS_IPS;
-			else
-				return fail(err, errlen,
-					    "--clock '%s': expected tsc, instructions or bochs-ips", arg);
-			break;
-		case OPT_CLOCK_NOTE:
-			if (!*arg || strlen(arg) > 512 || !printable(arg))
-				return fail(err, errlen,
-					    "--clock-note: expected 1..512 printable characters");
-			o->clock_note = arg;
-			break;
-		}
+		break;
+	case OPT_JSON:
+		if ((ret = check_output_path("json", arg, err, errlen)))
+			return ret;
+		o->json = arg;
+		break;
+	case OPT_CSV:
+		if ((ret = check_output_path("csv", arg, err, errlen)))
+			return ret;
+		o->csv = arg;
+		break;
+	case OPT_MARKERS:
+		if ((ret = check_output_path("markers", arg, err, errlen)))
+			return ret;
+		o->markers = arg;
+		break;
+	case OPT_LABEL:
+		return parse_label(o, arg, err, errlen);
+	case OPT_CLOCK:
+		return parse_clock(o, arg, err, errlen);
+	case OPT_CLOCK_NOTE:
+		if (!*arg || strlen(arg) > 512 || !printable(arg))
+			return fail(err, errlen,
+				    "--clock-note: expected 1..512 printable characters");
+		o->clock_note = arg;
+		break;
 	}
+	return 0;
+}
+
+/* After the options: clashes between them, the counters, and the rows named or all of them. */
+static int finish_options(struct options *o, int argc, char **argv, const char *sub, char *err,
+			  size_t errlen)
+{
+	int ret;
 
 	if (o->json && o->csv && !strcmp(o->json, o->csv))
 		return fail(err, errlen, "--json and --csv name the same file");
@@ -442,4 +429,58 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 				return ret;
 	}
 	return 0;
+}
+
+int options_parse(int argc, char **argv, struct options *o, char *err, size_t errlen)
+{
+	const char *sub;
+	int opt, ret;
+
+	memset(o, 0, sizeof(*o));
+	o->time_budget_s = DEFAULT_TIME_BUDGET_S;
+	o->repetitions = DEFAULT_REPETITIONS;
+	o->cpu = -1;
+	o->events = COUNTERS_DEFAULT_LIST;
+	err[0] = '\0';
+
+	if (argc < 2)
+		return fail(err, errlen, "no subcommand (info, list, run, all, compare, annotate)");
+	sub = argv[1];
+	if (!strcmp(sub, "info"))
+		o->cmd = CMD_INFO;
+	else if (!strcmp(sub, "list"))
+		o->cmd = CMD_LIST;
+	else if (!strcmp(sub, "run"))
+		o->cmd = CMD_RUN;
+	else if (!strcmp(sub, "all"))
+		o->cmd = CMD_ALL;
+	else if (!strcmp(sub, "--help") || !strcmp(sub, "-h") || !strcmp(sub, "help"))
+		return OPTIONS_HELP;
+	else
+		return fail(err, errlen, "unknown subcommand '%s'", sub);
+
+	cli_longopts(run_options, long_options);
+	optind = 0;	/* full reset: parse argv afresh (glibc) */
+	opterr = 0;
+	while ((opt = getopt_long(argc - 1, argv + 1, ":", long_options, NULL)) != -1) {
+		const char *arg = optarg;
+		const char *name = NULL;
+
+		if (opt == '?') {
+			const char *bad = argv[optind];	/* argv + 1 shifted by one */
+
+			return fail(err, errlen, "unknown option '%s'", bad ? bad : "?");
+		}
+		if (opt == ':')
+			return fail(err, errlen, "option '%s' needs a value", argv[optind]);
+		for (const struct option *lo = long_options; lo->name; lo++)
+			if (lo->val == opt)
+				name = lo->name;
+		if ((ret = check_applicable(o->cmd, opt, name, err, errlen)))
+			return ret;
+
+		if ((ret = set_option(o, opt, arg, err, errlen)))
+			return ret;
+	}
+	return finish_options(o, argc, argv, sub, err, errlen);
 }

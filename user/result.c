@@ -64,6 +64,7 @@ static json_object *row_json(const struct run_report *rep, const struct row_resu
 	add(o, RK_BENCH, json_object_new_string(b->name));
 	add(o, RK_SIZE, json_object_new_int64(r->size));
 	add(o, RK_GROUP, json_object_new_string(b->group ? b->group : ""));
+	add(o, RK_PANEL, json_object_new_string(b->panel ? b->panel : "other"));
 	add(o, RK_UNIT, json_object_new_string(b->unit ? b->unit : "op"));
 	add(o, RK_STATUS, json_object_new_string(row_status_name(r->status)));
 	if (r->reason[0])
@@ -308,20 +309,10 @@ int result_write_json(const char *path, json_object *obj, char *err, size_t errl
 	return ret;
 }
 
-/* A CSV field, quoted when it holds a comma, quote or newline. */
+/* A CSV field (util.c's one quoting rule), then the separator. */
 static void csv_field(FILE *f, const char *s, bool last)
 {
-	if (strpbrk(s, ",\"\n")) {
-		fputc('"', f);
-		for (; *s; s++) {
-			if (*s == '"')
-				fputc('"', f);
-			fputc(*s, f);
-		}
-		fputc('"', f);
-	} else {
-		fputs(s, f);
-	}
+	util_csv_field(f, s);
 	fputc(last ? '\n' : ',', f);
 }
 

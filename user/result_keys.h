@@ -66,6 +66,7 @@
 #define RK_GAPS_NOTE                    "gaps_note"
 #define RK_GAPS_STOLEN_SHARE            "gaps_stolen_share"
 #define RK_GROUP                        "group"
+#define RK_PANEL                        "panel"
 #define RK_GUEST_NS                     "guest_ns"
 #define RK_GUEST_SHARE                  "guest_share"
 #define RK_HARNESS                      "harness"

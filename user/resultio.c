@@ -328,6 +328,8 @@ static int read_bench(struct json_object *obj, size_t index, struct rio_bench *b
 			    b->group);
 	if (get_key(obj, RK_UNIT) && need_string(obj, RK_UNIT, where, &b->unit, path, err, errlen))
 		return -1;
+	if (get_key(obj, RK_PANEL) && need_string(obj, RK_PANEL, where, &b->panel, path, err, errlen))
+		return -1;
 	if (!strcmp(b->status_text, "ok"))
 		b->status = RIO_OK;
 	else if (!strcmp(b->status_text, "skipped"))
@@ -629,6 +631,7 @@ void rio_free(struct rio_result *r)
 
 		free(b->name);
 		free(b->group);
+		free(b->panel);
 		free(b->status_text);
 		free(b->reason);
 		free(b->unit);

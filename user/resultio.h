@@ -75,6 +75,7 @@ struct rio_vmm_host {
 
 struct rio_bench {
 	char *name, *group, *status_text, *reason, *unit;
+	char *panel;			/* "syscall", "io", ... (bench.h); NULL in older files */
 	enum rio_status status;
 	double *samples_ticks;		/* per op; only for status ok, count >= 1 */
 	size_t sample_count;

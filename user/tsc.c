@@ -202,3 +202,52 @@ int tsc_frequency(struct tsc_clock *clk, int devfd, unsigned calib_ms)
 
 	return tsc_frequency_from(clk, &in);
 }
+
+static uint64_t gcd_u64(uint64_t a, uint64_t b)
+{
+	while (b) {
+		uint64_t t = a % b;
+
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+/*
+ * The TSC's granularity: the greatest common divisor of the steps seen
+ * between back-to-back reads (1 on most hosts; a read costs more than one
+ * step, so the smallest step alone would overstate it).
+ */
+double tsc_granularity(void)
+{
+	uint64_t prev = tsc_begin(), g = 0;
+
+	for (int i = 0; i < 20000 && g != 1; i++) {
+		uint64_t t = tsc_begin();
+
+		if (t != prev)
+			g = gcd_u64(g, t - prev);
+		prev = t;
+	}
+	return (double)g;
+}
+
+void tsc_cpu_flags(bool *known, bool *constant, bool *nonstop)
+{
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char line[8192];
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "flags", 5))
+			continue;
+		*known = true;
+		*constant = strstr(line, " constant_tsc") != NULL;
+		*nonstop = strstr(line, " nonstop_tsc") != NULL;
+		break;
+	}
+	fclose(f);
+}
+

@@ -98,4 +98,15 @@ double tsc_hz_between(uint64_t tsc0, uint64_t ns0, uint64_t tsc1, uint64_t ns1);
 
 const char *tsc_hz_source_name(enum tsc_hz_source s);
 
+/*
+ * The TSC's granularity: the greatest common divisor of the steps seen
+ * between back-to-back reads (1 on most hosts).
+ */
+double tsc_granularity(void);
+/*
+ * The constant_tsc and nonstop_tsc flags of the first CPU in /proc/cpuinfo;
+ * *known false (the others untouched) where it has no flags line (not x86).
+ */
+void tsc_cpu_flags(bool *known, bool *constant, bool *nonstop);
+
 #endif /* VMPROBE_TSC_H */

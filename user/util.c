@@ -134,6 +134,23 @@ void util_csv_num(FILE *out, double v)
 		fprintf(out, "%.17g", v);
 }
 
+void util_csv_field(FILE *out, const char *s)
+{
+	if (!s)
+		return;
+	if (!strpbrk(s, ",\"\n\r")) {
+		fputs(s, out);
+		return;
+	}
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', out);
+		fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
 void util_error(const char *subcommand, const char *fmt, ...)
 {
 	va_list ap;

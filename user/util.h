@@ -45,6 +45,10 @@ int util_find_helper(const char *name, const char *env, char *path, size_t len,
 /* The CSV number format: round-trips a double exactly; NAN gives an empty field. */
 void util_csv_num(FILE *out, double v);
 
+/* The one CSV text field (RFC 4180): quoted when it holds a comma, quote, \n or \r; NULL
+ * gives an empty field. */
+void util_csv_field(FILE *out, const char *s);
+
 /* "vmprobe[ SUBCOMMAND]: MESSAGE\n" on stderr. */
 void util_error(const char *subcommand, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -1,6 +1,8 @@
 # shellcheck shell=bash
 # Globals here are read by scripts/run-vmm, which sources this file.
 # shellcheck disable=SC2034,SC2153
+# vmm-order: 80
+# vmm-class: emulation
 # Bochs 2.7: full emulation, an interpreter of every x86 instruction. It
 # boots only from disks, so the kernel and initramfs go on an isolinux ISO.
 # com1 is the console (a file), com2 the results channel (run-vmm's FIFO).

@@ -1,6 +1,8 @@
 # shellcheck shell=bash
 # Globals here are read by scripts/run-vmm, which sources this file.
 # shellcheck disable=SC2034
+# vmm-order: 10
+# vmm-class: native
 # The host: vmprobe on this machine itself, no VMM of ours in between (this
 # machine may itself be a guest; vmprobe info says what it detects). The
 # running kernel cannot load modules, so the module benchmarks are skipped.

@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # Globals here are read by scripts/run-vmm, which sources this file.
 # shellcheck disable=SC2034
+# vmm-order: 90
 # KVM (AMD SVM with nested paging) one level down: L1, Debian's kernel in
 # QEMU TCG -cpu max (which emulates SVM and NPT), loads kvm-amd and runs the
 # usual vmprobe guest (L2) under KVM with QEMU microvm. L1 counts L2's VM

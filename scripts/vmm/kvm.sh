@@ -1,6 +1,8 @@
 # shellcheck shell=bash
 # Globals here are read by scripts/run-vmm, which sources this file.
 # shellcheck disable=SC2034
+# vmm-order: 20
+# vmm-class: hardware virtualization
 # QEMU with KVM (hardware virtualisation): the same guest and channels as
 # the qemu VMM, with -accel kvm -cpu host. Whether KVM can run an ordinary
 # guest is found out by trying: a short boot that must reach the kernel's

@@ -1,6 +1,8 @@
 # shellcheck shell=bash
 # Globals here are read by scripts/run-vmm, which sources this file.
 # shellcheck disable=SC2034
+# vmm-order: 70
+# vmm-class: binary translation (instruction-counted)
 # QEMU TCG with -icount shift=0: the virtual clock advances one nanosecond
 # per guest instruction (align=off: no pacing to real time), so the guest
 # TSC counts instructions, not time. vmprobe is told so (--clock

@@ -1,6 +1,8 @@
 # shellcheck shell=bash
 # Globals here are read by scripts/run-vmm, which sources this file.
 # shellcheck disable=SC2034,SC2016,SC2054
+# vmm-order: 60
+# vmm-class: binary translation
 # QEMU with TCG, its dynamic binary translator (no KVM on this machine).
 # The guest console is ttyS0 (into a file), the results channel ttyS1 (into
 # run-vmm's FIFO); isa-debug-exit lets the guest end QEMU with its status,

@@ -1,6 +1,8 @@
 # shellcheck shell=bash
 # Globals here are read by scripts/run-vmm, which sources this file.
 # shellcheck disable=SC2034,SC2016,SC2054
+# vmm-order: 50
+# vmm-class: host modification (kernel port)
 # User Mode Linux: the guest kernel is a host process (linux.uml). Its root
 # is a host directory (hostfs), so the guest also writes its results there;
 # the results serial line ssl1 (/dev/ttyS1 inside) is bound to run-vmm's

@@ -1,6 +1,8 @@
 # shellcheck shell=bash
 # Globals here are read by scripts/run-vmm, which sources this file.
 # shellcheck disable=SC2034
+# vmm-order: 30
+# vmm-class: hardware virtualization
 # VMware: run-vmm cannot start VMware here. Run from inside a VMware Linux
 # guest (DMI says "VMware"), it measures that guest like the host VMM does,
 # labelled vmware, with the module if it has been loaded there.

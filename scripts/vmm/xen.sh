@@ -1,6 +1,8 @@
 # shellcheck shell=bash
 # Globals here are read by scripts/run-vmm, which sources this file.
 # shellcheck disable=SC2034,SC2016,SC2054
+# vmm-order: 40
+# vmm-class: paravirtualization
 # Xen 4.17 with the guest as its PV domain 0, the whole machine nested in
 # QEMU TCG (no hardware virtualisation here). QEMU's multiboot loader takes
 # the hypervisor as a plain ELF, the dom0 kernel (with its command line)

@@ -10,9 +10,12 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "bench.h"
 #include <uapi/vmprobe.h>
 
-#include "bench.h"
+/* The ops of the uapi list, counted from the list itself. */
+#define KTIMED_COUNT_(NAME, ident, row, what)	+ 1
+#define KTIMED_OPS	(0 VMPROBE_KTIMED_OPS(KTIMED_COUNT_))
 
 static void names_are_unique(void **state)
 {
@@ -132,9 +135,35 @@ static void module_rows_are_marked(void **state)
 			assert_true(b->flags & BENCH_NEEDS_MODULE);
 		}
 	}
-	assert_int_equal(ktimed, VMPROBE_OP_COUNT - 1);	/* one row per op of the uapi list, EMPTY aside */
+	/* One row per op of the uapi header's list, each named "ktimed-" and the op's row name. */
+	assert_int_equal(ktimed, KTIMED_OPS);
+#define KTIMED_FOUND_(NAME, ident, row, what)	assert_non_null(bench_find("ktimed-" row));
+	VMPROBE_KTIMED_OPS(KTIMED_FOUND_)
+#undef KTIMED_FOUND_
 	assert_true(bench_find("gaps")->flags & BENCH_NEEDS_MODULE);
 	assert_true(bench_find("ioctl-null")->flags & BENCH_NEEDS_MODULE);
+}
+
+/* Every row names a panel the registry has; macro rows and only they are in "macro". */
+static void panels_from_the_table(void **state)
+{
+	size_t other = bench_panel_index("other");
+
+	for (size_t i = 0; i < bench_table_len; i++) {
+		const struct bench *b = bench_table[i];
+
+		assert_non_null(b->panel);
+		if (bench_panel_index(b->panel) == other)
+			fail_msg("%s: panel \"%s\" is not in bench_panels", b->name, b->panel);
+		assert_int_equal(!strcmp(b->panel, "macro"), !strcmp(b->group, "macro"));
+	}
+	/* Files from before rows carried a panel: by the row's name, sized rows included. */
+	assert_string_equal(bench_panel_by_row("getpid"), "syscall");
+	assert_string_equal(bench_panel_by_row("matmul-100"), "macro");
+	assert_string_equal(bench_panel_by_row("ktimed-cpuid0"), "kernel");
+	assert_string_equal(bench_panel_by_row("getppid"), "other");
+	assert_string_equal(bench_panel_by_row("getpid-"), "other");
+	assert_int_equal(bench_panel_index("a-panel-of-a-later-build"), other);
 }
 
 int main(void)
@@ -147,6 +176,7 @@ int main(void)
 		cmocka_unit_test(study_set_is_complete),
 		cmocka_unit_test(process_rows_say_they_fork),
 		cmocka_unit_test(module_rows_are_marked),
+		cmocka_unit_test(panels_from_the_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -100,6 +100,26 @@ static void csv_number_round_trips(void **state)
 	free(buf);
 }
 
+/* The one CSV quoting rule (RFC 4180): a comma, quote, \n or \r quotes the field. */
+static void csv_field_quotes_what_it_must(void **state)
+{
+	static const struct { const char *in, *out; } cases[] = {
+		{ "plain", "plain" }, { "a,b", "\"a,b\"" }, { "say \"hi\"", "\"say \"\"hi\"\"\"" },
+		{ "two\nlines", "\"two\nlines\"" }, { "cr\rhere", "\"cr\rhere\"" }, { "", "" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *m = open_memstream(&buf, &len);
+
+		util_csv_field(m, cases[i].in);
+		fclose(m);
+		assert_string_equal(buf, cases[i].out);
+		free(buf);
+	}
+}
+
 static void usage_from_the_table(void **state)
 {
 	static const struct cli_opt opts[] = {
@@ -130,6 +150,7 @@ int main(void)
 		cmocka_unit_test(write_all_read_full_through_a_pipe),
 		cmocka_unit_test(atomic_write_keeps_mode_and_leaves_nothing),
 		cmocka_unit_test(csv_number_round_trips),
+		cmocka_unit_test(csv_field_quotes_what_it_must),
 		cmocka_unit_test(usage_from_the_table),
 	};
 

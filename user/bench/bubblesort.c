@@ -133,6 +133,7 @@ static int bubblesort_verify(struct bench_state *st)
 const struct bench bench_bubblesort = {
 	.name = "bubblesort",
 	.group = "macro",
+	.panel = "macro",
 	.summary = "bubble sort of N pseudo-random 32-bit integers (study sizes)",
 	.unit = "sort",
 	.flags = BENCH_SLOW,

@@ -55,6 +55,7 @@ static int clock_gettime_verify(struct bench_state *st)
 const struct bench bench_clock_gettime = {
 	.name = "clock-gettime",
 	.group = "micro",
+	.panel = "syscall",
 	.summary = "clock_gettime(CLOCK_MONOTONIC), normally served by the vDSO",
 	.unit = "call",
 	.setup = clock_gettime_setup,

@@ -52,6 +52,7 @@ static int cpuid_verify(struct bench_state *st)
 const struct bench bench_cpuid = {
 	.name = "cpuid",
 	.group = "micro",
+	.panel = "kernel",
 	.summary = "user-mode CPUID leaf 0 (always a VM exit under VT-x/SVM)",
 	.unit = "instruction",
 	.run = cpuid_run,

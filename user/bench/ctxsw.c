@@ -246,6 +246,7 @@ static int ctxsw_verify(struct bench_state *st)
 const struct bench bench_ctxsw_1cpu = {
 	.name = "ctxsw-1cpu",
 	.group = "macro",
+	.panel = "macro",
 	.summary = "token round trip between 2 processes on one CPU via 2 pipes (= 2 switches)",
 	.unit = "round-trip",
 	.flags = BENCH_FORKS,
@@ -259,6 +260,7 @@ const struct bench bench_ctxsw_1cpu = {
 const struct bench bench_ctxsw_2cpu = {
 	.name = "ctxsw-2cpu",
 	.group = "macro",
+	.panel = "macro",
 	.summary = "token round trip between 2 processes on two CPUs via 2 pipes (2 wakeups)",
 	.unit = "round-trip",
 	.flags = BENCH_FORKS,

@@ -65,6 +65,7 @@ static int gaps_measure(struct bench_state *st, struct bench_samples *out, doubl
 const struct bench bench_gaps = {
 	.name = "gaps",
 	.group = "micro",
+	.panel = "kernel",
 	.summary = "stolen time: TSC gaps while spinning with interrupts off (ticks per ms spun)",
 	.unit = "ms-spun",
 	.flags = BENCH_NEEDS_MODULE,

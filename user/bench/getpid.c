@@ -31,6 +31,7 @@ static int getpid_raw_run(struct bench_state *st, uint64_t n)
 const struct bench bench_getpid = {
 	.name = "getpid",
 	.group = "micro",
+	.panel = "syscall",
 	.summary = "getpid() through libc",
 	.unit = "call",
 	.run = getpid_run,
@@ -39,6 +40,7 @@ const struct bench bench_getpid = {
 const struct bench bench_getpid_raw = {
 	.name = "getpid-raw",
 	.group = "micro",
+	.panel = "syscall",
 	.summary = "getpid as a raw syscall(SYS_getpid), never cached",
 	.unit = "call",
 	.run = getpid_raw_run,

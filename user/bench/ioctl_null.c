@@ -30,6 +30,7 @@ static int ioctl_null_run(struct bench_state *st, uint64_t n)
 const struct bench bench_ioctl_null = {
 	.name = "ioctl-null",
 	.group = "micro",
+	.panel = "syscall",
 	.summary = "VMPROBE_IOC_NULL on /dev/vmprobe: a driver ioctl that does nothing",
 	.unit = "call",
 	.flags = BENCH_NEEDS_MODULE,

@@ -237,6 +237,7 @@ static int ktimed_measure(struct bench_state *st, struct bench_samples *out, dou
 	const struct bench bench_ktimed_##ident = {			\
 		.name = "ktimed-" row,					\
 		.group = "micro",					\
+		.panel = "kernel",					\
 		.summary = what ", timed in the kernel with interrupts off", \
 		.unit = "instruction",					\
 		.flags = BENCH_NEEDS_MODULE,				\

@@ -158,6 +158,7 @@ static int matmul_verify(struct bench_state *st)
 const struct bench bench_matmul = {
 	.name = "matmul",
 	.group = "macro",
+	.panel = "macro",
 	.summary = "N x N double matrix multiply, plain i-j-k triple loop (study sizes)",
 	.unit = "multiply",
 	.flags = BENCH_SLOW,

@@ -37,6 +37,7 @@ static int mmap_munmap_run(struct bench_state *st, uint64_t n)
 const struct bench bench_mmap_munmap = {
 	.name = "mmap-munmap",
 	.group = "micro",
+	.panel = "io",
 	.summary = "mmap of one anonymous page and its munmap, untouched",
 	.unit = "mmap+munmap",
 	.setup = mmap_munmap_setup,

@@ -34,6 +34,7 @@ static int null_syscall_run(struct bench_state *st, uint64_t n)
 const struct bench bench_null_syscall = {
 	.name = "null-syscall",
 	.group = "micro",
+	.panel = "syscall",
 	.summary = "invalid syscall number, answered -ENOSYS: the bare kernel round trip",
 	.unit = "call",
 	.setup = null_syscall_setup,

@@ -34,6 +34,7 @@ static int open_close_run(struct bench_state *st, uint64_t n)
 const struct bench bench_open_close = {
 	.name = "open-close",
 	.group = "micro",
+	.panel = "io",
 	.summary = "open() then close() of a temporary file",
 	.unit = "open+close",
 	.setup = open_close_setup,

@@ -95,6 +95,7 @@ static int page_fault_verify(struct bench_state *st)
 const struct bench bench_page_fault = {
 	.name = "page-fault",
 	.group = "micro",
+	.panel = "io",
 	.summary = "first write to 256 anonymous pages of a 1 MiB mapping, and their unmap"
 		   " (mmap/munmap taken off by the baseline)",
 	.unit = "256 pages",

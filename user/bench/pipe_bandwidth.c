@@ -317,6 +317,7 @@ static int pipe_bw_verify(struct bench_state *st)
 const struct bench bench_pipe_bandwidth = {
 	.name = "pipe-bandwidth",
 	.group = "macro",
+	.panel = "macro",
 	.summary = "50 MiB from a child through a pipe in 64 KiB writes, both on one CPU (MB/s)",
 	.unit = "transfer",
 	/* One op took 5.5 s under QEMU TCG on the dev box: slow under emulation. */
@@ -330,6 +331,7 @@ const struct bench bench_pipe_bandwidth = {
 const struct bench bench_pipe_bandwidth_2cpu = {
 	.name = "pipe-bandwidth-2cpu",
 	.group = "macro",
+	.panel = "macro",
 	.summary = "50 MiB from a child on another CPU through a pipe in 64 KiB writes (MB/s)",
 	.unit = "transfer",
 	.flags = BENCH_FORKS | BENCH_SLOW,

@@ -30,6 +30,7 @@ static int rdtsc_run(struct bench_state *st, uint64_t n)
 const struct bench bench_rdtsc = {
 	.name = "rdtsc",
 	.group = "micro",
+	.panel = "kernel",
 	.summary = "user-mode RDTSC (exits only where the VMM traps it)",
 	.unit = "instruction",
 	.run = rdtsc_run,

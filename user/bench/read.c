@@ -129,6 +129,7 @@ static int read_zero_verify(struct bench_state *st)
 const struct bench bench_read_file = {
 	.name = "read-file",
 	.group = "micro",
+	.panel = "io",
 	.summary = "pread at offset 0 of a temporary file in the page cache",
 	.unit = "call",
 	.sizes = { 1, 1024, 1048576, 0 },
@@ -141,6 +142,7 @@ const struct bench bench_read_file = {
 const struct bench bench_read_zero = {
 	.name = "read-zero",
 	.group = "micro",
+	.panel = "io",
 	.summary = "read from /dev/zero",
 	.unit = "call",
 	.sizes = { 1, 1024, 1048576, 0 },

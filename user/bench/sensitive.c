@@ -163,6 +163,7 @@ static int survives(void (*once)(void), const char *name, char *why, size_t whyl
 	const struct bench bench_##op = {						\
 		.name = row,								\
 		.group = "micro",							\
+		.panel = "kernel",							\
 		.summary = what,							\
 		.unit = "instruction",							\
 		.valid = op##_valid,							\

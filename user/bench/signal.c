@@ -92,6 +92,7 @@ static int signal_verify(struct bench_state *st)
 const struct bench bench_signal = {
 	.name = "signal",
 	.group = "micro",
+	.panel = "syscall",
 	.summary = "SIGUSR1 to self (tgkill) delivered to a handler and returned from",
 	.unit = "signal",
 	.setup = signal_setup,

@@ -55,6 +55,7 @@ static int stat_verify(struct bench_state *st)
 const struct bench bench_stat = {
 	.name = "stat",
 	.group = "micro",
+	.panel = "io",
 	.summary = "stat() of a temporary file by path",
 	.unit = "call",
 	.setup = stat_setup,
@@ -66,6 +67,7 @@ const struct bench bench_stat = {
 const struct bench bench_fstat = {
 	.name = "fstat",
 	.group = "micro",
+	.panel = "io",
 	.summary = "fstat() of an open temporary file",
 	.unit = "call",
 	.setup = stat_setup,

@@ -4,6 +4,7 @@
  * micro benchmarks first, then macro, each in the order of the 2005 study
  * with what goes beyond it after.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "bench.h"
@@ -78,4 +79,35 @@ const struct bench *bench_find(const char *name)
 		if (strcmp(bench_table[i]->name, name) == 0)
 			return bench_table[i];
 	return NULL;
+}
+
+const struct bench_panel bench_panels[] = {
+	{ "syscall", "system calls" },
+	{ "io", "files, I/O and memory" },
+	{ "kernel", "instructions and in-kernel operations (module)" },
+	{ "macro", "macro benchmarks" },
+	{ "other", "other micro benchmarks" },
+};
+const size_t bench_panels_len = sizeof(bench_panels) / sizeof(bench_panels[0]);
+
+size_t bench_panel_index(const char *id)
+{
+	for (size_t i = 0; id && i < bench_panels_len; i++)
+		if (!strcmp(bench_panels[i].id, id))
+			return i;
+	return bench_panels_len - 1;
+}
+
+const char *bench_panel_by_row(const char *name)
+{
+	const struct bench *b = bench_find(name);
+	const char *dash = name ? strrchr(name, '-') : NULL;
+
+	if (!b && dash && dash[1] && strspn(dash + 1, "0123456789") == strlen(dash + 1)) {
+		char base[64];
+
+		snprintf(base, sizeof(base), "%.*s", (int)(dash - name), name);
+		b = bench_find(base);
+	}
+	return b && b->panel ? b->panel : "other";
 }

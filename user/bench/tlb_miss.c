@@ -205,6 +205,7 @@ static int tlb_baseline(struct bench_state *st, uint64_t n)
 const struct bench bench_tlb_miss = {
 	.name = "tlb-miss",
 	.group = "micro",
+	.panel = "io",
 	.summary = "pointer chase, one line per 4 KiB page over 64 MiB, less the same on 2 MiB pages",
 	.unit = "access",
 	.valid = thp_valid,

@@ -54,6 +54,7 @@ static int write_null_run(struct bench_state *st, uint64_t n)
 const struct bench bench_write_null = {
 	.name = "write-null",
 	.group = "micro",
+	.panel = "io",
 	.summary = "write of 1 byte to /dev/null",
 	.unit = "call",
 	.setup = write_null_setup,
