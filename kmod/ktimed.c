@@ -276,7 +276,7 @@ static __always_inline unsigned long vmprobe_read_cr8(void)
 	return v;
 }
 
-/* The ELCR (edge/level control) of the PIC: KVM serves it in the kernel, QEMU TCG in its device model. */
+/* The PIC's ELCR (edge/level control): KVM serves it in its kernel, QEMU TCG in user space. */
 #define VMPROBE_ELCR_PORT	0x4d0
 /* A hypercall number KVM does not know: it answers -KVM_ENOSYS. */
 #define VMPROBE_UNKNOWN_HYPERCALL	0x7fff
@@ -368,29 +368,18 @@ static int vmprobe_avail_rdmsr(struct vmprobe_op_impl *impl)
 	return rdmsr_safe(MSR_IA32_TSC, &lo, &hi) ? -EOPNOTSUPP : 0;
 }
 
-static int vmprobe_avail_cpuid0(struct vmprobe_op_impl *impl)
-{
-	VMPROBE_PV_SWITCH(impl, cpuid0);
-	return 0;
+/* Ops that always run, the bare way or (Xen PV) through the kernel's accessor. */
+#define VMPROBE_DEFINE_AVAIL_PV(ident)					\
+static int vmprobe_avail_##ident(struct vmprobe_op_impl *impl)		\
+{									\
+	VMPROBE_PV_SWITCH(impl, ident);					\
+	return 0;							\
 }
 
-static int vmprobe_avail_cpuid1(struct vmprobe_op_impl *impl)
-{
-	VMPROBE_PV_SWITCH(impl, cpuid1);
-	return 0;
-}
-
-static int vmprobe_avail_cr0(struct vmprobe_op_impl *impl)
-{
-	VMPROBE_PV_SWITCH(impl, cr0);
-	return 0;
-}
-
-static int vmprobe_avail_cr3(struct vmprobe_op_impl *impl)
-{
-	VMPROBE_PV_SWITCH(impl, cr3);
-	return 0;
-}
+VMPROBE_DEFINE_AVAIL_PV(cpuid0)
+VMPROBE_DEFINE_AVAIL_PV(cpuid1)
+VMPROBE_DEFINE_AVAIL_PV(cr0)
+VMPROBE_DEFINE_AVAIL_PV(cr3)
 
 u64 vmprobe_ktimed_paravirt_ops(void)
 {
@@ -488,9 +477,8 @@ static int vmprobe_avail_hypercall(struct vmprobe_op_impl *impl)
 
 static int vmprobe_avail_invlpg(struct vmprobe_op_impl *impl)
 {
-	if (xen_pv_domain()) {
-		impl->x1 = vmprobe_batch_invlpg_pv_x1;
-		impl->x2 = vmprobe_batch_invlpg_pv_x2;
+	if (vmprobe_use_pv()) {
+		VMPROBE_PV_SWITCH(impl, invlpg);
 		return 0;
 	}
 	return vmprobe_try_invlpg();

@@ -206,13 +206,19 @@ struct vmprobe_info {
 	X(STR,      str,    "str",    "STR (1 instruction)")			\
 	X(SMSW,     smsw,   "smsw",   "SMSW (1 instruction)")			\
 	X(PUSHF_POPF, pushf_popf, "pushf-popf", "PUSHF and POPF (2 instructions)") \
-	X(WRITE_CR8, cr8_write, "cr8-write", "mov to CR8 (the TPR) of its own value (1 instruction)") \
-	X(WRITE_DR7, dr7_write, "dr7-write", "mov to DR7 of its own value (1 instruction)") \
-	X(WRITE_CR3, cr3_write, "cr3-write", "mov to CR3 of its own value, a TLB flush (1 instruction)") \
+	X(WRITE_CR8, cr8_write, "cr8-write",					\
+	  "mov to CR8 (the TPR) of its own value (1 instruction)")		\
+	X(WRITE_DR7, dr7_write, "dr7-write",					\
+	  "mov to DR7 of its own value (1 instruction)")			\
+	X(WRITE_CR3, cr3_write, "cr3-write",					\
+	  "mov to CR3 of its own value, a TLB flush (1 instruction)")		\
 	X(LGDT,     lgdt,   "lgdt",   "LGDT of the current GDT (1 instruction)")	\
-	X(WRMSR,    wrmsr,  "wrmsr",  "WRMSR of KERNEL_GS_BASE, its own value (1: ECX, EDX:EAX stay set)") \
-	X(PIO_ELCR, pio_elcr, "pio-elcr", "inb from the ELCR, port 0x4d0, served by a VMM's in-kernel PIC (1 instruction)") \
-	X(HYPERCALL, hypercall, "hypercall", "KVM hypercall of a number KVM answers unknown (2: set EAX, vmcall or vmmcall)")
+	X(WRMSR,    wrmsr,  "wrmsr",						\
+	  "WRMSR of KERNEL_GS_BASE, its own value (1: ECX, EDX:EAX stay set)")	\
+	X(PIO_ELCR, pio_elcr, "pio-elcr",					\
+	  "inb from the ELCR, port 0x4d0, served in a VMM's kernel (1 instruction)") \
+	X(HYPERCALL, hypercall, "hypercall",					\
+	  "KVM hypercall of an unknown number (2: set EAX, vmcall or vmmcall)")
 
 #define VMPROBE_OP_ENUM_(NAME, ident, row, what)	VMPROBE_OP_##NAME,
 enum {
