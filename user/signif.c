@@ -211,11 +211,16 @@ static int by_p(const void *l, const void *r)
 	return (x->index > y->index) - (x->index < y->index);
 }
 
-int signif_holm(const double *p, size_t m, double *adjusted)
+/*
+ * The p values in ascending order with their indices, for the step-down and
+ * step-up corrections: 0 and *out set (NULL for m 0), or -1 when a p is
+ * outside [0, 1] or memory runs out.
+ */
+static int sort_p_values(const double *p, size_t m, struct indexed_p **out)
 {
 	struct indexed_p *sorted;
-	double running = 0;
 
+	*out = NULL;
 	for (size_t i = 0; i < m; i++)
 		if (!(p[i] >= 0 && p[i] <= 1))
 			return -1;
@@ -227,6 +232,19 @@ int signif_holm(const double *p, size_t m, double *adjusted)
 	for (size_t i = 0; i < m; i++)
 		sorted[i] = (struct indexed_p){ p[i], i };
 	qsort(sorted, m, sizeof(*sorted), by_p);
+	*out = sorted;
+	return 0;
+}
+
+int signif_holm(const double *p, size_t m, double *adjusted)
+{
+	struct indexed_p *sorted;
+	double running = 0;
+
+	if (sort_p_values(p, m, &sorted))
+		return -1;
+	if (m == 0)
+		return 0;
 	/* Step-down: the k-th smallest is scaled by (m - k); a running max keeps the order. */
 	for (size_t k = 0; k < m; k++) {
 		running = fmax(running, fmin(1.0, (double)(m - k) * sorted[k].p));
@@ -328,17 +346,10 @@ int signif_bh(const double *p, size_t m, double *adjusted)
 	struct indexed_p *sorted;
 	double running = 1;
 
-	for (size_t i = 0; i < m; i++)
-		if (!(p[i] >= 0 && p[i] <= 1))
-			return -1;
+	if (sort_p_values(p, m, &sorted))
+		return -1;
 	if (m == 0)
 		return 0;
-	sorted = malloc(m * sizeof(*sorted));
-	if (!sorted)
-		return -1;
-	for (size_t i = 0; i < m; i++)
-		sorted[i] = (struct indexed_p){ p[i], i };
-	qsort(sorted, m, sizeof(*sorted), by_p);
 	/* Step-up: from the largest down, m p(k) / k with a running minimum. */
 	for (size_t k = m; k-- > 0;) {
 		running = fmin(running, fmin(1.0, (double)m * sorted[k].p / (double)(k + 1)));
