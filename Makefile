@@ -19,7 +19,7 @@ UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 GUEST_SRCS := $(wildcard tests/guest/*.c)
 GUEST_BINS := $(patsubst tests/guest/%.c,$(BUILD)/guest/%,$(GUEST_SRCS))
-HEADERS    := $(wildcard include/uapi/*.h user/*.h user/bench/*.h tests/guest/*.h tests/unit/*.h) \
+HEADERS    := $(wildcard include/uapi/*.h user/*.h user/bench/*.h user/tools/*.h tests/guest/*.h tests/unit/*.h) \
               kmod/vmprobe_selftest.h VERSION
 
 VMMS ?= host qemu uml

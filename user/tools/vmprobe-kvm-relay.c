@@ -56,6 +56,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tools/read_small.h"
+
 #define KVM_DEBUGFS	"/sys/kernel/debug/kvm"
 #define EXIT_HIST	"/sys/kernel/tracing/events/kvm/kvm_exit/hist"
 #define PIO_HIST	"/sys/kernel/tracing/events/kvm/kvm_pio/hist"
@@ -162,20 +164,6 @@ fail:
 		fprintf(stderr, "%s", log);
 	disarm_time();
 	return -1;
-}
-
-static ssize_t read_small(const char *path, char *buf, size_t cap)
-{
-	int fd = open(path, O_RDONLY);
-	ssize_t n, total = 0;
-
-	if (fd < 0)
-		return -1;
-	while ((size_t)total + 1 < cap && (n = read(fd, buf + total, cap - 1 - total)) > 0)
-		total += n;
-	close(fd);
-	buf[total] = '\0';
-	return total;
 }
 
 /* stat:NAME=N,... for every file of the VM's directory that holds one number. */

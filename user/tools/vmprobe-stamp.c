@@ -50,6 +50,8 @@
 #include <unistd.h>
 #include <linux/kcmp.h>
 
+#include "tools/read_small.h"
+
 static uint64_t realtime_ns(void)
 {
 	struct timespec now;
@@ -115,20 +117,6 @@ static long procs[MAX_PROCS];		/* the VMM and its descendants, last walk */
 static size_t proc_count;
 static unsigned char cpu_seen[MAX_CPUS];
 static double tick_ns;
-
-static ssize_t read_small(const char *path, char *buf, size_t cap)
-{
-	int fd = open(path, O_RDONLY);
-	ssize_t n, total = 0;
-
-	if (fd < 0)
-		return -1;
-	while ((size_t)total + 1 < cap && (n = read(fd, buf + total, cap - 1 - total)) > 0)
-		total += n;
-	close(fd);
-	buf[total] = '\0';
-	return total;
-}
 
 static long pid_from(const char *path)
 {
