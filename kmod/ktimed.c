@@ -316,7 +316,7 @@ static int vmprobe_try_invlpg(void)
 	return ret;
 }
 
-static int vmprobe_try_inb(void)
+static int vmprobe_try_inb(u16 port)
 {
 	int ret = -EOPNOTSUPP;
 
@@ -325,7 +325,7 @@ static int vmprobe_try_inb(void)
 		     "2:\n"
 		     _ASM_EXTABLE(1b, 2b)
 		     : [ret] "+r" (ret)
-		     : [port] "Nd" ((u16)VMPROBE_PIO_PORT)
+		     : [port] "Nd" (port)
 		     : "eax", "memory");
 	return ret;
 }
@@ -421,11 +421,17 @@ static bool vmprobe_pio_cleared(void)
 	}
 }
 
-static int vmprobe_avail_pio(struct vmprobe_op_impl *impl)
+/* A port read: cleared for this hypervisor (or by the parameter), then tried once under the fixup. */
+static int vmprobe_avail_port(u16 port)
 {
 	if (!pio_any_hypervisor && !vmprobe_pio_cleared())
 		return -EOPNOTSUPP;
-	return vmprobe_try_inb();
+	return vmprobe_try_inb(port);
+}
+
+static int vmprobe_avail_pio(struct vmprobe_op_impl *impl)
+{
+	return vmprobe_avail_port(VMPROBE_PIO_PORT);
 }
 
 /*
@@ -450,21 +456,10 @@ static int vmprobe_avail_not_pv(struct vmprobe_op_impl *impl)
 #define vmprobe_avail_lgdt	vmprobe_avail_not_pv
 #define vmprobe_avail_wrmsr	vmprobe_avail_not_pv
 
-/* The ELCR read: port I/O, so the same clearance as pio, then tried once under the fixup. */
+/* The ELCR read: port I/O, so the same clearance as pio. */
 static int vmprobe_avail_pio_elcr(struct vmprobe_op_impl *impl)
 {
-	int ret = -EOPNOTSUPP;
-
-	if (!pio_any_hypervisor && !vmprobe_pio_cleared())
-		return -EOPNOTSUPP;
-	asm volatile("1:	inb %w[port], %%al\n"
-		     "	xorl %[ret], %[ret]\n"
-		     "2:\n"
-		     _ASM_EXTABLE(1b, 2b)
-		     : [ret] "+r" (ret)
-		     : [port] "Nd" ((u16)VMPROBE_ELCR_PORT)
-		     : "eax", "memory");
-	return ret;
+	return vmprobe_avail_port(VMPROBE_ELCR_PORT);
 }
 
 /* Only under KVM, whose hypercall ABI answers an unknown number with -KVM_ENOSYS; nowhere else. */
