@@ -421,7 +421,7 @@ static bool vmprobe_pio_cleared(void)
 	}
 }
 
-/* A port read: cleared for this hypervisor (or by the parameter), then tried once under the fixup. */
+/* A port read: cleared here (or by the parameter), then tried once under the fixup. */
 static int vmprobe_avail_port(u16 port)
 {
 	if (!pio_any_hypervisor && !vmprobe_pio_cleared())
