@@ -52,6 +52,9 @@
 
 #include "tools/read_small.h"
 
+static const char usage[] =
+	"usage: vmprobe-stamp [-o FILE] [-p VMM_PIDFILE -s SNAPSHOTS [-k KERNEL_PIDFILE]] < INPUT\n";
+
 static uint64_t realtime_ns(void)
 {
 	struct timespec now;
@@ -377,10 +380,10 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 'h':
-			printf("usage: vmprobe-stamp [-o FILE] [-p VMM_PIDFILE -s SNAPSHOTS [-k KERNEL_PIDFILE]] < INPUT\n");
+			fputs(usage, stdout);
 			return 0;
 		default:
-			fprintf(stderr, "usage: vmprobe-stamp [-o FILE] [-p VMM_PIDFILE -s SNAPSHOTS [-k KERNEL_PIDFILE]] < INPUT\n");
+			fputs(usage, stderr);
 			return 2;
 		}
 	}
