@@ -58,8 +58,8 @@ static void measure_overhead(struct harness *h)
 		for (size_t e = 0; set && e < set->n; e++)
 			counts[e * OVERHEAD_SAMPLES + i] = cv.valid[e] ? cv.value[e] : 0;
 	}
-	h->overhead_ticks = harness_fenced_mean(ticks, OVERHEAD_SAMPLES);
 	h->tsc_step_ticks = tsc_granularity();
+	h->overhead_ticks = harness_fenced_mean(ticks, OVERHEAD_SAMPLES, h->tsc_step_ticks);
 	for (size_t e = 0; set && e < set->n; e++)
 		h->overhead_counts[e] = harness_median(counts + e * OVERHEAD_SAMPLES, OVERHEAD_SAMPLES);
 	free(ticks);

@@ -141,13 +141,11 @@ uint64_t harness_take_sample(struct harness *h, run_fn fn, struct bench_state *s
 /* The median of x (0 when it has none). */
 double harness_median(double *x, size_t n);
 /*
- * The mean of the samples inside Tukey's fences. The TSC may advance in
- * steps of many ticks (26 on some AMD hosts), so an empty bracket reads
- * as a mix of two values and its median jumps a whole step with the mix;
- * the mean over random phases is the expected cost, and the fences keep
- * an interrupt or a preemption out of it.
+ * The mean of the samples inside Tukey's fences, widened to at least one
+ * TSC step (step ticks) past the quartiles so that a quantized mix keeps
+ * all its values (see harness_state.c).
  */
-double harness_fenced_mean(const double *x, size_t n);
+double harness_fenced_mean(const double *x, size_t n, double step);
 /* Whether SIGINT/SIGTERM asked the run to stop. */
 bool harness_stopping(const struct harness *h);
 /* The row failed at WHAT (st->msg says why); returns 0, the row is done. */

@@ -166,17 +166,22 @@ static void overhead_measured(void **state)
 
 /*
  * The empty region, one op per sample: 0 +- 1 tick once the overhead is
- * off. The TSC may tick in steps (26 ticks on this project's AMD host), so
+ * off. The TSC may tick in steps (21 ticks here, 26 on some AMD hosts), so
  * one sample is off by up to a step either way; the expected value (the
- * mean inside Tukey's fences, as the overhead is taken) must be 0 +- 1,
- * and the median within one step of 0.
+ * mean inside the step-widened fences, as the overhead is taken) must be
+ * 0 +- 1, and the median within one step of 0. The overhead and the row
+ * are two sets of samples of the same bracket: under load their mixes of
+ * steps differ now and then. Beside two busy loops on two CPUs, 1 run
+ * in 12 failed with unwidened fences, and 1 in 30 while the empty bracket
+ * ran cold after the sample's /proc reads; now 0 in 40 needed a second
+ * try. Up to 3 tries.
  */
-static void empty_region_is_zero(void **state)
+static bool empty_region_once(int attempt)
 {
 	struct bench_row row = row_of(&b_empty);
 	struct row_result r;
-	double sum = 0, step;
-	size_t k = 0;
+	double mean, step;
+	bool ok;
 
 	init_harness(4001, 1, 10);
 	step = h.tsc_step_ticks > 1 ? h.tsc_step_ticks : 1;
@@ -184,44 +189,62 @@ static void empty_region_is_zero(void **state)
 	assert_int_equal(r.status, ROW_OK);
 	assert_int_equal(r.ops_per_sample, 1);
 	assert_int_equal(r.nsamples, 4001);
-	for (size_t i = 0; i < r.nsamples; i++)
-		if (!stats_is_outlier(&r.ticks, r.samples[i])) {
-			sum += r.samples[i];
-			k++;
-		}
-	print_message("# empty region: mean %.2f ticks (%zu inside the fences), median %.2f,"
-		      " overhead %.2f subtracted, TSC step %.0f\n", sum / k, k, r.ticks.median,
+	mean = harness_fenced_mean(r.samples, r.nsamples, step);
+	print_message("# empty region (try %d): mean %.2f ticks, median %.2f, overhead %.2f"
+		      " subtracted, TSC step %.0f\n", attempt, mean, r.ticks.median,
 		      r.overhead_ticks, step);
 	/* without the subtraction the region would read as the whole bracket */
 	assert_true(r.overhead_ticks > 2);
-	assert_true(fabs(sum / k) <= 1.0);
-	assert_true(fabs(r.ticks.median) <= step);
+	ok = fabs(mean) <= 1.0 && fabs(r.ticks.median) <= step;
 	row_result_free(&r);
+	return ok;
+}
+
+static void empty_region_is_zero(void **state)
+{
+	bool ok = false;
+
+	for (int attempt = 1; attempt <= 3 && !ok; attempt++)
+		ok = empty_region_once(attempt);
+	assert_true(ok);
 }
 
 /*
  * A spin of SPIN_TICKS per op measures SPIN_TICKS per op (n grown by the
  * ramp). Short samples (0.5 ms), many of them: on a shared machine some
  * are preempted, and a spin can only overshoot, so the minimum is exact.
+ * A preempted ramp sample ends the doubling early, which 4x allows for;
+ * beside two busy loops on two CPUs it still fell short in 3 runs of 40
+ * (each passed on its second try), so the row is tried up to 3 times.
  */
-static void known_cost_is_measured(void **state)
+static bool known_cost_once(int attempt)
 {
 	struct bench_row row = row_of(&b_spin);
 	struct row_result r;
-	double goal = 0.0005;
+	double goal = 0.0005, n_ticks;
+	bool ok;
 
 	init_harness_goal(31, HARNESS_MAX_OPS, 10, goal);
 	assert_int_equal(harness_run_row(&h, &row, 5, &r), 0);
 	assert_int_equal(r.status, ROW_OK);
-	assert_true(r.ops_per_sample > 1);	/* the ramp doubled n */
-	/* a preempted ramp sample may end the doubling a step early: allow 4x */
-	assert_true(r.ops_per_sample * SPIN_TICKS >= goal * clk.hz / 4);
-	assert_true(r.ops_per_sample * SPIN_TICKS <= goal * clk.hz * 2);
-	print_message("# spin %d: min %.1f median %.1f ticks/op, n %llu\n", SPIN_TICKS,
-		      r.ticks.min, r.ticks.median, (unsigned long long)r.ops_per_sample);
-	assert_true(fabs(r.ticks.min - SPIN_TICKS) < SPIN_TICKS * 0.02);
+	n_ticks = (double)r.ops_per_sample * SPIN_TICKS;
+	print_message("# spin %d (try %d): min %.1f median %.1f ticks/op, n %llu\n", SPIN_TICKS,
+		      attempt, r.ticks.min, r.ticks.median, (unsigned long long)r.ops_per_sample);
 	assert_true(r.ticks.ci_low <= r.ticks.median && r.ticks.median <= r.ticks.ci_high);
+	ok = r.ops_per_sample > 1 &&	/* the ramp doubled n */
+	     n_ticks >= goal * clk.hz / 4 && n_ticks <= goal * clk.hz * 2 &&
+	     fabs(r.ticks.min - SPIN_TICKS) < SPIN_TICKS * 0.02;
 	row_result_free(&r);
+	return ok;
+}
+
+static void known_cost_is_measured(void **state)
+{
+	bool ok = false;
+
+	for (int attempt = 1; attempt <= 3 && !ok; attempt++)
+		ok = known_cost_once(attempt);
+	assert_true(ok);
 }
 
 static void baseline_is_subtracted(void **state)
