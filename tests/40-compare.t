@@ -16,6 +16,8 @@ expect_fail() {
 	[ "$r" = 0 ] || { echo "# status $(rc "$1"), stderr:"; sed 's/^/#   /' "$tmp/$1.err"; }
 	ok "$r" "$4"
 }
+# The set recorded on the KVM machine (November 2026): frozen real data, so the checks on it hold.
+kvm_set=results/kvm-2026-11
 three=("$fx/host.json" "$fx/qemu.json" "$fx/qemu-icount.json")
 # The widest line of a file, in characters ("—" is one).
 maxw() { perl -CSD -lne '$m = length if length > ($m // 0); END { print $m // 0 }' "$1"; }
@@ -73,13 +75,13 @@ COLUMNS=x run notty compare "${four[@]}"
 ok "$([ "$(rc notty)" = 0 ] && [ "$(maxw "$tmp/notty.out")" -le 80 ]; echo $?)" \
 	"COLUMNS not a number and not a terminal: 80 columns"
 # The real four result files of the README fit 120 columns.
-if [ -f results/bochs.json ] && [ -f results/xen.json ]; then
-	COLUMNS=120 run real4 compare results/host.json results/qemu.json results/xen.json results/bochs.json
+if [ -f $kvm_set/bochs.json ] && [ -f $kvm_set/xen.json ]; then
+	COLUMNS=120 run real4 compare $kvm_set/host.json $kvm_set/qemu.json $kvm_set/xen.json $kvm_set/bochs.json
 	ok "$([ "$(rc real4)" = 0 ] && [ "$(maxw "$tmp/real4.out")" -le 120 ] &&
 		[ "$(grep -c '^getpid ' "$tmp/real4.out")" = 1 ]; echo $?)" \
-		"results/ host, qemu, xen, bochs: one block within 120 columns"
+		"$kvm_set/ host, qemu, xen, bochs: one block within 120 columns"
 else
-	skip "results/xen.json or bochs.json absent"
+	skip "$kvm_set/xen.json or bochs.json absent"
 fi
 run mexits compare "$fx/host.json" "$fx/kvm.json" --metric exits
 ok "$([ "$(rc mexits)" = 0 ] && grep -q '^benchmark  *host exits/op  *kvm exits/op  *kvm exit time$' "$tmp/mexits.out" &&
@@ -321,11 +323,11 @@ expect_fail bb-nested 3 'more_boots[0] (boot 2): a boot holds more boots' "boots
 expect_fail bb-not-array 3 '"more_boots" must be an array' "more_boots not an array: status 3"
 
 # --- the committed results: verdicts a reader can take at face value ---
-if command -v jq > /dev/null && [ -s results/xen.json ]; then
-	committed=(results/host.json results/qemu.json results/kvm-nested.json results/uml.json results/xen.json
-		   results/bochs.json results/qemu-icount.json)
+if command -v jq > /dev/null && [ -s $kvm_set/xen.json ]; then
+	committed=($kvm_set/host.json $kvm_set/qemu.json $kvm_set/kvm-nested.json $kvm_set/uml.json $kvm_set/xen.json
+		   $kvm_set/bochs.json $kvm_set/qemu-icount.json)
 	run res7 compare "${committed[@]}" --format json
-	run res4 compare results/host.json results/qemu.json results/uml.json results/xen.json --format json
+	run res4 compare $kvm_set/host.json $kvm_set/qemu.json $kvm_set/uml.json $kvm_set/xen.json --format json
 	verdicts() { # the qemu, uml and xen cells: verdict and interval
 		jq -r '.rows[] | .name as $n | .cells | to_entries[] | select(.key | IN("qemu", "uml", "xen"))
 			| "\($n) \(.key) \(.value.significant) \(.value.ratio_ci.low) \(.value.ratio_ci.high)"' "$1" | sort
@@ -408,7 +410,7 @@ fi
 # Two files whose VMMs ran on different machines (issue 23): the notes say so, naming what differs, and
 # the geomean carries the mark; files that record no machine say that instead.
 if command -v jq > /dev/null; then
-	m=(results/host.json results/qemu.json)
+	m=($kvm_set/host.json $kvm_set/qemu.json)
 	jq '.machine.vmm_stack = "pvm under firecracker" | .machine.tsc.hz = 2096e6 | .label = "other" |
 		.more_boots |= map(.label = "other")' "${m[1]}" > "$tmp/other-machine.json"
 	jq 'del(.machine) | .label = "nomachine" | .more_boots |= map(.label = "nomachine")' "${m[1]}" > "$tmp/no-machine.json"

@@ -65,7 +65,7 @@ sys.exit(1 if missing or len(keys) < 100 else 0)'; echo $?)" "every key in user/
 
 # --- committed results and good fixtures ---
 results=() infos=()
-for f in results/*.json results/other-machines/*.json; do
+for f in results/*.json results/*/*.json; do
 	case $f in *.info.json) infos+=("$f") ;; *) results+=("$f") ;; esac
 done
 validate committed --strict "${results[@]}"
