@@ -63,6 +63,7 @@
  * Memory: two kvmalloc'ed arrays of `batches` u64s (1.6 MB at most), freed
  * on every path.
  */
+#include <linux/acpi.h>
 #include <linux/kernel.h>
 #include <linux/kvm_para.h>
 #include <linux/log2.h>
@@ -295,11 +296,37 @@ VMPROBE_DEFINE_BATCH_SAVED(cr3_write, unsigned long saved = __native_read_cr3(),
 			   asm volatile("mov %0, %%cr3" : : "r" (saved) : "memory"))
 VMPROBE_DEFINE_BATCH_SAVED(lgdt, struct desc_ptr saved; native_store_gdt(&saved),
 			   asm volatile("lgdt %0" : : "m" (saved)))
-VMPROBE_DEFINE_BATCH_SAVED(wrmsr, u32 lo; u32 hi; native_rdmsr(MSR_KERNEL_GS_BASE, lo, hi),
-			   asm volatile("wrmsr" : : "c" (MSR_KERNEL_GS_BASE), "a" (lo), "d" (hi)
-					: "memory"))
+/* WRMSR of @msr with the value it holds, read in the prologue (EDX:EAX stay set). */
+#define VMPROBE_DEFINE_BATCH_WRMSR(name, msr, prologue)		\
+	VMPROBE_DEFINE_BATCH_SAVED(name, u32 lo; u32 hi; prologue,	\
+				   asm volatile("wrmsr" : : "c" (msr), "a" (lo), "d" (hi) \
+						: "memory"))
+
+VMPROBE_DEFINE_BATCH_WRMSR(wrmsr, MSR_KERNEL_GS_BASE, native_rdmsr(MSR_KERNEL_GS_BASE, lo, hi))
 VMPROBE_DEFINE_BATCH(pio_elcr, (void)inb(VMPROBE_ELCR_PORT))
 VMPROBE_DEFINE_BATCH(hypercall, (void)kvm_hypercall0(VMPROBE_UNKNOWN_HYPERCALL))
+VMPROBE_DEFINE_BATCH(pause, asm volatile("pause" : : : "memory"))
+
+/*
+ * The ACPI PM timer's port and the HPET's main counter, found (and the
+ * HPET mapped) once at load by vmprobe_ktimed_init(): 0 / NULL where there
+ * is none. The batches copy them into a register in the prologue.
+ */
+static u16 vmprobe_pmtmr_port;
+static void __iomem *vmprobe_hpet_base;
+#define VMPROBE_HPET_MMIO_SIZE	1024	/* the HPET's register block */
+#define VMPROBE_HPET_COUNTER	0xf0	/* main counter value, low 32 bits */
+
+VMPROBE_DEFINE_BATCH_SAVED(pio_pmtimer, u16 port = vmprobe_pmtmr_port, (void)inl(port))
+VMPROBE_DEFINE_BATCH_SAVED(mmio_hpet,
+			   const void __iomem *counter = vmprobe_hpet_base + VMPROBE_HPET_COUNTER,
+			   (void)readl(counter))
+VMPROBE_DEFINE_BATCH_WRMSR(wrmsr_tsc_adjust, MSR_IA32_TSC_ADJUST,
+			   native_rdmsr(MSR_IA32_TSC_ADJUST, lo, hi))
+VMPROBE_DEFINE_BATCH_WRMSR(wrmsr_spec_ctrl, MSR_IA32_SPEC_CTRL,
+			   native_rdmsr(MSR_IA32_SPEC_CTRL, lo, hi))
+/* PRED_CMD is write-only: the op is an IBPB, the same command every time. */
+VMPROBE_DEFINE_BATCH_WRMSR(wrmsr_pred_cmd, MSR_IA32_PRED_CMD, lo = PRED_CMD_IBPB; hi = 0)
 
 /* Try a raw instruction once; 0 if it ran, -EOPNOTSUPP if it faulted. */
 static int vmprobe_try_invlpg(void)
@@ -321,6 +348,21 @@ static int vmprobe_try_inb(u16 port)
 	int ret = -EOPNOTSUPP;
 
 	asm volatile("1:	inb %w[port], %%al\n"
+		     "	xorl %[ret], %[ret]\n"
+		     "2:\n"
+		     _ASM_EXTABLE(1b, 2b)
+		     : [ret] "+r" (ret)
+		     : [port] "Nd" (port)
+		     : "eax", "memory");
+	return ret;
+}
+
+/* The same with a 32-bit read (the PM timer is a 32-bit register). */
+static int vmprobe_try_inl(u16 port)
+{
+	int ret = -EOPNOTSUPP;
+
+	asm volatile("1:	inl %w[port], %%eax\n"
 		     "	xorl %[ret], %[ret]\n"
 		     "2:\n"
 		     _ASM_EXTABLE(1b, 2b)
@@ -470,6 +512,98 @@ static int vmprobe_avail_hypercall(struct vmprobe_op_impl *impl)
 	return kvm_hypercall0(VMPROBE_UNKNOWN_HYPERCALL) == -KVM_ENOSYS ? 0 : -EOPNOTSUPP;
 }
 
+#define vmprobe_avail_pause	vmprobe_avail_always
+
+static int vmprobe_avail_pio_pmtimer(struct vmprobe_op_impl *impl)
+{
+	if (!vmprobe_pmtmr_port || (!pio_any_hypervisor && !vmprobe_pio_cleared()))
+		return -EOPNOTSUPP;
+	return vmprobe_try_inl(vmprobe_pmtmr_port);
+}
+
+static int vmprobe_avail_mmio_hpet(struct vmprobe_op_impl *impl)
+{
+	return vmprobe_hpet_base ? 0 : -EOPNOTSUPP;
+}
+
+/*
+ * An MSR written back with its own value: the CPU has it, and a read and
+ * a write back on this CPU, interrupts off (no other CPU's value), both
+ * went through without a fault.
+ */
+static int vmprobe_avail_msr_own(u32 msr, u16 feature)
+{
+	unsigned long flags;
+	u32 lo, hi;
+	int err;
+
+	if (xen_pv_domain() || !boot_cpu_has(feature))
+		return -EOPNOTSUPP;
+	local_irq_save(flags);
+	err = rdmsr_safe(msr, &lo, &hi);
+	if (!err)
+		err = wrmsr_safe(msr, lo, hi);
+	local_irq_restore(flags);
+	return err ? -EOPNOTSUPP : 0;
+}
+
+static int vmprobe_avail_wrmsr_tsc_adjust(struct vmprobe_op_impl *impl)
+{
+	return vmprobe_avail_msr_own(MSR_IA32_TSC_ADJUST, X86_FEATURE_TSC_ADJUST);
+}
+
+static int vmprobe_avail_wrmsr_spec_ctrl(struct vmprobe_op_impl *impl)
+{
+	return vmprobe_avail_msr_own(MSR_IA32_SPEC_CTRL, X86_FEATURE_MSR_SPEC_CTRL);
+}
+
+static int vmprobe_avail_wrmsr_pred_cmd(struct vmprobe_op_impl *impl)
+{
+	if (xen_pv_domain() || !boot_cpu_has(X86_FEATURE_IBPB))
+		return -EOPNOTSUPP;
+	return wrmsr_safe(MSR_IA32_PRED_CMD, PRED_CMD_IBPB, 0) ? -EOPNOTSUPP : 0;
+}
+
+/* The ACPI PM timer's port from the FADT, as the kernel finds it; 0 if none. */
+static u16 vmprobe_find_pmtmr_port(void)
+{
+	u64 port = acpi_gbl_FADT.pm_timer_block;
+
+	if (acpi_disabled)
+		return 0;
+	if (acpi_gbl_FADT.xpm_timer_block.space_id == ACPI_ADR_SPACE_SYSTEM_IO &&
+	    acpi_gbl_FADT.xpm_timer_block.address)
+		port = acpi_gbl_FADT.xpm_timer_block.address;
+	return port <= 0xfffc ? port : 0;
+}
+
+/* The HPET's register block from the ACPI HPET table, mapped; NULL if none. */
+static void __iomem *vmprobe_map_hpet(void)
+{
+	struct acpi_table_header *table;
+	u64 addr = 0;
+
+	if (acpi_disabled || xen_pv_domain() ||
+	    ACPI_FAILURE(acpi_get_table(ACPI_SIG_HPET, 0, &table)))
+		return NULL;
+	if (((struct acpi_table_hpet *)table)->address.space_id == ACPI_ADR_SPACE_SYSTEM_MEMORY)
+		addr = ((struct acpi_table_hpet *)table)->address.address;
+	acpi_put_table(table);
+	return addr ? ioremap(addr, VMPROBE_HPET_MMIO_SIZE) : NULL;
+}
+
+void vmprobe_ktimed_init(void)
+{
+	vmprobe_pmtmr_port = vmprobe_find_pmtmr_port();
+	vmprobe_hpet_base = vmprobe_map_hpet();
+}
+
+void vmprobe_ktimed_exit(void)
+{
+	if (vmprobe_hpet_base)
+		iounmap(vmprobe_hpet_base);
+}
+
 static int vmprobe_avail_invlpg(struct vmprobe_op_impl *impl)
 {
 	if (vmprobe_use_pv()) {
@@ -485,7 +619,7 @@ static int vmprobe_avail_invlpg(struct vmprobe_op_impl *impl)
  * Generated from the uapi list: an op added there without a batch and an
  * availability check here does not build.
  */
-#define VMPROBE_OP_IMPL_(NAME, ident, row, what)			\
+#define VMPROBE_OP_IMPL_(NAME, ident, row, what, refused)			\
 	[VMPROBE_OP_##NAME] = { vmprobe_batch_##ident##_x1,		\
 				vmprobe_batch_##ident##_x2,		\
 				vmprobe_avail_##ident },

@@ -141,7 +141,25 @@ static struct miscdevice vmprobe_miscdev = {
 	.mode	= 0600,
 };
 
-module_misc_device(vmprobe_miscdev);
+static int __init vmprobe_init(void)
+{
+	int ret;
+
+	vmprobe_ktimed_init();
+	ret = misc_register(&vmprobe_miscdev);
+	if (ret)
+		vmprobe_ktimed_exit();
+	return ret;
+}
+
+static void __exit vmprobe_exit(void)
+{
+	misc_deregister(&vmprobe_miscdev);
+	vmprobe_ktimed_exit();
+}
+
+module_init(vmprobe_init);
+module_exit(vmprobe_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_AUTHOR("vmprobe developers");

@@ -20,6 +20,9 @@ int vmprobe_do_ktimed(struct vmprobe_ktimed *kt);
 /* Bit VMPROBE_OP_x set for each KTIMED op timed through a paravirt accessor here. */
 u64 vmprobe_ktimed_paravirt_ops(void);
 int vmprobe_do_gaps(struct vmprobe_gaps *gaps);
+/* At load: find the ACPI PM timer port and map the HPET (ops pio-pmtimer, mmio-hpet); at unload: unmap. */
+void vmprobe_ktimed_init(void);
+void vmprobe_ktimed_exit(void);
 
 /* TSC ticks in @us microseconds at the kernel's tsc_khz (0 if unknown). */
 static inline u64 vmprobe_us_to_ticks(u64 us)

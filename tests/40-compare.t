@@ -450,5 +450,22 @@ if command -v gnuplot > /dev/null; then
 else
 	skip "gnuplot not installed: the where-the-time-goes chart not checked"
 fi
+# scripts/exit-agreement: the host's exit time per op against what the exit adds in the guest, and
+# time_share beside the guest's separation figure; a file without exit times: status 1.
+if command -v jq > /dev/null; then
+	jq '.benchmarks += [.benchmarks[0] | .name = "rdtsc" | .ns.median = 10 | del(.exits)] |
+		.benchmarks[0].ns.median = 50010' "$fx/kvm-where.json" > "$tmp/agree.json"
+	scripts/exit-agreement "$tmp/agree.json" > "$tmp/agree.out" 2> "$tmp/agree.err"
+	r=$?
+	scripts/exit-agreement "$fx/host.json" > /dev/null 2> "$tmp/agree-none.err"
+	r_none=$?
+	ok "$([ $r = 0 ] && [ $r_none = 1 ] &&
+		grep -q '^| cpuid | 1.02 | cpuid | 40000 | 50000 | rdtsc | 80% |$' "$tmp/agree.out" &&
+		grep -q '^| matmul-10 | 0.01 | 2% | 60% | ' "$tmp/agree.out" &&
+		grep -q 'no exit times' "$tmp/agree-none.err"; echo $?)" \
+		"exit-agreement: exit time 40 us of a 50 us difference is 80%; time_share per row; no times: status 1"
+else
+	skip "jq not installed: exit-agreement not checked"
+fi
 
 echo "1..$n"

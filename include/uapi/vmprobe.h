@@ -176,51 +176,87 @@ struct vmprobe_info {
  * and the guest tests are all generated from it. Adding an op = one line
  * here (append only: an op's number is its position) plus its batch in
  * kmod/ktimed.c.
- *   X(NAME, ident, "row", "what it times")
+ *   X(NAME, ident, "row", "what it times", "when it is refused")
  * NAME gives VMPROBE_OP_NAME, ident the C identifier, "row" the row name
- * (ktimed-<row>) and "what" its one-line summary in user space.
+ * (ktimed-<row>), "what" its one-line summary in user space and "refused"
+ * when the op answers -EOPNOTSUPP (what its availability check in
+ * kmod/ktimed.c tests; "" for never), the reason user space gives.
  * VMPROBE_OP_EMPTY (0), the bare loop, is the reference, not in the list.
  * RDTSCP answers -EOPNOTSUPP without the CPU feature; RDMSR reads
  * MSR_IA32_TSC (0x10), a safe read; PIO_READ reads port 0x80, the POST /
  * delay port; INVLPG flushes an address in the module (under Xen PV the
  * kernel's pv_op, a hypercall).
  */
+/* The refusals several ops share (see kmod/ktimed.c). */
+#define VMPROBE_REFUSED_PV						\
+	"a privileged instruction run bare, refused under Xen PV (the kernel runs deprivileged)"
+#define VMPROBE_REFUSED_PIO						\
+	"port I/O refused under this hypervisor (Jailhouse, ACRN, unnamed: "	\
+	"pio_any_hypervisor=1 allows it) or the port faulted"
+
 /*
  * Each op's summary states what one op executes where the op is the bare
  * instruction (not under Xen PV: see ktimed_paravirt in struct
  * vmprobe_info); tests/33 checks those counts under an instruction clock.
  */
 #define VMPROBE_KTIMED_OPS(X)							\
-	X(RDTSC,    rdtsc,  "rdtsc",  "RDTSC (1 instruction)")			\
-	X(RDTSCP,   rdtscp, "rdtscp", "RDTSCP (1 instruction)")			\
-	X(CPUID0,   cpuid0, "cpuid0", "CPUID leaf 0 (3: set EAX, clear ECX, cpuid)")	\
-	X(CPUID1,   cpuid1, "cpuid1", "CPUID leaf 1 (3: set EAX, clear ECX, cpuid)")	\
-	X(RDMSR,    rdmsr,  "rdmsr",  "RDMSR of IA32_TSC (1: ECX stays set)")	\
-	X(PIO_READ, pio,    "pio",    "inb from port 0x80 (1 instruction)")	\
-	X(READ_CR0, cr0,    "cr0",    "mov from CR0 (1 instruction)")		\
-	X(READ_CR3, cr3,    "cr3",    "mov from CR3 (1 instruction)")		\
-	X(INVLPG,   invlpg, "invlpg", "INVLPG of a module address (1 instruction)") \
-	X(SGDT,     sgdt,   "sgdt",   "SGDT (1 instruction)")			\
-	X(SIDT,     sidt,   "sidt",   "SIDT (1 instruction)")			\
-	X(SLDT,     sldt,   "sldt",   "SLDT (1 instruction)")			\
-	X(STR,      str,    "str",    "STR (1 instruction)")			\
-	X(SMSW,     smsw,   "smsw",   "SMSW (1 instruction)")			\
-	X(PUSHF_POPF, pushf_popf, "pushf-popf", "PUSHF and POPF (2 instructions)") \
+	X(RDTSC,    rdtsc,  "rdtsc",  "RDTSC (1 instruction)", "")		\
+	X(RDTSCP,   rdtscp, "rdtscp", "RDTSCP (1 instruction)",			\
+	  "the CPU has no RDTSCP")						\
+	X(CPUID0,   cpuid0, "cpuid0", "CPUID leaf 0 (3: set EAX, clear ECX, cpuid)", "") \
+	X(CPUID1,   cpuid1, "cpuid1", "CPUID leaf 1 (3: set EAX, clear ECX, cpuid)", "") \
+	X(RDMSR,    rdmsr,  "rdmsr",  "RDMSR of IA32_TSC (1: ECX stays set)",	\
+	  "IA32_TSC does not read here")					\
+	X(PIO_READ, pio,    "pio",    "inb from port 0x80 (1 instruction)",	\
+	  VMPROBE_REFUSED_PIO)							\
+	X(READ_CR0, cr0,    "cr0",    "mov from CR0 (1 instruction)", "")	\
+	X(READ_CR3, cr3,    "cr3",    "mov from CR3 (1 instruction)", "")	\
+	X(INVLPG,   invlpg, "invlpg", "INVLPG of a module address (1 instruction)", \
+	  "INVLPG faulted here")						\
+	X(SGDT,     sgdt,   "sgdt",   "SGDT (1 instruction)", VMPROBE_REFUSED_PV) \
+	X(SIDT,     sidt,   "sidt",   "SIDT (1 instruction)", VMPROBE_REFUSED_PV) \
+	X(SLDT,     sldt,   "sldt",   "SLDT (1 instruction)", VMPROBE_REFUSED_PV) \
+	X(STR,      str,    "str",    "STR (1 instruction)", VMPROBE_REFUSED_PV)	\
+	X(SMSW,     smsw,   "smsw",   "SMSW (1 instruction)", VMPROBE_REFUSED_PV) \
+	X(PUSHF_POPF, pushf_popf, "pushf-popf", "PUSHF and POPF (2 instructions)", \
+	  VMPROBE_REFUSED_PV)							\
 	X(WRITE_CR8, cr8_write, "cr8-write",					\
-	  "mov to CR8 (the TPR) of its own value (1 instruction)")		\
+	  "mov to CR8 (the TPR) of its own value (1 instruction)", VMPROBE_REFUSED_PV) \
 	X(WRITE_DR7, dr7_write, "dr7-write",					\
-	  "mov to DR7 of its own value (1 instruction)")			\
+	  "mov to DR7 of its own value (1 instruction)", VMPROBE_REFUSED_PV)	\
 	X(WRITE_CR3, cr3_write, "cr3-write",					\
-	  "mov to CR3 of its own value, a TLB flush (1 instruction)")		\
-	X(LGDT,     lgdt,   "lgdt",   "LGDT of the current GDT (1 instruction)")	\
+	  "mov to CR3 of its own value, a TLB flush (1 instruction)",		\
+	  VMPROBE_REFUSED_PV)							\
+	X(LGDT,     lgdt,   "lgdt",   "LGDT of the current GDT (1 instruction)",	\
+	  VMPROBE_REFUSED_PV)							\
 	X(WRMSR,    wrmsr,  "wrmsr",						\
-	  "WRMSR of KERNEL_GS_BASE, its own value (1: ECX, EDX:EAX stay set)")	\
+	  "WRMSR of KERNEL_GS_BASE, its own value (1: ECX, EDX:EAX stay set)",	\
+	  VMPROBE_REFUSED_PV)							\
 	X(PIO_ELCR, pio_elcr, "pio-elcr",					\
-	  "inb from the ELCR, port 0x4d0, served in a VMM's kernel (1 instruction)") \
+	  "inb from the ELCR, port 0x4d0, served in a VMM's kernel (1 instruction)", \
+	  VMPROBE_REFUSED_PIO)							\
 	X(HYPERCALL, hypercall, "hypercall",					\
-	  "KVM hypercall of an unknown number (2: set EAX, vmcall or vmmcall)")
+	  "KVM hypercall of an unknown number (2: set EAX, vmcall or vmmcall)",	\
+	  "KVM only, and KVM did not answer the unknown number with -KVM_ENOSYS") \
+	X(PAUSE,    pause,  "pause",						\
+	  "PAUSE, a spin-wait hint that pause-loop exiting counts (1 instruction)", "") \
+	X(PIO_PMTIMER, pio_pmtimer, "pio-pmtimer",				\
+	  "inl from the ACPI PM timer, a port a VMM's device model serves (1 instruction)", \
+	  "no ACPI PM timer port in the FADT, or " VMPROBE_REFUSED_PIO)	\
+	X(MMIO_HPET, mmio_hpet, "mmio-hpet",					\
+	  "32-bit read of the HPET main counter, MMIO (1 instruction)",		\
+	  "no HPET in the ACPI tables, or under Xen PV")			\
+	X(WRMSR_TSC_ADJUST, wrmsr_tsc_adjust, "wrmsr-tsc-adjust",		\
+	  "WRMSR of IA32_TSC_ADJUST, its own value (1: ECX, EDX:EAX stay set)",	\
+	  "the CPU has no IA32_TSC_ADJUST (or it did not write back), or under Xen PV") \
+	X(WRMSR_SPEC_CTRL, wrmsr_spec_ctrl, "wrmsr-spec-ctrl",			\
+	  "WRMSR of IA32_SPEC_CTRL, its own value (1: ECX, EDX:EAX stay set)",	\
+	  "the CPU has no IA32_SPEC_CTRL (or it did not write back), or under Xen PV") \
+	X(WRMSR_PRED_CMD, wrmsr_pred_cmd, "wrmsr-pred-cmd",			\
+	  "WRMSR of IA32_PRED_CMD, an IBPB (1: ECX, EDX:EAX stay set)",		\
+	  "the CPU has no IBPB (or the write faulted), or under Xen PV")
 
-#define VMPROBE_OP_ENUM_(NAME, ident, row, what)	VMPROBE_OP_##NAME,
+#define VMPROBE_OP_ENUM_(NAME, ident, row, what, refused)	VMPROBE_OP_##NAME,
 enum {
 	VMPROBE_OP_EMPTY,	/* 0: the bare loop, the reference */
 	VMPROBE_KTIMED_OPS(VMPROBE_OP_ENUM_)

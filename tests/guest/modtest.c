@@ -48,7 +48,7 @@ static long page_size;
 static int required[VMPROBE_OP_COUNT];
 static uint64_t longest_section;	/* ticks: the longest batch seen */
 
-#define OP_NAME_(NAME, ident, row, what)	[VMPROBE_OP_##NAME] = row,
+#define OP_NAME_(NAME, ident, row, what, refused)	[VMPROBE_OP_##NAME] = row,
 static const char *const op_names[VMPROBE_OP_COUNT] = {
 	[VMPROBE_OP_EMPTY] = "empty",
 	VMPROBE_KTIMED_OPS(OP_NAME_)

@@ -14,7 +14,7 @@
 #include <uapi/vmprobe.h>
 
 /* The ops of the uapi list, counted from the list itself. */
-#define KTIMED_COUNT_(NAME, ident, row, what)	+ 1
+#define KTIMED_COUNT_(NAME, ident, row, what, refused)	+ 1
 #define KTIMED_OPS	(0 VMPROBE_KTIMED_OPS(KTIMED_COUNT_))
 
 static void names_are_unique(void **state)
@@ -137,7 +137,7 @@ static void module_rows_are_marked(void **state)
 	}
 	/* One row per op of the uapi header's list, each named "ktimed-" and the op's row name. */
 	assert_int_equal(ktimed, KTIMED_OPS);
-#define KTIMED_FOUND_(NAME, ident, row, what)	assert_non_null(bench_find("ktimed-" row));
+#define KTIMED_FOUND_(NAME, ident, row, what, refused)	assert_non_null(bench_find("ktimed-" row));
 	VMPROBE_KTIMED_OPS(KTIMED_FOUND_)
 #undef KTIMED_FOUND_
 	assert_true(bench_find("gaps")->flags & BENCH_NEEDS_MODULE);

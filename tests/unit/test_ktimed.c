@@ -72,7 +72,7 @@ static void test_nothing_run(void **state)
 /* Every op of the header's list has its row, in the list's order. */
 static void test_rows_follow_the_list(void **state)
 {
-#define ROW_(NAME, ident, row, what)	"ktimed-" row,
+#define ROW_(NAME, ident, row, what, refused)	"ktimed-" row,
 	static const char *const rows[] = { VMPROBE_KTIMED_OPS(ROW_) };
 #undef ROW_
 	size_t i, j, found = 0;

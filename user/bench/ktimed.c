@@ -41,18 +41,27 @@
 static const struct {
 	const struct bench *bench;
 	unsigned op;
+	const char *refused;	/* when the module answers EOPNOTSUPP (the uapi list) */
 } ktimed_ops[] = {
-#define KTIMED_ENTRY_(NAME, ident, row, what)	{ &bench_ktimed_##ident, VMPROBE_OP_##NAME },
+#define KTIMED_ENTRY_(NAME, ident, row, what, refused)			\
+	{ &bench_ktimed_##ident, VMPROBE_OP_##NAME, refused },
 	VMPROBE_KTIMED_OPS(KTIMED_ENTRY_)
 #undef KTIMED_ENTRY_
 };
 
-static int ktimed_op_of(const struct bench *b)
+static int ktimed_index_of(const struct bench *b)
 {
 	for (size_t i = 0; i < sizeof(ktimed_ops) / sizeof(ktimed_ops[0]); i++)
 		if (ktimed_ops[i].bench == b)
-			return (int)ktimed_ops[i].op;
+			return (int)i;
 	return -1;
+}
+
+static int ktimed_op_of(const struct bench *b)
+{
+	int i = ktimed_index_of(b);
+
+	return i < 0 ? -1 : (int)ktimed_ops[i].op;
 }
 
 int ktimed_per_op(const struct vmprobe_ktimed *kt, unsigned iterations, double *per_op,
@@ -89,7 +98,10 @@ static int ktimed_valid(const struct bench_state *st, char *why, size_t whylen)
 	}
 	err = kmod_ktimed(st->devfd, &kt, (unsigned)op, 1, 1, VMPROBE_KTIMED_DOUBLE, NULL);
 	if (err == -EOPNOTSUPP) {
-		snprintf(why, whylen, "the module cannot run this op on this CPU/kernel (EOPNOTSUPP)");
+		const char *refused = ktimed_ops[ktimed_index_of(st->bench)].refused;
+
+		snprintf(why, whylen, "the module refuses this op here (EOPNOTSUPP)%s%s",
+			 refused[0] ? ": " : "", refused);
 		return 0;
 	}
 	return 1;	/* other errors surface, with their message, in measure */
@@ -246,6 +258,6 @@ static int ktimed_measure(struct bench_state *st, struct bench_samples *out, dou
 		.measure = ktimed_measure,				\
 	}
 
-#define KTIMED_ROW_(NAME, ident, row, what)	KTIMED_BENCH(ident, row, what);
+#define KTIMED_ROW_(NAME, ident, row, what, refused)	KTIMED_BENCH(ident, row, what);
 VMPROBE_KTIMED_OPS(KTIMED_ROW_)
 #undef KTIMED_ROW_

@@ -7,7 +7,7 @@
 
 #include "bench.h"
 
-#define KTIMED_DECLARE_(NAME, ident, row, what)	extern const struct bench bench_ktimed_##ident;
+#define KTIMED_DECLARE_(NAME, ident, row, what, refused)	extern const struct bench bench_ktimed_##ident;
 VMPROBE_KTIMED_OPS(KTIMED_DECLARE_)
 #undef KTIMED_DECLARE_
 

@@ -49,7 +49,7 @@ const struct bench *const bench_table[] = {
 	&bench_tlb_miss,
 	&bench_signal,
 	/* ktimed-*: one row per op of the uapi header's list (user/bench/ktimed.c) */
-#define KTIMED_ROW_(NAME, ident, row, what)	&bench_ktimed_##ident,
+#define KTIMED_ROW_(NAME, ident, row, what, refused)	&bench_ktimed_##ident,
 	VMPROBE_KTIMED_OPS(KTIMED_ROW_)
 #undef KTIMED_ROW_
 	&bench_gaps,
