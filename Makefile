@@ -69,7 +69,7 @@ deps:
 
 check: deps
 	$(MAKE) all tests
-	prove -e '' --failures tests/*.t
+	prove -e '' --failures --timer tests/*.t
 
 compare: deps
 	$(MAKE) all

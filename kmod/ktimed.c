@@ -343,34 +343,27 @@ static int vmprobe_try_invlpg(void)
 	return ret;
 }
 
-static int vmprobe_try_inb(u16 port)
-{
-	int ret = -EOPNOTSUPP;
-
-	asm volatile("1:	inb %w[port], %%al\n"
-		     "	xorl %[ret], %[ret]\n"
-		     "2:\n"
-		     _ASM_EXTABLE(1b, 2b)
-		     : [ret] "+r" (ret)
-		     : [port] "Nd" (port)
-		     : "eax", "memory");
-	return ret;
+/*
+ * Read @port once under the fixup, a byte (inb) or 32 bits (inl: the PM
+ * timer is a 32-bit register); 0 if it read, -EOPNOTSUPP if it faulted.
+ */
+#define VMPROBE_DEFINE_TRY_IN(name, insn, reg)				\
+static int vmprobe_try_##name(u16 port)				\
+{									\
+	int ret = -EOPNOTSUPP;						\
+									\
+	asm volatile("1:	" insn " %w[port], " reg "\n"		\
+		     "	xorl %[ret], %[ret]\n"				\
+		     "2:\n"							\
+		     _ASM_EXTABLE(1b, 2b)					\
+		     : [ret] "+r" (ret)					\
+		     : [port] "Nd" (port)					\
+		     : "eax", "memory");					\
+	return ret;							\
 }
 
-/* The same with a 32-bit read (the PM timer is a 32-bit register). */
-static int vmprobe_try_inl(u16 port)
-{
-	int ret = -EOPNOTSUPP;
-
-	asm volatile("1:	inl %w[port], %%eax\n"
-		     "	xorl %[ret], %[ret]\n"
-		     "2:\n"
-		     _ASM_EXTABLE(1b, 2b)
-		     : [ret] "+r" (ret)
-		     : [port] "Nd" (port)
-		     : "eax", "memory");
-	return ret;
-}
+VMPROBE_DEFINE_TRY_IN(inb, "inb", "%%al")
+VMPROBE_DEFINE_TRY_IN(inl, "inl", "%%eax")
 
 struct vmprobe_op_impl {
 	vmprobe_batch_fn x1, x2;
