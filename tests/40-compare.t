@@ -403,8 +403,19 @@ if command -v jq > /dev/null && command -v gnuplot > /dev/null; then
 		"gen-results-readme: other data, other verdict (bochs fast: claim 1 contradicted)"
 	scripts/gen-results-readme --results "$tmp/empty-none" --vmprobe "$vmprobe" 2> "$tmp/gen3.err"
 	ok "$([ $? = 1 ] && grep -q 'no such directory' "$tmp/gen3.err"; echo $?)" "gen-results-readme: missing directory: status 1"
+	# A set kept from another machine in a subdirectory: the host rows side by side, the machines named.
+	mkdir -p "$tmp/res3/older"
+	machine='{vmm_stack: "pvm under firecracker", cpu_model: "AMD EPYC", online_cpus: 2, tsc: {hz: 2096e6}, kernel_release: "6.18"}'
+	jq ".machine = $machine" "$fx/host.json" > "$tmp/res3/host.json"
+	jq ".machine = ($machine | .vmm_stack = \"kvm\" | .tsc.hz = 2596e6)" "$fx/host.json" > "$tmp/res3/older/host.json"
+	scripts/gen-results-readme --results "$tmp/res3" --vmprobe "$vmprobe" 2> /dev/null
+	ok "$(grep -q '^## Host rows: this machine against the set in \[older/\](older/README.md)$' "$tmp/res3/README.md" &&
+		grep -q '^- older: kvm on AMD EPYC, 2 CPUs, TSC 2596 MHz' "$tmp/res3/README.md" &&
+		grep -q '^- this set: pvm under firecracker on AMD EPYC' "$tmp/res3/README.md" &&
+		grep -q 'this machine against older: matmul-10 1x\.$' "$tmp/res3/README.md"; echo $?)" \
+		"gen-results-readme: a set kept from another machine: its host rows beside this set's, both machines named"
 else
-	for _ in 1 2 3 4 5; do skip "jq or gnuplot not installed: gen-results-readme not checked"; done
+	for _ in 1 2 3 4 5 6; do skip "jq or gnuplot not installed: gen-results-readme not checked"; done
 fi
 
 # Two files whose VMMs ran on different machines (issue 23): the notes say so, naming what differs, and
