@@ -318,9 +318,10 @@ static void __iomem *vmprobe_hpet_base;
 #define VMPROBE_HPET_COUNTER	0xf0	/* main counter value, low 32 bits */
 
 VMPROBE_DEFINE_BATCH_SAVED(pio_pmtimer, u16 port = vmprobe_pmtmr_port, (void)inl(port))
-VMPROBE_DEFINE_BATCH_SAVED(mmio_hpet,
-			   const void __iomem *counter = vmprobe_hpet_base + VMPROBE_HPET_COUNTER,
-			   (void)readl(counter))
+#define VMPROBE_HPET_COUNTER_REG	(vmprobe_hpet_base + VMPROBE_HPET_COUNTER)
+
+VMPROBE_DEFINE_BATCH_SAVED(mmio_hpet, const void __iomem *counter = VMPROBE_HPET_COUNTER_REG,
+			   readl(counter))
 VMPROBE_DEFINE_BATCH_WRMSR(wrmsr_tsc_adjust, MSR_IA32_TSC_ADJUST,
 			   native_rdmsr(MSR_IA32_TSC_ADJUST, lo, hi))
 VMPROBE_DEFINE_BATCH_WRMSR(wrmsr_spec_ctrl, MSR_IA32_SPEC_CTRL,

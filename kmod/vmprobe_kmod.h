@@ -20,7 +20,10 @@ int vmprobe_do_ktimed(struct vmprobe_ktimed *kt);
 /* Bit VMPROBE_OP_x set for each KTIMED op timed through a paravirt accessor here. */
 u64 vmprobe_ktimed_paravirt_ops(void);
 int vmprobe_do_gaps(struct vmprobe_gaps *gaps);
-/* At load: find the ACPI PM timer port and map the HPET (ops pio-pmtimer, mmio-hpet); at unload: unmap. */
+/*
+ * At load: find the ACPI PM timer port and map the HPET (the ops
+ * pio-pmtimer and mmio-hpet); at unload: unmap it.
+ */
 void vmprobe_ktimed_init(void);
 void vmprobe_ktimed_exit(void);
 
