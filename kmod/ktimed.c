@@ -486,7 +486,21 @@ static int vmprobe_avail_not_pv(struct vmprobe_op_impl *impl)
 #define vmprobe_avail_str	vmprobe_avail_not_pv
 #define vmprobe_avail_smsw	vmprobe_avail_not_pv
 #define vmprobe_avail_pushf_popf	vmprobe_avail_not_pv
-#define vmprobe_avail_cr8_write	vmprobe_avail_not_pv
+
+/*
+ * A CR8 write also refused in a KVM guest on QEMU TCG's emulated CPU (KVM
+ * nested in TCG, whose CPU names itself "QEMU TCG CPU"): QEMU's TCG
+ * (7.2 here) handles a nested guest's CR8 write with a virtual interrupt
+ * pending by raising it without its global lock, and aborts on an
+ * assertion (tcg_handle_interrupt), killing the whole VMM.
+ */
+static int vmprobe_avail_cr8_write(struct vmprobe_op_impl *impl)
+{
+	if (x86_hyper_type == X86_HYPER_KVM && strstr(boot_cpu_data.x86_model_id, "QEMU TCG CPU"))
+		return -EOPNOTSUPP;
+	return vmprobe_avail_not_pv(impl);
+}
+
 #define vmprobe_avail_dr7_write	vmprobe_avail_not_pv
 #define vmprobe_avail_cr3_write	vmprobe_avail_not_pv
 #define vmprobe_avail_lgdt	vmprobe_avail_not_pv

@@ -221,7 +221,9 @@ struct vmprobe_info {
 	X(PUSHF_POPF, pushf_popf, "pushf-popf", "PUSHF and POPF (2 instructions)", \
 	  VMPROBE_REFUSED_PV)							\
 	X(WRITE_CR8, cr8_write, "cr8-write",					\
-	  "mov to CR8 (the TPR) of its own value (1 instruction)", VMPROBE_REFUSED_PV) \
+	  "mov to CR8 (the TPR) of its own value (1 instruction)",		\
+	  VMPROBE_REFUSED_PV							\
+	  ", or under KVM on QEMU TCG's CPU (QEMU aborts on a nested CR8 write)") \
 	X(WRITE_DR7, dr7_write, "dr7-write",					\
 	  "mov to DR7 of its own value (1 instruction)", VMPROBE_REFUSED_PV)	\
 	X(WRITE_CR3, cr3_write, "cr3-write",					\
