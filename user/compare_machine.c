@@ -27,6 +27,7 @@ bool compare_machine_differs(const struct rio_result *base, const struct rio_res
 		return false;
 	differ_str(buf, len, "hypervisor", a->vmm_stack, b->vmm_stack);
 	differ_str(buf, len, "cpu", a->cpu_model, b->cpu_model);
+	differ_str(buf, len, "cpu signature", a->cpu_signature, b->cpu_signature);
 	used = strlen(buf);
 	if (isfinite(a->tsc_hz) && isfinite(b->tsc_hz) &&
 	    fabs(b->tsc_hz / a->tsc_hz - 1) > COMPARE_MACHINE_TSC_TOLERANCE && used < len)

@@ -60,6 +60,17 @@ static void gather_cpuid(struct hostinfo *hi)
 	memcpy(hi->cpu_vendor + 8, &c, 4);
 	__cpuid(1, a, b, c, d);
 	hi->cpuid_hypervisor_bit = c & (1u << 31);
+	{
+		/* the display family and model: the extended fields count from family 15 (and 6 for the model) */
+		unsigned family = (a >> 8) & 0xf, model = (a >> 4) & 0xf;
+
+		if (family == 0xf)
+			family += (a >> 20) & 0xff;
+		if (family == 0x6 || family >= 0xf)
+			model |= ((a >> 16) & 0xf) << 4;
+		snprintf(hi->cpu_signature, sizeof(hi->cpu_signature), "family %u model %u stepping %u",
+			 family, model, a & 0xf);
+	}
 	if (!hi->cpuid_hypervisor_bit)
 		return;
 	/*
@@ -508,6 +519,7 @@ json_object *hostinfo_json(const struct hostinfo *hi)
 	add_str(o, RK_ACPI_OEM_TABLE_ID, hi->acpi_oem_table_id);
 	add_str(o, RK_CPU_VENDOR, hi->cpu_vendor);
 	add_str(o, RK_CPU_MODEL, hi->cpu_model);
+	add_str(o, RK_CPU_SIGNATURE, hi->cpu_signature);
 	json_object_object_add(o, RK_ONLINE_CPUS, json_object_new_int(hi->online_cpus));
 	add_str(dmi, RK_SYS_VENDOR, hi->sys_vendor);
 	add_str(dmi, RK_PRODUCT_NAME, hi->product_name);
@@ -550,8 +562,8 @@ void hostinfo_print(const struct hostinfo *hi, FILE *f)
 		fprintf(f, "                  (kernel log not read: %s)\n", hi->kernel_log_reason);
 	fprintf(f, "acpi oem:         %s%s%s\n", hi->acpi_oem_id[0] ? hi->acpi_oem_id : "-",
 		hi->acpi_oem_table_id[0] ? " / " : "", hi->acpi_oem_table_id);
-	fprintf(f, "cpu:              %s (%s), %d online\n", hi->cpu_model, hi->cpu_vendor,
-		hi->online_cpus);
+	fprintf(f, "cpu:              %s (%s, %s), %d online\n", hi->cpu_model, hi->cpu_vendor,
+		hi->cpu_signature, hi->online_cpus);
 	fprintf(f, "dmi:              sys_vendor \"%s\", product_name \"%s\", bios_vendor \"%s\"\n",
 		hi->sys_vendor, hi->product_name, hi->bios_vendor);
 	fprintf(f, "xen:              %s%s%s\n", hi->xen_type[0] ? hi->xen_type : "-",

@@ -23,6 +23,7 @@ struct hostinfo {
 	bool cpuid_hypervisor_bit;		/* CPUID.1:ECX[31] */
 	char hypervisor_signature[16];		/* CPUID 0x40000000 ebx,ecx,edx */
 	char cpu_vendor[16];
+	char cpu_signature[48];		/* CPUID 1: "family F model M stepping S" (display values) */
 	char cpu_model[HOSTINFO_STR];
 	int online_cpus;
 	char sys_vendor[HOSTINFO_STR], product_name[HOSTINFO_STR], bios_vendor[HOSTINFO_STR];

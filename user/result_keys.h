@@ -43,6 +43,7 @@
 #define RK_CPU_MODEL                    "cpu_model"
 #define RK_CPU_MODEL_NAME               "cpu_model_name"
 #define RK_CPU_NS_PER_OP                "cpu_ns_per_op"
+#define RK_CPU_SIGNATURE                "cpu_signature"
 #define RK_CPU_PER_WALL                 "cpu_per_wall"
 #define RK_CPU_VENDOR                   "cpu_vendor"
 #define RK_CPUID_HYPERVISOR_BIT         "cpuid_hypervisor_bit"

@@ -491,6 +491,7 @@ static int read_machine(struct json_object *root, struct rio_machine *m, const c
 	if (opt_string(o, get_key(o, RK_VMM_STACK) ? RK_VMM_STACK : RK_VMM, where, &m->vmm_stack,
 		       path, err, errlen) ||
 	    opt_string(o, RK_CPU_MODEL, where, &m->cpu_model, path, err, errlen) ||
+	    opt_string(o, RK_CPU_SIGNATURE, where, &m->cpu_signature, path, err, errlen) ||
 	    opt_string(o, RK_KERNEL_RELEASE, where, &m->kernel_release, path, err, errlen) ||
 	    opt_number(o, RK_ONLINE_CPUS, where, &m->online_cpus, path, err, errlen))
 		return -1;
@@ -653,6 +654,7 @@ void rio_free(struct rio_result *r)
 	free(r->host_vmm);
 	free(r->machine.vmm_stack);
 	free(r->machine.cpu_model);
+	free(r->machine.cpu_signature);
 	free(r->machine.kernel_release);
 	free(r->path);
 	free(r->label);

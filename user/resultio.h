@@ -111,7 +111,7 @@ struct rio_host_clock {
 struct rio_machine {
 	bool present, recorded;
 	char *vmm_stack;		/* "pvm under firecracker"; host.vmm in older files */
-	char *cpu_model, *kernel_release;
+	char *cpu_model, *cpu_signature, *kernel_release;
 	double tsc_hz;			/* NAN when absent */
 	double online_cpus;		/* NAN when absent */
 };

@@ -88,6 +88,28 @@ static void calibration_noise_is_one_machine(void **state)
 	rio_free(&b);
 }
 
+/* CPUs that name themselves alike are told apart by their CPUID signature, where both files have one. */
+static void cpu_signature_tells_alike_cpus_apart(void **state)
+{
+	struct rio_result a, b;
+	char buf[512];
+
+	load(&a, "a", KVM_MACHINE, "{\"vmm\":\"kvm\",\"cpu_model\":\"AMD EPYC\",\"online_cpus\":2,"
+	     "\"cpu_signature\":\"family 25 model 17 stepping 1\",\"kernel_release\":\"6.18.44-fc-v669\","
+	     "\"tsc\":{\"hz\":2596147838.3}}");
+	load(&b, "b", KVM_MACHINE, "{\"vmm\":\"kvm\",\"cpu_model\":\"AMD EPYC\",\"online_cpus\":2,"
+	     "\"cpu_signature\":\"family 26 model 2 stepping 1\",\"kernel_release\":\"6.18.44-fc-v669\","
+	     "\"tsc\":{\"hz\":2596147838.3}}");
+	assert_true(compare_machine_differs(&a, &b, buf, sizeof(buf)));
+	assert_string_equal(buf, "cpu signature \"family 25 model 17 stepping 1\" vs \"family 26 model 2 stepping 1\"");
+	rio_free(&b);
+	/* one side without a signature (files made before it was recorded): not a difference */
+	load(&b, "b", KVM_MACHINE, KVM_MACHINE);
+	assert_false(compare_machine_differs(&a, &b, buf, sizeof(buf)));
+	rio_free(&a);
+	rio_free(&b);
+}
+
 /* No "machine": the file's own host is its only view, and the table says it is not recorded. */
 static void unrecorded_machine_is_said(void **state)
 {
@@ -127,6 +149,7 @@ int main(void)
 		cmocka_unit_test(same_machine_says_nothing),
 		cmocka_unit_test(another_machine_is_named),
 		cmocka_unit_test(calibration_noise_is_one_machine),
+		cmocka_unit_test(cpu_signature_tells_alike_cpus_apart),
 		cmocka_unit_test(unrecorded_machine_is_said),
 		cmocka_unit_test(bad_machine_is_refused),
 	};

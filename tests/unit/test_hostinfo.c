@@ -194,6 +194,15 @@ static void gather_here(void **state)
 	assert_true(json_object_object_get_ex(o, "module", &v));
 	assert_true(json_object_object_get_ex(o, "tsc", &v));
 	assert_true(json_object_object_get_ex(o, "vdso_clock_gettime", &v));
+	/* CPUID 1 in display values: "family F model M stepping S", F at least 3 on any x86 */
+	assert_true(json_object_object_get_ex(o, "cpu_signature", &v));
+	{
+		unsigned f, m, st;
+
+		print_message("# cpu signature: %s\n", json_object_get_string(v));
+		assert_int_equal(sscanf(json_object_get_string(v), "family %u model %u stepping %u", &f, &m, &st), 3);
+		assert_true(f >= 3 && m <= 255 && st <= 15);
+	}
 	json_object_put(o);
 }
 
