@@ -457,17 +457,20 @@ static bool vmprobe_pio_cleared(void)
 	}
 }
 
-/* A port read: cleared here (or by the parameter), then tried once under the fixup. */
-static int vmprobe_avail_port(u16 port)
+/*
+ * A port read: cleared here (or by the parameter), then tried once under
+ * the fixup with @try_in, the width the op reads.
+ */
+static int vmprobe_avail_port(u16 port, int (*try_in)(u16 port))
 {
 	if (!pio_any_hypervisor && !vmprobe_pio_cleared())
 		return -EOPNOTSUPP;
-	return vmprobe_try_inb(port);
+	return try_in(port);
 }
 
 static int vmprobe_avail_pio(struct vmprobe_op_impl *impl)
 {
-	return vmprobe_avail_port(VMPROBE_PIO_PORT);
+	return vmprobe_avail_port(VMPROBE_PIO_PORT, vmprobe_try_inb);
 }
 
 /*
@@ -509,7 +512,7 @@ static int vmprobe_avail_cr8_write(struct vmprobe_op_impl *impl)
 /* The ELCR read: port I/O, so the same clearance as pio. */
 static int vmprobe_avail_pio_elcr(struct vmprobe_op_impl *impl)
 {
-	return vmprobe_avail_port(VMPROBE_ELCR_PORT);
+	return vmprobe_avail_port(VMPROBE_ELCR_PORT, vmprobe_try_inb);
 }
 
 /* Only under KVM, whose hypercall ABI answers an unknown number with -KVM_ENOSYS; nowhere else. */
@@ -524,9 +527,9 @@ static int vmprobe_avail_hypercall(struct vmprobe_op_impl *impl)
 
 static int vmprobe_avail_pio_pmtimer(struct vmprobe_op_impl *impl)
 {
-	if (!vmprobe_pmtmr_port || (!pio_any_hypervisor && !vmprobe_pio_cleared()))
+	if (!vmprobe_pmtmr_port)
 		return -EOPNOTSUPP;
-	return vmprobe_try_inl(vmprobe_pmtmr_port);
+	return vmprobe_avail_port(vmprobe_pmtmr_port, vmprobe_try_inl);
 }
 
 static int vmprobe_avail_mmio_hpet(struct vmprobe_op_impl *impl)
