@@ -50,6 +50,21 @@ static void evidence(struct hostinfo *hi, const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * CPUID 1's EAX as "family F model M stepping S", in display values: the
+ * extended family counts from family 15, the extended model from 6 and 15.
+ */
+static void cpu_signature(unsigned eax, char *buf, size_t len)
+{
+	unsigned family = (eax >> 8) & 0xf, model = (eax >> 4) & 0xf;
+
+	if (family == 0xf)
+		family += (eax >> 20) & 0xff;
+	if (family == 0x6 || family >= 0xf)
+		model |= ((eax >> 16) & 0xf) << 4;
+	snprintf(buf, len, "family %u model %u stepping %u", family, model, eax & 0xf);
+}
+
 static void gather_cpuid(struct hostinfo *hi)
 {
 	unsigned a, b, c, d;
@@ -60,17 +75,7 @@ static void gather_cpuid(struct hostinfo *hi)
 	memcpy(hi->cpu_vendor + 8, &c, 4);
 	__cpuid(1, a, b, c, d);
 	hi->cpuid_hypervisor_bit = c & (1u << 31);
-	{
-		/* the display family and model: the extended fields count from family 15 (and 6 for the model) */
-		unsigned family = (a >> 8) & 0xf, model = (a >> 4) & 0xf;
-
-		if (family == 0xf)
-			family += (a >> 20) & 0xff;
-		if (family == 0x6 || family >= 0xf)
-			model |= ((a >> 16) & 0xf) << 4;
-		snprintf(hi->cpu_signature, sizeof(hi->cpu_signature), "family %u model %u stepping %u",
-			 family, model, a & 0xf);
-	}
+	cpu_signature(a, hi->cpu_signature, sizeof(hi->cpu_signature));
 	if (!hi->cpuid_hypervisor_bit)
 		return;
 	/*
