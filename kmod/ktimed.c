@@ -833,7 +833,7 @@ static int vmprobe_cmp_u64(const void *a, const void *b)
 }
 
 /* Sort @v (n > 0) in place and report its min, median and max. */
-static void vmprobe_summarise(u64 *v, u32 n, u64 *min, u64 *median, u64 *max)
+void vmprobe_summarise(u64 *v, u32 n, u64 *min, u64 *median, u64 *max)
 {
 	sort(v, n, sizeof(*v), vmprobe_cmp_u64, NULL);
 	*min = v[0];

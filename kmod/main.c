@@ -110,6 +110,9 @@ static long vmprobe_ioctl(struct file *file, unsigned int cmd,
 	case VMPROBE_CMD_KEY(VMPROBE_IOC_GAPS):
 		return VMPROBE_STRUCT_CMD(vmprobe_gaps, VMPROBE_GAPS_SIZE_VER0,
 					  vmprobe_do_gaps, uarg);
+	case VMPROBE_CMD_KEY(VMPROBE_IOC_IRQ):
+		return VMPROBE_STRUCT_CMD(vmprobe_irq, VMPROBE_IRQ_SIZE_VER0,
+					  vmprobe_do_irq, uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -163,5 +166,5 @@ module_exit(vmprobe_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_AUTHOR("vmprobe developers");
-MODULE_DESCRIPTION("vmprobe: in-kernel timing of VMM-sensitive instructions and stolen-time gaps");
+MODULE_DESCRIPTION("vmprobe: in-kernel timing of VMM-sensitive instructions, interrupt round trips and stolen-time gaps");
 MODULE_VERSION(VMPROBE_VERSION);

@@ -20,6 +20,9 @@ int vmprobe_do_ktimed(struct vmprobe_ktimed *kt);
 /* Bit VMPROBE_OP_x set for each KTIMED op timed through a paravirt accessor here. */
 u64 vmprobe_ktimed_paravirt_ops(void);
 int vmprobe_do_gaps(struct vmprobe_gaps *gaps);
+int vmprobe_do_irq(struct vmprobe_irq *irq);
+/* Sort @v (n > 0) in place and report its min, median and max. */
+void vmprobe_summarise(u64 *v, u32 n, u64 *min, u64 *median, u64 *max);
 /*
  * At load: find the ACPI PM timer port and map the HPET (the ops
  * pio-pmtimer and mmio-hpet); at unload: unmap it.

@@ -69,6 +69,17 @@ int kmod_gaps(int fd, struct vmprobe_gaps *g, unsigned window_us, unsigned windo
 	return ioctl_errno(fd, VMPROBE_IOC_GAPS, g);
 }
 
+int kmod_irq(int fd, struct vmprobe_irq *irq, unsigned kind, unsigned round_trips,
+	     uint64_t *samples)
+{
+	memset(irq, 0, sizeof(*irq));
+	irq->size = sizeof(*irq);
+	irq->kind = kind;
+	irq->round_trips = round_trips;
+	irq->samples_ptr = (uintptr_t)samples;
+	return ioctl_errno(fd, VMPROBE_IOC_IRQ, irq);
+}
+
 const char *kmod_hypervisor_name(unsigned hyper)
 {
 	switch (hyper) {

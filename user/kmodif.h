@@ -24,6 +24,10 @@ int kmod_ktimed(int fd, struct vmprobe_ktimed *kt, unsigned op, unsigned iterati
 int kmod_gaps(int fd, struct vmprobe_gaps *g, unsigned window_us, unsigned windows,
 	      unsigned threshold_ns);
 
+/* kmod_irq: @samples gets each round trip's ticks (round_trips of them), or NULL. */
+int kmod_irq(int fd, struct vmprobe_irq *irq, unsigned kind, unsigned round_trips,
+	     uint64_t *samples);
+
 const char *kmod_hypervisor_name(unsigned hyper);
 
 #endif /* VMPROBE_KMODIF_H */

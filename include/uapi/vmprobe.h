@@ -47,8 +47,11 @@
 #include <linux/types.h>
 #include <linux/ioctl.h>
 
-/* 2: ioctl type 0xD6 (was 'v'); KTIMED pairs, DOUBLE mode and diff_*. */
-#define VMPROBE_ABI_VERSION	3
+/*
+ * 2: ioctl type 0xD6 (was 'v'); KTIMED pairs, DOUBLE mode and diff_*.
+ * 3: ktimed_paravirt in INFO. 4: the IRQ command.
+ */
+#define VMPROBE_ABI_VERSION	4
 #define VMPROBE_DEVICE		"/dev/vmprobe"
 #define VMPROBE_IOC_MAGIC	0xD6
 
@@ -512,7 +515,115 @@ struct vmprobe_gaps {
  */
 #define VMPROBE_IOC_GAPS	_IOWR(VMPROBE_IOC_MAGIC, 0x03, struct vmprobe_gaps)
 
+/* ---- VMPROBE_IOC_IRQ --------------------------------------------------- */
+
+#define VMPROBE_IRQ_MAX_ROUND_TRIPS	1024
+/* A round trip not back within this is abandoned: the call fails with ETIMEDOUT. */
+#define VMPROBE_IRQ_TIMEOUT_US		10000
+/* IPI_WAKE: the other CPU is left idle this long before each round trip. */
+#define VMPROBE_IRQ_SETTLE_US		200
+#define VMPROBE_STR_(x)			#x
+#define VMPROBE_STR(x)			VMPROBE_STR_(x)
+
+/*
+ * The interrupt round trips IRQ times, the one command that runs with
+ * interrupts on:
+ *   X(NAME, "row", "what one round trip is", "when it is refused")
+ * as VMPROBE_KTIMED_OPS (the user rows irq-<row> come from this list;
+ * append only: a kind's number is its position).
+ */
+#define VMPROBE_IRQ_KINDS(X)							\
+	X(SELF_IPI, "self-ipi",							\
+	  "self-IPI round trip: irq_work_queue() on this CPU to its handler",	\
+	  "no self-IPI here (no local APIC: irq_work waits for the tick)")	\
+	X(IPI, "ipi",								\
+	  "IPI to a busy CPU and back: smp_call_function_single() to "		\
+	  "another CPU kept running a spinning kernel thread",			\
+	  "needs 2 online CPUs")						\
+	X(IPI_WAKE, "ipi-wake",							\
+	  "IPI that wakes an idle CPU and back: smp_call_function_single() to " \
+	  "another CPU left idle (halted) for "					\
+	  VMPROBE_STR(VMPROBE_IRQ_SETTLE_US) " us before each",		\
+	  "needs 2 online CPUs")						\
+	X(TIMER, "timer",							\
+	  "one-shot timer interrupt: hrtimer_start() of a pinned hard hrtimer " \
+	  "due now, to its handler",						\
+	  "no high-resolution timers on this CPU (a timer would wait for the tick)")
+
+#define VMPROBE_IRQ_ENUM_(NAME, row, what, refused)	VMPROBE_IRQ_##NAME,
+enum {
+	VMPROBE_IRQ_KINDS(VMPROBE_IRQ_ENUM_)
+	VMPROBE_IRQ_COUNT	/* kinds are 0..VMPROBE_IRQ_COUNT-1 */
+};
+
+#undef VMPROBE_IRQ_ENUM_
+
+/**
+ * struct vmprobe_irq - argument of VMPROBE_IOC_IRQ
+ * @size: in/out: sizeof the caller's struct; on return the bytes filled
+ * @kind: in: VMPROBE_IRQ_*
+ * @round_trips: in: 1..VMPROBE_IRQ_MAX_ROUND_TRIPS
+ * @flags: in: must be 0
+ * @samples_ptr: in: user pointer to __u64[round_trips] for each round
+ *	trip's ticks, or 0
+ * @round_trips_done: out: round trips timed
+ * @cpu: out: the CPU the last round trip was sent from
+ * @target_cpu: out: the CPU that took the interrupt (IPI kinds), else @cpu
+ * @target_off: out: IPI kinds: round trips whose handler found the target
+ *	CPU not in the state the kind promises (IPI: running the idle task;
+ *	IPI_WAKE: not running it); in every figure, counted so a reader knows
+ * @ticks_min: out: the round trips' minimum, TSC ticks
+ * @ticks_median: out: their median
+ * @ticks_max: out: their maximum
+ * @reserved: must be zero on input
+ *
+ * Each round trip runs with preemption off and interrupts on, on the
+ * calling task's CPU: a TSC read, the trigger, a spin until the handler
+ * has run (smp_call_function_single() waits itself), a TSC read. The
+ * figure is that bracket: two ordered TSC reads and the spin's last check
+ * beside the interrupt's delivery and handler, and any other interrupt
+ * that lands in it (kept, not filtered). Between round trips preemption is
+ * on, the task may reschedule and a signal ends the call with EINTR.
+ * Bound: round_trips x (VMPROBE_IRQ_TIMEOUT_US + VMPROBE_IRQ_SETTLE_US),
+ * interrupts on throughout; IPI keeps a kernel thread spinning (calling
+ * cond_resched()) on the target CPU for the call's length.
+ */
+struct vmprobe_irq {
+	__u32 size;
+	__u32 kind;
+	__u32 round_trips;
+	__u32 flags;
+	__u64 samples_ptr;
+	__u32 round_trips_done;
+	__u32 cpu;
+	__u32 target_cpu;
+	__u32 target_off;
+	__u64 ticks_min;
+	__u64 ticks_median;
+	__u64 ticks_max;
+	__u64 reserved[4];
+};
+
+#define VMPROBE_IRQ_SIZE_VER0		96
+
+/**
+ * define VMPROBE_IOC_IRQ - time interrupt round trips, interrupts on
+ *
+ * Description:
+ * Argument: struct vmprobe_irq.
+ *
+ * Return: 0; or -1 with errno EINVAL (size below VER0, kind unknown,
+ * round_trips 0 or above the maximum, flags or reserved not zero), E2BIG
+ * (size above PAGE_SIZE or unknown non-zero tail), EFAULT (bad struct
+ * pointer or samples_ptr), ENOMEM, EOPNOTSUPP (the kind's refusal above,
+ * or no TSC rate known), EAGAIN (IPI kinds: the task moved onto the target
+ * CPU; pin it elsewhere), ETIMEDOUT (a round trip, or the IPI kind's
+ * spinning thread, did not come within VMPROBE_IRQ_TIMEOUT_US),
+ * EINTR (a signal arrived: round_trips_done says how far it got).
+ */
+#define VMPROBE_IOC_IRQ		_IOWR(VMPROBE_IOC_MAGIC, 0x04, struct vmprobe_irq)
+
 /* Command numbers in use are 0..VMPROBE_IOC_NR_COUNT-1; the rest: ENOTTY. */
-#define VMPROBE_IOC_NR_COUNT	4
+#define VMPROBE_IOC_NR_COUNT	5
 
 #endif /* _UAPI_VMPROBE_H */

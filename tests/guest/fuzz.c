@@ -161,6 +161,19 @@ static void fill_gaps(struct vmprobe_gaps *g)
 		g->reserved[below(sizeof(g->reserved) / sizeof(g->reserved[0]))] = rnd();
 }
 
+static void fill_irq(struct vmprobe_irq *irq)
+{
+	irq->kind = chance(90) ? below(VMPROBE_IRQ_COUNT) : pick_u32(VMPROBE_IRQ_COUNT);
+	irq->round_trips = chance(5) ? pick_u32(VMPROBE_IRQ_MAX_ROUND_TRIPS) : 1 + below(8);
+	irq->samples_ptr = chance(30) ? pick_pointer() : 0;
+	if (irq->samples_ptr == (uintptr_t)(buf + BUF_SIZE / 2) && irq->round_trips > 512)
+		irq->round_trips = 512;
+	if (chance(5))
+		irq->flags = 1u << below(32);
+	if (chance(5))
+		irq->reserved[below(sizeof(irq->reserved) / sizeof(irq->reserved[0]))] = rnd();
+}
+
 /*
  * The valid commands, INFO seldom: its calibration sleeps at least a jiffy
  * (4 ms at HZ=250), which would otherwise eat most of the run.
@@ -169,8 +182,8 @@ static unsigned long pick_valid_cmd(void)
 {
 	uint32_t r = below(100);
 
-	return r < 3 ? VMPROBE_IOC_INFO : r < 35 ? VMPROBE_IOC_NULL :
-	       r < 70 ? VMPROBE_IOC_KTIMED : VMPROBE_IOC_GAPS;
+	return r < 3 ? VMPROBE_IOC_INFO : r < 30 ? VMPROBE_IOC_NULL :
+	       r < 60 ? VMPROBE_IOC_KTIMED : r < 85 ? VMPROBE_IOC_GAPS : VMPROBE_IOC_IRQ;
 }
 
 /* A command number: valid, valid with other size bits, bit-flipped, or random. */
@@ -215,6 +228,10 @@ static void *build_arg(unsigned long cmd, uint32_t *usize)
 		ksize = sizeof(struct vmprobe_gaps); ver0 = VMPROBE_GAPS_SIZE_VER0;
 		fill_gaps((struct vmprobe_gaps *)s);
 		break;
+	case 4:
+		ksize = sizeof(struct vmprobe_irq); ver0 = VMPROBE_IRQ_SIZE_VER0;
+		fill_irq((struct vmprobe_irq *)s);
+		break;
 	default:
 		ksize = 64; ver0 = 8;
 		break;
@@ -255,6 +272,7 @@ static size_t struct_size(unsigned long cmd)
 	case 0: return sizeof(struct vmprobe_info);
 	case 2: return sizeof(struct vmprobe_ktimed);
 	case 3: return sizeof(struct vmprobe_gaps);
+	case 4: return sizeof(struct vmprobe_irq);
 	default: return 0;	/* NULL writes nothing */
 	}
 }
@@ -326,6 +344,7 @@ int main(int argc, char **argv)
 		switch (e) {
 		case 0: case ENOTTY: case EFAULT: case EINVAL: case E2BIG:
 		case EOPNOTSUPP: case ERANGE: case EINTR:
+		case EAGAIN: case ETIMEDOUT:	/* IRQ's own (include/uapi/vmprobe.h) */
 			break;
 		default:
 			if (bad_errno++ < 10)
@@ -361,8 +380,9 @@ int main(int argc, char **argv)
 
 	double secs = t1.tv_sec - t0.tv_sec + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 
-	tap_diag("fuzz: %llu calls in %.1f s (%.0f/s); by command: INFO %llu NULL %llu KTIMED %llu GAPS %llu other %llu",
-		 count, secs, count / secs, by_nr[0], by_nr[1], by_nr[2], by_nr[3], by_nr[VMPROBE_IOC_NR_COUNT]);
+	tap_diag("fuzz: %llu calls in %.1f s (%.0f/s); by command: INFO %llu NULL %llu KTIMED %llu GAPS %llu IRQ %llu other %llu",
+		 count, secs, count / secs, by_nr[0], by_nr[1], by_nr[2], by_nr[3], by_nr[4],
+		 by_nr[VMPROBE_IOC_NR_COUNT]);
 	tap_diag("fuzz: results: ok %llu ENOTTY %llu EFAULT %llu EINVAL %llu E2BIG %llu EOPNOTSUPP %llu ERANGE %llu EINTR %llu",
 		 by_errno[0], by_errno[ENOTTY], by_errno[EFAULT], by_errno[EINVAL],
 		 by_errno[E2BIG], by_errno[EOPNOTSUPP], by_errno[ERANGE], by_errno[EINTR]);

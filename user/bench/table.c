@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "bench.h"
+#include "bench/irq.h"
 #include "bench/ktimed.h"
 
 extern const struct bench
@@ -52,6 +53,10 @@ const struct bench *const bench_table[] = {
 #define KTIMED_ROW_(NAME, ident, row, what, refused)	&bench_ktimed_##ident,
 	VMPROBE_KTIMED_OPS(KTIMED_ROW_)
 #undef KTIMED_ROW_
+	/* irq-*: one row per kind of the uapi header's list (user/bench/irq.c) */
+#define IRQ_ROW_(NAME, row, what, refused)	&bench_irq_##NAME,
+	VMPROBE_IRQ_KINDS(IRQ_ROW_)
+#undef IRQ_ROW_
 	&bench_gaps,
 	&bench_matmul,
 	&bench_bubblesort,
