@@ -79,6 +79,15 @@ check ktimed-pio .reasons.io 0.9 1.5 "one port I/O exit per in-kernel inb (seria
 # ports is apart already (per_op leaves it out, serial_io_per_op has it): it comes per byte of
 # console and channel output, not per op.
 no_timer=' | (.per_op - (.reasons.interrupt // 0) - (.reasons.msr // 0) - (.reasons.vintr // 0))'
+# Interrupts (issue 22): with no APIC virtualization one level down, a self-IPI is an x2APIC
+# self-IPI write (an MSR exit) and a timer round trip a TSC-deadline write; the EOI after each
+# is another MSR exit unless KVM's PV EOI spares it (msr per op: self-IPI 1.35 with one vCPU and
+# 2.31 with two, timer 2.2-2.24, in runs here; the timer's own exits on top).
+check irq-self-ipi .reasons.msr 0.9 3.5 "a self-IPI write, and the EOI where PV EOI does not spare it (MSR exits)"
+check irq-timer .reasons.msr 0.9 3.5 "a TSC-deadline write, and the EOI where PV EOI does not spare it (MSR exits)"
+v=$(jq -r '.benchmarks[] | select(.name == "irq-ipi") | "\(.status): \(.reason)"' "$result" 2>/dev/null)
+case $v in "skipped: "*"needs 2 online CPUs"*) ok 0 "irq-ipi skipped with its reason on one vCPU ($v)" ;;
+*) ok 1 "irq-ipi skipped with its reason on one vCPU (got: $v)" ;; esac
 check getpid "$no_timer" -0.001 0.02 "no exit per getpid but the timer's (serial output apart)"
 check matmul-10 "$no_timer" -0.001 0.02 "no exit per matmul-10 but the timer's (serial output apart)"
 # Exit time (issue 19), from the same boot: every row's share of its wall time in (0, 1]; the
@@ -98,8 +107,9 @@ done
 time_check cpuid '.cpuid_part > 0.5' "exit time dominated by cpuid"
 time_check ktimed-cpuid0 '.cpuid_part > 0.5' "exit time dominated by cpuid"
 time_check matmul-10 '.time_share < 0.2' "exit time share near 0"
-ok "$(jq -e '[.benchmarks[].exits | select(. != null) | .counted.exits == .counted.debugfs_exits
-	and (.source | test("L1 KVM")) and (.note | test("not a time"))] | length == 5 and all' \
+ok "$(jq -e '([.benchmarks[] | select(.status == "ok")] | length) as $ran |
+	[.benchmarks[].exits | select(. != null) | .counted.exits == .counted.debugfs_exits
+	and (.source | test("L1 KVM")) and (.note | test("not a time"))] | length == $ran and $ran >= 7 and all' \
 	"$result" > /dev/null 2>&1; echo $?)" \
 	"every row: the tracefs count equals debugfs' exits, the source and 'a count, not a time' said"
 ok "$(! pgrep -f "$tmp/work" > /dev/null; echo $?)" "no VMM process left"
