@@ -243,6 +243,8 @@ VMPROBE_DEFINE_BATCH(cpuid0, vmprobe_op_cpuid(0))
 VMPROBE_DEFINE_BATCH(cpuid1, vmprobe_op_cpuid(1))
 VMPROBE_DEFINE_BATCH(rdmsr, vmprobe_op_rdmsr())
 VMPROBE_DEFINE_BATCH(pio, (void)inb(VMPROBE_PIO_PORT))
+/* the kernel's own io delay writes this port: nothing listens to it */
+VMPROBE_DEFINE_BATCH(pio_out, outb(0, VMPROBE_PIO_PORT))
 VMPROBE_DEFINE_BATCH(cr0, vmprobe_op_read_cr0())
 VMPROBE_DEFINE_BATCH(cr3, vmprobe_op_read_cr3())
 VMPROBE_DEFINE_BATCH(cpuid0_pv, vmprobe_op_cpuid_pv(0))
@@ -472,6 +474,9 @@ static int vmprobe_avail_pio(struct vmprobe_op_impl *impl)
 {
 	return vmprobe_avail_port(VMPROBE_PIO_PORT, vmprobe_try_inb);
 }
+
+/* The write to the same port: the same clearance, the port tried with a read. */
+#define vmprobe_avail_pio_out	vmprobe_avail_pio
 
 /*
  * The ops below run privileged instructions the bare way. A Xen PV kernel

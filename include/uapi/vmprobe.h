@@ -259,7 +259,10 @@ struct vmprobe_info {
 	  "the CPU has no IA32_SPEC_CTRL (or it did not write back), or under Xen PV") \
 	X(WRMSR_PRED_CMD, wrmsr_pred_cmd, "wrmsr-pred-cmd",			\
 	  "WRMSR of IA32_PRED_CMD, an IBPB (1: ECX, EDX:EAX stay set)",		\
-	  "the CPU has no IBPB (or the write faulted), or under Xen PV")
+	  "the CPU has no IBPB (or the write faulted), or under Xen PV")	\
+	X(PIO_OUT,  pio_out, "pio-out",						\
+	  "outb to port 0x80, the POST code port (1 instruction)",		\
+	  VMPROBE_REFUSED_PIO)
 
 #define VMPROBE_OP_ENUM_(NAME, ident, row, what, refused)	VMPROBE_OP_##NAME,
 enum {

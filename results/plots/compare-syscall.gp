@@ -13,13 +13,13 @@ set key outside right top noenhanced
 set bmargin 7
 set ylabel 'time per op (log scale)'
 set title 'vmprobe compare: system calls (error bars: 95% CI, t over boots; 1 boot: of the median)' noenhanced
-set terminal svg size 960,600 dynamic background '#ffffff' font 'sans,12'
+set terminal svg size 1056,600 dynamic background '#ffffff' font 'sans,12'
 set output 'compare-syscall.svg'
-plot 'compare-syscall.dat' using ($2*1e-9):($3*1e-9):($4*1e-9):xtic(1) lt 1 title 'host', 'compare-syscall.dat' using ($5*1e-9):($6*1e-9):($7*1e-9) lt 2 title 'xen', 'compare-syscall.dat' using ($8*1e-9):($9*1e-9):($10*1e-9) lt 3 title 'uml', 'compare-syscall.dat' using ($11*1e-9):($12*1e-9):($13*1e-9) lt 4 title 'qemu', 'compare-syscall.dat' using ($14*1e-9):($15*1e-9):($16*1e-9) lt 5 title 'qemu-icount', 'compare-syscall.dat' using ($17*1e-9):($18*1e-9):($19*1e-9) lt 6 title 'kvm-nested'
+plot 'compare-syscall.dat' using ($2*1e-9):($3*1e-9):($4*1e-9):xtic(1) lt 1 title 'host', 'compare-syscall.dat' using ($5*1e-9):($6*1e-9):($7*1e-9) lt 2 title 'xen', 'compare-syscall.dat' using ($8*1e-9):($9*1e-9):($10*1e-9) lt 3 title 'uml', 'compare-syscall.dat' using ($11*1e-9):($12*1e-9):($13*1e-9) lt 4 title 'qemu', 'compare-syscall.dat' using ($14*1e-9):($15*1e-9):($16*1e-9) lt 5 title 'qemu-icount', 'compare-syscall.dat' using ($17*1e-9):($18*1e-9):($19*1e-9) lt 6 title 'bochs', 'compare-syscall.dat' using ($20*1e-9):($21*1e-9):($22*1e-9) lt 7 title 'kvm-nested'
 if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {
-  set terminal pngcairo size 960,600 background '#ffffff' font 'sans,12'
+  set terminal pngcairo size 1056,600 background '#ffffff' font 'sans,12'
 } else {
-  set terminal png size 960,600
+  set terminal png size 1056,600
 }
 set output 'compare-syscall.png'
 replot
