@@ -129,20 +129,17 @@ static void irq_teardown(struct bench_state *st)
 static int irq_measure(struct bench_state *st, struct bench_samples *out, double time_goal_s)
 {
 	const struct irq_kind *k = irq_kind_of(st->bench);
-	uint64_t *ticks = calloc(VMPROBE_IRQ_MAX_ROUND_TRIPS, sizeof(*ticks));
+	uint64_t *ticks;
 	unsigned round_trips;
 	struct timespec t0, t1;
 	double probe_ticks, probe_s, r;
 	int ret = -1;
 
-	if (!k) {
-		free(ticks);
+	if (!k)
 		return bench_fail(st, "no IRQ kind for bench %s", st->bench->name);
-	}
-	if (!ticks) {
-		free(ticks);
+	ticks = calloc(VMPROBE_IRQ_MAX_ROUND_TRIPS, sizeof(*ticks));
+	if (!ticks)
 		return bench_fail(st, "out of memory");
-	}
 	out->ops_run = 0;
 	/* The call's wall time sizes the next ones (ioctl and settling included: it errs long). */
 	clock_gettime(CLOCK_MONOTONIC, &t0);
