@@ -150,3 +150,17 @@ int bench_other_cpu(const cpu_set_t *allowed, int not)
 			return cpu;
 	return -1;
 }
+
+int bench_pin_here(cpu_set_t *saved, int *cpu)
+{
+	cpu_set_t one;
+
+	*cpu = sched_getcpu();
+	if (sched_getaffinity(0, sizeof(*saved), saved))
+		return -1;
+	if (*cpu < 0)
+		return 0;
+	CPU_ZERO(&one);
+	CPU_SET(*cpu, &one);
+	return sched_setaffinity(0, sizeof(one), &one) ? 1 : 0;
+}

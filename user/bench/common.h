@@ -73,6 +73,14 @@ void bench_restore_sigpipe(const struct sigaction *old);
  */
 int bench_other_cpu(const cpu_set_t *allowed, int not);
 
+/*
+ * Pins the caller to the CPU it runs on (*cpu, -1 if unknown: then not
+ * pinned), its CPUs before in *saved to restore with sched_setaffinity.
+ * 0 done; -1 *saved could not be read (errno; nothing changed); 1 *saved
+ * read but the pinning failed (errno).
+ */
+int bench_pin_here(cpu_set_t *saved, int *cpu);
+
 /* Kills (SIGKILL) and reaps a child; safe on pid <= 0. */
 void bench_kill_child(pid_t *pid);
 

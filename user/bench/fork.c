@@ -242,16 +242,11 @@ static cpu_set_t dynamic_saved_cpus;
 static int fork_dynamic_setup(struct bench_state *st)
 {
 	struct forker_hello size = { 0 };
-	cpu_set_t one;
-	int cpu = sched_getcpu();
+	int cpu;
 
-	if (sched_getaffinity(0, sizeof(dynamic_saved_cpus), &dynamic_saved_cpus))
+	/* pinning is best effort, as the forker's (1 is let pass) */
+	if (bench_pin_here(&dynamic_saved_cpus, &cpu) < 0)
 		return bench_fail_errno(st, "sched_getaffinity");
-	CPU_ZERO(&one);
-	if (cpu >= 0) {
-		CPU_SET(cpu, &one);
-		(void)sched_setaffinity(0, sizeof(one), &one);	/* best effort, as the forker */
-	}
 	forker_own_size(&size);
 	snprintf(st->msg, sizeof(st->msg),
 		 "forks done by vmprobe itself, a dynamically linked parent of VmRSS %llu kB,"

@@ -99,23 +99,18 @@ static int irq_call(struct bench_state *st, const struct irq_kind *k, unsigned r
 /* Pins to this CPU; st->priv keeps the CPUs to restore. */
 static int irq_setup(struct bench_state *st)
 {
-	cpu_set_t *saved = calloc(1, sizeof(*saved)), one;
-	int cpu = sched_getcpu();
+	cpu_set_t *saved = calloc(1, sizeof(*saved));
+	int cpu, r;
 
 	if (!saved)
 		return bench_fail(st, "out of memory");
-	if (sched_getaffinity(0, sizeof(*saved), saved)) {
+	r = bench_pin_here(saved, &cpu);
+	if (r < 0) {
 		free(saved);
 		return bench_fail_errno(st, "sched_getaffinity");
 	}
 	st->priv = saved;
-	CPU_ZERO(&one);
-	if (cpu >= 0) {
-		CPU_SET(cpu, &one);
-		if (sched_setaffinity(0, sizeof(one), &one))
-			return bench_fail_errno(st, "pinning to CPU %d", cpu);
-	}
-	return 0;
+	return r ? bench_fail_errno(st, "pinning to CPU %d", cpu) : 0;
 }
 
 static void irq_teardown(struct bench_state *st)
