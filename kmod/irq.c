@@ -7,7 +7,9 @@
  * programmed for its minimum delta, then its interrupt). Under a VMM each
  * is an APIC (or x2APIC MSR) write, an injection and, for the wake, a HLT
  * exit and a vCPU wake-up: what kvm-unit-tests' ipi, ipi_halt and
- * tscdeadline tests time.
+ * tscdeadline tests time. PAUSE_HANDOFF is their pause-loop round robin:
+ * no interrupt, a flag handed to the spinning thread and back, each side
+ * waiting in a pause loop, which a VMM's pause-loop exiting watches.
  *
  * Each round trip runs with preemption off and interrupts on: a TSC read,
  * the trigger, a spin until the handler has run, a TSC read (see the
@@ -35,8 +37,16 @@ struct vmprobe_irq_ctx {
 	struct hrtimer timer;
 	struct task_struct *spinner;
 	int handled;		/* set by the handler of the round trip in flight */
-	int target_idle;	/* IPI kinds: the handler interrupted the idle task */
-	int spinning;		/* IPI: the spinning thread has started */
+	int target_idle;	/* cpus-2 kinds: the other side ran in the idle task */
+	int spinning;		/* the spinning thread has started */
+	int token;		/* PAUSE_HANDOFF: set here, taken by the spinning thread */
+};
+
+/* The CPUs each kind needs: 2 for one that goes to another CPU and back. */
+static const u8 vmprobe_irq_cpus[] = {
+#define VMPROBE_IRQ_CPUS_(NAME, row, cpus, what, refused)	cpus,
+	VMPROBE_IRQ_KINDS(VMPROBE_IRQ_CPUS_)
+#undef VMPROBE_IRQ_CPUS_
 };
 
 static void vmprobe_irq_work_fn(struct irq_work *work)
@@ -63,13 +73,22 @@ static void vmprobe_irq_ipi_fn(void *info)
 	WRITE_ONCE(c->handled, 1);
 }
 
-/* IPI: keeps the target CPU out of idle for the call's length. */
+/*
+ * IPI and PAUSE_HANDOFF: keeps the target CPU out of idle for the call's
+ * length, in a pause loop (cpu_relax()); takes PAUSE_HANDOFF's token.
+ */
 static int vmprobe_irq_spin_fn(void *data)
 {
 	struct vmprobe_irq_ctx *c = data;
 
 	WRITE_ONCE(c->spinning, 1);
 	while (!kthread_should_stop()) {
+		if (READ_ONCE(c->token)) {
+			WRITE_ONCE(c->token, 0);
+			WRITE_ONCE(c->target_idle, is_idle_task(current));
+			WRITE_ONCE(c->handled, 1);
+			continue;
+		}
 		cpu_relax();
 		cond_resched();
 	}
@@ -98,9 +117,9 @@ static int vmprobe_irq_check(const struct vmprobe_irq *irq)
 	return 0;
 }
 
-static bool vmprobe_irq_is_ipi(u32 kind)
+static bool vmprobe_irq_other_cpu(u32 kind)
 {
-	return kind == VMPROBE_IRQ_IPI || kind == VMPROBE_IRQ_IPI_WAKE;
+	return vmprobe_irq_cpus[kind] > 1;
 }
 
 /* Whether the kind can run here; the refusals are the uapi list's. */
@@ -127,7 +146,7 @@ static int vmprobe_irq_avail(struct vmprobe_irq_ctx *c, u32 kind)
 	return ret;
 }
 
-/* IPI: a thread spinning on @target, started and seen running. */
+/* IPI, PAUSE_HANDOFF: a thread spinning on @target, started and seen running. */
 static int vmprobe_irq_start_spinner(struct vmprobe_irq_ctx *c, unsigned int target,
 				     u64 limit)
 {
@@ -180,6 +199,10 @@ static int vmprobe_irq_round(struct vmprobe_irq_ctx *c, u32 kind, unsigned int t
 		if (ret)
 			hrtimer_cancel(&c->timer);
 		break;
+	case VMPROBE_IRQ_PAUSE_HANDOFF:
+		WRITE_ONCE(c->token, 1);
+		ret = vmprobe_irq_wait(&c->handled, t0, limit);
+		break;
 	default:
 		/* waits until the handler has run on the target */
 		ret = smp_call_function_single(target, vmprobe_irq_ipi_fn, c, 1);
@@ -204,7 +227,7 @@ static int vmprobe_irq_run(struct vmprobe_irq_ctx *c, struct vmprobe_irq *irq,
 		if (irq->kind == VMPROBE_IRQ_IPI_WAKE)
 			vmprobe_irq_settle(settle);
 		cpu = get_cpu();
-		if (vmprobe_irq_is_ipi(irq->kind) && cpu == target)
+		if (vmprobe_irq_other_cpu(irq->kind) && cpu == target)
 			ret = -EAGAIN;
 		else
 			ret = vmprobe_irq_round(c, irq->kind, target, limit, &ticks[i]);
@@ -212,7 +235,7 @@ static int vmprobe_irq_run(struct vmprobe_irq_ctx *c, struct vmprobe_irq *irq,
 		irq->cpu = cpu;
 		if (ret)
 			break;
-		if (vmprobe_irq_is_ipi(irq->kind) && READ_ONCE(c->target_idle) != want_idle)
+		if (vmprobe_irq_other_cpu(irq->kind) && READ_ONCE(c->target_idle) != want_idle)
 			irq->target_off++;
 		irq->round_trips_done = i + 1;
 		if (signal_pending(current)) {
@@ -258,7 +281,7 @@ int vmprobe_do_irq(struct vmprobe_irq *irq)
 
 	/* the other CPU: any online one but this (checked again per round trip) */
 	target = raw_smp_processor_id();
-	if (vmprobe_irq_is_ipi(irq->kind)) {
+	if (vmprobe_irq_other_cpu(irq->kind)) {
 		target = cpumask_any_but(cpu_online_mask, target);
 		if (target >= nr_cpu_ids) {
 			ret = -EOPNOTSUPP;
@@ -266,7 +289,7 @@ int vmprobe_do_irq(struct vmprobe_irq *irq)
 		}
 	}
 	irq->target_cpu = target;
-	if (irq->kind == VMPROBE_IRQ_IPI)
+	if (irq->kind == VMPROBE_IRQ_IPI || irq->kind == VMPROBE_IRQ_PAUSE_HANDOFF)
 		ret = vmprobe_irq_start_spinner(c, target,
 						vmprobe_us_to_ticks(VMPROBE_IRQ_TIMEOUT_US));
 	if (!ret)
@@ -276,7 +299,7 @@ int vmprobe_do_irq(struct vmprobe_irq *irq)
 		kthread_stop(c->spinner);
 	irq_work_sync(&c->work);
 	hrtimer_cancel(&c->timer);
-	if (!vmprobe_irq_is_ipi(irq->kind))
+	if (!vmprobe_irq_other_cpu(irq->kind))
 		irq->target_cpu = irq->cpu;
 	if (irq->round_trips_done) {
 		if (usamples && copy_to_user(usamples, ticks,

@@ -49,9 +49,9 @@
 
 /*
  * 2: ioctl type 0xD6 (was 'v'); KTIMED pairs, DOUBLE mode and diff_*.
- * 3: ktimed_paravirt in INFO. 4: the IRQ command.
+ * 3: ktimed_paravirt in INFO. 4: the IRQ command. 5: IRQ kind PAUSE_HANDOFF.
  */
-#define VMPROBE_ABI_VERSION	4
+#define VMPROBE_ABI_VERSION	5
 #define VMPROBE_DEVICE		"/dev/vmprobe"
 #define VMPROBE_IOC_MAGIC	0xD6
 
@@ -529,31 +529,39 @@ struct vmprobe_gaps {
 #define VMPROBE_STR(x)			VMPROBE_STR_(x)
 
 /*
- * The interrupt round trips IRQ times, the one command that runs with
- * interrupts on:
- *   X(NAME, "row", "what one round trip is", "when it is refused")
- * as VMPROBE_KTIMED_OPS (the user rows irq-<row> come from this list;
- * append only: a kind's number is its position).
+ * The round trips IRQ times, the one command that runs with interrupts on:
+ *   X(NAME, "row", cpus, "what one round trip is", "when it is refused")
+ * cpus: 2 for a kind that goes to another CPU and back (the task must not
+ * be on that CPU: EAGAIN), else 1. As VMPROBE_KTIMED_OPS, the user rows
+ * come from this list; append only: a kind's number is its position.
+ * PAUSE_HANDOFF is no interrupt: it is kvm-unit-tests' pause-loop round
+ * robin, two CPUs each waiting for the other in a pause loop (what a VMM's
+ * pause-loop exiting watches), answered by IPI's spinning thread.
  */
 #define VMPROBE_IRQ_KINDS(X)							\
-	X(SELF_IPI, "self-ipi",							\
+	X(SELF_IPI, "irq-self-ipi", 1,						\
 	  "self-IPI round trip: irq_work_queue() on this CPU to its handler",	\
 	  "no self-IPI here (no local APIC: irq_work waits for the tick)")	\
-	X(IPI, "ipi",								\
+	X(IPI, "irq-ipi", 2,							\
 	  "IPI to a busy CPU and back: smp_call_function_single() to "		\
 	  "another CPU kept running a spinning kernel thread",			\
 	  "needs 2 online CPUs")						\
-	X(IPI_WAKE, "ipi-wake",							\
+	X(IPI_WAKE, "irq-ipi-wake", 2,						\
 	  "IPI that wakes an idle CPU and back: smp_call_function_single() to " \
 	  "another CPU left idle (halted) for "					\
 	  VMPROBE_STR(VMPROBE_IRQ_SETTLE_US) " us before each",		\
 	  "needs 2 online CPUs")						\
-	X(TIMER, "timer",							\
+	X(TIMER, "irq-timer", 1,						\
 	  "one-shot timer interrupt: hrtimer_start() of a pinned hard hrtimer " \
 	  "due now, to its handler",						\
-	  "no high-resolution timers on this CPU (a timer would wait for the tick)")
+	  "no high-resolution timers on this CPU (a timer would wait for the tick)") \
+	X(PAUSE_HANDOFF, "pause-handoff-2cpu", 2,				\
+	  "a flag handed to a kernel thread on another CPU and back, each "	\
+	  "side waiting in a pause loop (no interrupt: the pause-loop round "	\
+	  "robin)",								\
+	  "needs 2 online CPUs")
 
-#define VMPROBE_IRQ_ENUM_(NAME, row, what, refused)	VMPROBE_IRQ_##NAME,
+#define VMPROBE_IRQ_ENUM_(NAME, row, cpus, what, refused)	VMPROBE_IRQ_##NAME,
 enum {
 	VMPROBE_IRQ_KINDS(VMPROBE_IRQ_ENUM_)
 	VMPROBE_IRQ_COUNT	/* kinds are 0..VMPROBE_IRQ_COUNT-1 */
@@ -571,10 +579,11 @@ enum {
  *	trip's ticks, or 0
  * @round_trips_done: out: round trips timed
  * @cpu: out: the CPU the last round trip was sent from
- * @target_cpu: out: the CPU that took the interrupt (IPI kinds), else @cpu
- * @target_off: out: IPI kinds: round trips whose handler found the target
- *	CPU not in the state the kind promises (IPI: running the idle task;
- *	IPI_WAKE: not running it); in every figure, counted so a reader knows
+ * @target_cpu: out: the other CPU (kinds with cpus 2), else @cpu
+ * @target_off: out: kinds with cpus 2: round trips whose other side found
+ *	its CPU not in the state the kind promises (IPI, PAUSE_HANDOFF:
+ *	running the idle task; IPI_WAKE: not running it); in every figure,
+ *	counted so a reader knows
  * @ticks_min: out: the round trips' minimum, TSC ticks
  * @ticks_median: out: their median
  * @ticks_max: out: their maximum
@@ -582,14 +591,15 @@ enum {
  *
  * Each round trip runs with preemption off and interrupts on, on the
  * calling task's CPU: a TSC read, the trigger, a spin until the handler
- * has run (smp_call_function_single() waits itself), a TSC read. The
+ * (PAUSE_HANDOFF: the other CPU's thread) has answered
+ * (smp_call_function_single() waits itself), a TSC read. The
  * figure is that bracket: two ordered TSC reads and the spin's last check
  * beside the interrupt's delivery and handler, and any other interrupt
  * that lands in it (kept, not filtered). Between round trips preemption is
  * on, the task may reschedule and a signal ends the call with EINTR.
  * Bound: round_trips x (VMPROBE_IRQ_TIMEOUT_US + VMPROBE_IRQ_SETTLE_US),
- * interrupts on throughout; IPI keeps a kernel thread spinning (calling
- * cond_resched()) on the target CPU for the call's length.
+ * interrupts on throughout; IPI and PAUSE_HANDOFF keep a kernel thread
+ * spinning (calling cond_resched()) on the target CPU for the call's length.
  */
 struct vmprobe_irq {
 	__u32 size;
@@ -619,8 +629,8 @@ struct vmprobe_irq {
  * round_trips 0 or above the maximum, flags or reserved not zero), E2BIG
  * (size above PAGE_SIZE or unknown non-zero tail), EFAULT (bad struct
  * pointer or samples_ptr), ENOMEM, EOPNOTSUPP (the kind's refusal above,
- * or no TSC rate known), EAGAIN (IPI kinds: the task moved onto the target
- * CPU; pin it elsewhere), ETIMEDOUT (a round trip, or the IPI kind's
+ * or no TSC rate known), EAGAIN (kinds with cpus 2: the task moved onto
+ * the target CPU; pin it elsewhere), ETIMEDOUT (a round trip, or the
  * spinning thread, did not come within VMPROBE_IRQ_TIMEOUT_US),
  * EINTR (a signal arrived: round_trips_done says how far it got).
  */

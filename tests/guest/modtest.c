@@ -553,7 +553,7 @@ static void irq_init(struct vmprobe_irq *irq, unsigned int kind, unsigned int ro
 }
 
 static const char *const irq_rows[] = {
-#define IRQ_ROW_NAME_(NAME, row, what, refused)	row,
+#define IRQ_ROW_NAME_(NAME, row, cpus, what, refused)	row,
 	VMPROBE_IRQ_KINDS(IRQ_ROW_NAME_)
 #undef IRQ_ROW_NAME_
 };
@@ -616,7 +616,7 @@ static void test_irq(void)
 		irq.samples_ptr = (uintptr_t)samples;
 		ret = vmprobe_ioctl(VMPROBE_IOC_IRQ, &irq);
 		if (ret == -EOPNOTSUPP) {
-			tap_ok(1, "IRQ irq-%s: refused here (EOPNOTSUPP)", irq_rows[kind]);
+			tap_ok(1, "IRQ %s: refused here (EOPNOTSUPP)", irq_rows[kind]);
 			continue;
 		}
 		for (i = 0; i < irq.round_trips_done && i < 16; i++) {
@@ -625,7 +625,7 @@ static void test_irq(void)
 		}
 		tap_ok(ret == 0 && irq.round_trips_done == 16 && irq.ticks_min == lo &&
 		       irq.ticks_max == hi && lo > 0 && irq.ticks_median >= lo && irq.ticks_median <= hi,
-		       "IRQ irq-%s: 16 round trips, min %llu median %llu max %llu ticks = %.2f us median,"
+		       "IRQ %s: 16 round trips, min %llu median %llu max %llu ticks = %.2f us median,"
 		       " CPU %u -> %u, target off %u (%s)", irq_rows[kind],
 		       (unsigned long long)irq.ticks_min, (unsigned long long)irq.ticks_median,
 		       (unsigned long long)irq.ticks_max, irq.ticks_median * 1e3 / tsc_khz, irq.cpu,

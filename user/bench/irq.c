@@ -1,16 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * irq-*: interrupt round trips timed in the kernel (VMPROBE_IOC_IRQ), one
- * row per kind of the uapi header's VMPROBE_IRQ_KINDS list: a self-IPI, an
- * IPI to a busy CPU, one that wakes an idle CPU, a one-shot timer. The
- * exits KTIMED cannot reach: its batches run with interrupts off.
+ * irq-* and pause-handoff-2cpu: round trips timed in the kernel with
+ * interrupts on (VMPROBE_IOC_IRQ), one row per kind of the uapi header's
+ * VMPROBE_IRQ_KINDS list: a self-IPI, an IPI to a busy CPU, one that wakes
+ * an idle CPU, a one-shot timer, and two CPUs handing a flag back and forth
+ * in pause loops. The exits KTIMED cannot reach: its batches run with
+ * interrupts off.
  *
  * One sample = one IRQ call; its figure is the mean of the call's round
  * trips (every one, the slow ones included: another interrupt landing in a
  * round trip is part of what a guest pays). A probe call of a few round
  * trips sizes the calls to the time goal. The row pins vmprobe to the CPU it
- * is on (the IPI kinds send from it to another; a task that moved onto the
- * target would make the module answer EAGAIN) and restores its CPUs after.
+ * is on (the kinds with cpus 2 go from it to another; a task that moved onto
+ * the target would make the module answer EAGAIN) and restores its CPUs after.
  */
 #include <errno.h>
 #include <sched.h>
@@ -28,9 +30,11 @@
 static const struct irq_kind {
 	const struct bench *bench;
 	unsigned kind;
+	unsigned cpus;		/* 2: to another CPU and back */
 	const char *refused;
 } irq_kinds[] = {
-#define IRQ_ENTRY_(NAME, row, what, refused)	{ &bench_irq_##NAME, VMPROBE_IRQ_##NAME, refused },
+#define IRQ_ENTRY_(NAME, row, cpus, what, refused)	\
+	{ &bench_irq_##NAME, VMPROBE_IRQ_##NAME, cpus, refused },
 	VMPROBE_IRQ_KINDS(IRQ_ENTRY_)
 #undef IRQ_ENTRY_
 };
@@ -46,7 +50,8 @@ static const struct irq_kind *irq_kind_of(const struct bench *b)
 static int irq_fail(struct bench_state *st, const char *what, int err)
 {
 	return bench_fail(st, "VMPROBE_IOC_IRQ %s: %s%s", what, strerror(-err),
-			  err == -ENOTTY ? " (a module older than ABI 4 lacks this command)" : "");
+			  err == -ENOTTY ? " (a module older than ABI 4 lacks this command)" :
+			  err == -EINVAL ? " (a module older than ABI 5 lacks pause-handoff-2cpu)" : "");
 }
 
 /* Skips a row whose kind the module refuses here (one CPU, no APIC, ...). */
@@ -87,10 +92,10 @@ static int irq_call(struct bench_state *st, const struct irq_kind *k, unsigned r
 	for (unsigned i = 0; i < irq.round_trips_done; i++)
 		sum += (double)ticks[i];
 	*mean = irq.round_trips_done ? sum / irq.round_trips_done : 0;
-	if (k->kind == VMPROBE_IRQ_IPI || k->kind == VMPROBE_IRQ_IPI_WAKE)
+	if (k->cpus > 1)
 		snprintf(st->msg, sizeof(st->msg), "from CPU %u to CPU %u; last call: %u of %u "
 			 "round trips found the target %s", irq.cpu, irq.target_cpu, irq.target_off,
-			 irq.round_trips_done, k->kind == VMPROBE_IRQ_IPI ? "idle" : "not idle");
+			 irq.round_trips_done, k->kind == VMPROBE_IRQ_IPI_WAKE ? "not idle" : "idle");
 	else
 		snprintf(st->msg, sizeof(st->msg), "on CPU %u", irq.cpu);
 	return 0;
@@ -163,7 +168,7 @@ out:
 
 #define IRQ_BENCH(NAME, row, what)					\
 	const struct bench bench_irq_##NAME = {				\
-		.name = "irq-" row,					\
+		.name = row,						\
 		.group = "micro",					\
 		.panel = "kernel",					\
 		.summary = what ", timed in the kernel with interrupts on", \
@@ -175,6 +180,6 @@ out:
 		.teardown = irq_teardown,				\
 	}
 
-#define IRQ_ROW_(NAME, row, what, refused)	IRQ_BENCH(NAME, row, what);
+#define IRQ_ROW_(NAME, row, cpus, what, refused)	IRQ_BENCH(NAME, row, what);
 VMPROBE_IRQ_KINDS(IRQ_ROW_)
 #undef IRQ_ROW_

@@ -53,8 +53,8 @@ const struct bench *const bench_table[] = {
 #define KTIMED_ROW_(NAME, ident, row, what, refused)	&bench_ktimed_##ident,
 	VMPROBE_KTIMED_OPS(KTIMED_ROW_)
 #undef KTIMED_ROW_
-	/* irq-*: one row per kind of the uapi header's list (user/bench/irq.c) */
-#define IRQ_ROW_(NAME, row, what, refused)	&bench_irq_##NAME,
+	/* irq-* and pause-handoff-2cpu: one row per kind of the uapi header's list (user/bench/irq.c) */
+#define IRQ_ROW_(NAME, row, cpus, what, refused)	&bench_irq_##NAME,
 	VMPROBE_IRQ_KINDS(IRQ_ROW_)
 #undef IRQ_ROW_
 	&bench_gaps,
