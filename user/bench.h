@@ -111,4 +111,15 @@ size_t bench_panel_index(const char *id);
  */
 const char *bench_panel_by_row(const char *name);
 
+/*
+ * What KVM's exit counts showed where they are not what a row's name
+ * promises (user/bench/kvm_seen.c); bench_kvm_seen(ROW): that text or NULL.
+ */
+struct bench_kvm_seen {
+	const char *row, *seen;
+};
+extern const struct bench_kvm_seen bench_kvm_seen_table[];
+extern const size_t bench_kvm_seen_len;
+const char *bench_kvm_seen(const char *row);
+
 #endif /* VMPROBE_BENCH_H */

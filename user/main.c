@@ -100,14 +100,16 @@ static int cmd_list(void)
 		const struct bench *b = bench_table[i];
 		struct bench_state st = { .bench = b, .size = b->sizes[0], .devfd = devfd, .cpu = -1 };
 		char sizes[128], skip[BENCH_MSG_LEN] = "";
+		const char *seen = bench_kvm_seen(b->name);
 
 		format_sizes(sizes, sizeof(sizes), b->sizes);
 		if ((b->flags & BENCH_NEEDS_MODULE) && devfd < 0)
 			snprintf(skip, sizeof(skip), "needs the vmprobe module: %s", why);
 		else if (b->valid && !b->valid(&st, skip, sizeof(skip)) && !skip[0])
 			snprintf(skip, sizeof(skip), "not valid here");
-		printf("%-*s  %-5s  %-*s  %-9s  %s%s%s\n", (int)wname, b->name, b->group,
+		printf("%-*s  %-5s  %-*s  %-9s  %s%s%s%s%s%s\n", (int)wname, b->name, b->group,
 		       (int)wsizes, sizes, skip[0] ? "skip" : "runnable", b->summary,
+		       seen ? " [KVM exits: " : "", seen ? seen : "", seen ? "]" : "",
 		       skip[0] ? " -- skipped: " : "", skip);
 	}
 	if (devfd >= 0)

@@ -166,6 +166,24 @@ static void panels_from_the_table(void **state)
 	assert_int_equal(bench_panel_index("a-panel-of-a-later-build"), other);
 }
 
+/* Every KVM note names a row of the table, once; a row without one gets NULL. */
+static void kvm_notes_name_real_rows(void **state)
+{
+	for (size_t i = 0; i < bench_kvm_seen_len; i++) {
+		const struct bench_kvm_seen *k = &bench_kvm_seen_table[i];
+
+		if (!bench_find(k->row))
+			fail_msg("KVM note for \"%s\": no such row", k->row);
+		assert_true(strlen(k->seen) > 0);
+		assert_ptr_equal(bench_kvm_seen(k->row), k->seen);
+		for (size_t j = i + 1; j < bench_kvm_seen_len; j++)
+			assert_string_not_equal(k->row, bench_kvm_seen_table[j].row);
+	}
+	assert_non_null(bench_kvm_seen("irq-self-ipi"));
+	assert_null(bench_kvm_seen("getpid"));
+	assert_null(bench_kvm_seen("irq-self"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -177,6 +195,7 @@ int main(void)
 		cmocka_unit_test(process_rows_say_they_fork),
 		cmocka_unit_test(module_rows_are_marked),
 		cmocka_unit_test(panels_from_the_table),
+		cmocka_unit_test(kvm_notes_name_real_rows),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
