@@ -479,4 +479,27 @@ else
 	skip "jq not installed: exit-agreement not checked"
 fi
 
+# A boot on a loaded host (load above the machine's CPUs + 1) is named in every view and the
+# JSON; one at CPUs + 1 is not, nor is a file that records no load.
+if command -v jq > /dev/null; then
+	jq '.machine = {vmm_stack: "fixture", online_cpus: 2} |
+		.vmm_host = {loadavg_start: {"1m": 0.5, "5m": 0.4, "15m": 0.3}, loadavg_end: {"1m": 3, "5m": 2, "15m": 1}} |
+		.more_boots[0].vmm_host = {loadavg_start: null, loadavg_end: {"1m": 9.5, "5m": 3, "15m": 1}} |
+		.more_boots[0].machine = .machine | .more_boots[1].machine = .machine' \
+		"$fx/qemu-3boots.json" > "$tmp/loaded.json"
+	jq '.more_boots[0].vmm_host.loadavg_end."1m" = 3' "$tmp/loaded.json" > "$tmp/unloaded.json"
+	run lj compare "$fx/host.json" "$tmp/loaded.json" --format json
+	run lt compare "$fx/host.json" "$tmp/loaded.json"
+	run lm compare "$fx/host.json" "$tmp/loaded.json" --format markdown
+	run ln compare "$fx/host.json" "$tmp/unloaded.json" --format json
+	ok "$([ "$(rc lj)" = 0 ] && [ "$(rc lt)" = 0 ] && [ "$(rc lm)" = 0 ] && [ "$(rc ln)" = 0 ] &&
+		jq -e '.load_notes | length == 1 and .[0].load_max == 9.5 and .[0].cpus == 2 and
+			(.[0].note | test("load average up to 9.5 on its 2 CPUs in 1 of 3 boots"))' "$tmp/lj.out" > /dev/null &&
+		grep -q 'ran on a loaded host' "$tmp/lt.out" && grep -q 'ran on a loaded host' "$tmp/lm.out" &&
+		jq -e '.load_notes == []' "$tmp/ln.out" > /dev/null; echo $?)" \
+		"a boot whose host load exceeded CPUs + 1 is named in the table, markdown and JSON; load 3 on 2 CPUs is not"
+else
+	skip "jq not installed: the loaded-host note not checked"
+fi
+
 echo "1..$n"

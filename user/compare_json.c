@@ -198,6 +198,28 @@ static struct json_object *fork_slopes_json(const struct compare_table *t)
 	return a;
 }
 
+/* One entry per file that ran on a loaded host: its label, note, highest load and CPUs. */
+static struct json_object *load_notes_json(const struct compare_table *t)
+{
+	struct json_object *notes = json_object_new_array();
+
+	for (size_t i = 0; i < t->file_count; i++) {
+		char note[512];
+		double top;
+		struct json_object *m;
+
+		if (!compare_machine_load_note(&t->files[i], &top, note, sizeof(note)))
+			continue;
+		m = json_object_new_object();
+		json_object_object_add(m, "label", json_object_new_string(t->files[i].label));
+		json_object_object_add(m, "note", json_object_new_string(note));
+		json_object_object_add(m, "load_max", num_or_null(top));
+		json_object_object_add(m, "cpus", num_or_null(t->files[i].machine.online_cpus));
+		json_object_array_add(notes, m);
+	}
+	return notes;
+}
+
 int compare_write_json(const struct compare_table *t, FILE *out)
 {
 	struct json_object *root = json_object_new_object(), *vmms = json_object_new_array();
@@ -281,6 +303,7 @@ int compare_write_json(const struct compare_table *t, FILE *out)
 			json_object_array_add(machine_notes, m);
 		}
 	json_object_object_add(root, "machine_notes", machine_notes);
+	json_object_object_add(root, "load_notes", load_notes_json(t));
 	json_object_object_add(root, "fork_per_mib", fork_slopes_json(t));
 	rc = fprintf(out, "%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
 								  JSON_C_TO_STRING_NOSLASHESCAPE)) < 0;

@@ -53,6 +53,34 @@ const char *compare_machine_unknown(const struct rio_result *r, char *buf, size_
 	return buf;
 }
 
+const char *compare_machine_load_note(const struct rio_result *r, double *load_max,
+				      char *buf, size_t len)
+{
+	double top = NAN, cpus = r->machine.online_cpus;
+	size_t loaded = 0, boots = rio_boot_count(r);
+
+	for (size_t k = 0; k < boots; k++) {
+		double l = rio_boot(r, k)->host_load_max;
+
+		if (isnan(l))
+			continue;
+		if (isnan(top) || l > top)
+			top = l;
+		if (isfinite(cpus) && l > cpus + COMPARE_MACHINE_LOAD_MARGIN)
+			loaded++;
+	}
+	if (load_max)
+		*load_max = top;
+	if (!loaded)
+		return NULL;
+	snprintf(buf, len, "ran on a loaded host: load average up to %.1f on its %.0f CPUs in %zu of"
+		 " %zu boots, so its real-time figures include waiting for a CPU%s; the VMM's host CPU"
+		 " per op (--wide) does not", top, cpus, loaded, boots,
+		 rio_ticks_are_instructions(r) ? " (its guest figures count instructions and do not"
+		 " move with it)" : "");
+	return buf;
+}
+
 const char *compare_machine_note(const struct rio_result *base, const struct rio_result *file,
 				 char *buf, size_t len)
 {

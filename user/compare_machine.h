@@ -33,4 +33,19 @@ const char *compare_machine_unknown(const struct rio_result *r, char *buf, size_
 const char *compare_machine_note(const struct rio_result *base, const struct rio_result *file,
 				 char *buf, size_t len);
 
+/*
+ * A boot whose host's load average (1, 5 or 15 min, at its start or end) was
+ * above the machine's CPUs + this waited for a CPU: the VMM's own threads
+ * count in the load (1 for an emulator, 2 for QEMU's two vCPUs).
+ */
+#define COMPARE_MACHINE_LOAD_MARGIN	1
+
+/*
+ * The note a table prints for R (after its label) when one of its boots ran
+ * on a loaded host (see COMPARE_MACHINE_LOAD_MARGIN), or NULL; *load_max
+ * (may be NULL) gets the highest load of its boots, NAN when none recorded.
+ */
+const char *compare_machine_load_note(const struct rio_result *r, double *load_max,
+				      char *buf, size_t len);
+
 #endif /* VMPROBE_COMPARE_MACHINE_H */

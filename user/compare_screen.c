@@ -490,6 +490,10 @@ static void print_file_notes(FILE *out, const struct compare_table *t, const str
 				 &t->files[i], buf, sizeof(buf)) ? "‡ " : "", t->files[i].label, note);
 			print_wrapped(out, buf, width, 2);
 		}
+		if (compare_machine_load_note(&t->files[i], NULL, note, sizeof(note))) {
+			snprintf(buf, sizeof(buf), "%s: %s", t->files[i].label, note);
+			print_wrapped(out, buf, width, 2);
+		}
 	}
 	for (size_t i = 0; i < t->file_count; i++) {
 		const struct rio_result *f = &t->files[i];

@@ -303,9 +303,12 @@ int compare_write_table(const struct compare_table *t, FILE *out, bool markdown)
 				compare_boots_note(t, i, legend, sizeof(legend)));
 		if (compare_fork_note(t, legend, sizeof(legend)))
 			fprintf(out, "%s%s\n", markdown ? "- " : "", legend);
-		for (size_t i = 0; i < t->file_count; i++)
+		for (size_t i = 0; i < t->file_count; i++) {
 			if (compare_machine_note(&t->files[0], &t->files[i], legend, sizeof(legend)))
 				fprintf(out, "%s%s: %s\n", markdown ? "- " : "", t->files[i].label, legend);
+			if (compare_machine_load_note(&t->files[i], NULL, legend, sizeof(legend)))
+				fprintf(out, "%s%s: %s\n", markdown ? "- " : "", t->files[i].label, legend);
+		}
 	}
 	for (size_t i = 0; i < t->file_count; i++) {
 		const struct rio_result *f = &t->files[i];

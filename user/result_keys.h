@@ -177,6 +177,8 @@
 #define RK_VIRTUAL_TIME                 "virtual_time"
 #define RK_VMM                          "vmm"
 #define RK_VMM_HOST                     "vmm_host"
+#define RK_LOADAVG_START                "loadavg_start"
+#define RK_LOADAVG_END                  "loadavg_end"
 #define RK_VMM_MONITOR                  "vmm_monitor"
 #define RK_VMM_STACK                    "vmm_stack"
 #define RK_VMPROBE_VERSION              "vmprobe_version"

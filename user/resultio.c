@@ -501,6 +501,36 @@ static int read_machine(struct json_object *root, struct rio_machine *m, const c
 	return 0;
 }
 
+/* vmm_host.loadavg_start and _end (run-vmm: the host's /proc/loadavg): their highest figure. */
+static int read_host_load(struct json_object *root, double *max, const char *path,
+			  char *err, size_t errlen)
+{
+	static const char *const ends[] = { RK_LOADAVG_START, RK_LOADAVG_END };
+	static const char *const spans[] = { "1m", "5m", "15m" };
+	struct json_object *h = get_key(root, RK_VMM_HOST);
+
+	*max = NAN;
+	if (!h || !json_object_is_type(h, json_type_object))
+		return 0;
+	for (size_t i = 0; i < 2; i++) {
+		struct json_object *l = get_key(h, ends[i]);
+		char where[64];
+
+		if (!l || !json_object_is_type(l, json_type_object))
+			continue;	/* null: the host's loadavg could not be read */
+		snprintf(where, sizeof(where), RK_VMM_HOST ".%s", ends[i]);
+		for (size_t j = 0; j < 3; j++) {
+			double v;
+
+			if (opt_number(l, spans[j], where, &v, path, err, errlen))
+				return -1;
+			if (!isnan(v) && (isnan(*max) || v > *max))
+				*max = v;
+		}
+	}
+	return 0;
+}
+
 int rio_from_json(struct json_object *root, const char *path, struct rio_result *r,
 		  char *err, size_t errlen)
 {
@@ -574,7 +604,8 @@ int rio_from_json(struct json_object *root, const char *path, struct rio_result 
 	if (v && json_object_is_type(v, json_type_object) && get_key(v, RK_VMM) &&
 	    need_string(v, RK_VMM, RK_HOST, &r->host_vmm, path, err, errlen))
 		goto out;
-	if (read_machine(root, &r->machine, path, err, errlen))
+	if (read_machine(root, &r->machine, path, err, errlen) ||
+	    read_host_load(root, &r->host_load_max, path, err, errlen))
 		goto out;
 
 	benches = get_key(root, RK_BENCHMARKS);

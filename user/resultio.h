@@ -127,6 +127,8 @@ struct rio_result {
 	size_t bench_count;
 	char *host_vmm;			/* host.vmm: "none" on bare metal; NULL when absent */
 	struct rio_machine machine;
+	/* The VMM host's highest load average (1, 5 or 15 min) at this boot's start or end; NAN absent. */
+	double host_load_max;
 	/*
 	 * "more_boots": boots 2..N of a run-vmm --boots N run, each a whole
 	 * result of its own (the file itself is boot 1). None in older files.
