@@ -27,6 +27,7 @@
 #include "harness_sample.h"
 #include "harness_self.h"
 #include "harness_timed.h"
+#include "hostinfo.h"
 #include "progress.h"
 #include "kmodif.h"
 #include "plan.h"
@@ -91,6 +92,8 @@ int harness_init(struct harness *h, const struct harness_config *cfg)
 	h->started_s = monotonic_s();
 	h->tsc_hz_drift = NAN;
 	h->schedstat_fd = open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
+	hostinfo_clocksource(h->clocksource, sizeof(h->clocksource));
+	memcpy(h->clocksource_last, h->clocksource, sizeof(h->clocksource));
 	if (cfg->cpu >= 0) {
 		cpu_set_t set;
 
@@ -264,6 +267,31 @@ static void row_summarize(struct harness *h, struct bench_state *st, struct row_
 	note_first(r, st);
 }
 
+/*
+ * The kernel can change its clocksource mid-run: its watchdog gives up a
+ * TSC it finds skewed (seen under Xen in TCG), and a clocksource without a
+ * vDSO mode makes every clock_gettime a system call from then on. The row
+ * after which a change is first seen says so, and how clock_gettime goes now.
+ */
+static void note_clocksource(struct harness *h, struct row_result *r)
+{
+	char now[sizeof(h->clocksource)];
+	size_t used = strlen(r->reason);
+	int vdso;
+
+	hostinfo_clocksource(now, sizeof(now));
+	if (!now[0] || !strcmp(now, h->clocksource_last))
+		return;
+	memcpy(h->clocksource_last, now, sizeof(now));
+	memcpy(r->clocksource_after, now, sizeof(now));
+	vdso = hostinfo_vdso_clock_gettime(CLOCK_MONOTONIC);
+	snprintf(r->reason + used, sizeof(r->reason) - used, "%sthe kernel's clocksource changed to"
+		 " \"%s\" during this row (\"%s\" at the run's start); clock_gettime is %s from here on",
+		 used ? "; " : "", now, h->clocksource[0] ? h->clocksource : "unknown",
+		 vdso > 0 ? "still served by the vDSO" : vdso == 0 ?
+		 "a system call (no vDSO for this clocksource)" : "served by an unknown path");
+}
+
 int harness_run_row(struct harness *h, const struct bench_row *row, double share_s,
 		    struct row_result *r)
 {
@@ -311,6 +339,8 @@ out:
 	steal1 = separation_steal_seconds(h->cfg.cpu);
 	if (r->status == ROW_OK && !stopped)
 		separate(h, r, &tot, steal0 >= 0 && steal1 >= 0 ? steal1 - steal0 : -1);
+	if (!stopped)
+		note_clocksource(h, r);
 	return stopped ? 1 : 0;
 }
 

@@ -61,6 +61,8 @@ struct harness {
 	double tsc_hz_end;		/* calibrated again at the end of the run; 0 not done */
 	double tsc_hz_drift;		/* tsc_hz_end / clock hz - 1; NAN not done */
 	size_t migrated_samples;	/* over the run */
+	char clocksource[32];		/* the kernel's at harness_init; "" unreadable */
+	char clocksource_last[32];	/* the last one seen after a row */
 	double counters_closed_s;	/* CLOCK_MONOTONIC when the counters were last closed */
 };
 
@@ -77,6 +79,7 @@ struct row_result {
 	long size;
 	enum row_status status;
 	char reason[HARNESS_REASON_LEN];	/* why skipped/failed, or a note */
+	char clocksource_after[32];	/* the kernel's clocksource after the row, when it changed during it */
 	uint64_t ops_per_sample;
 	size_t repetitions;
 	double overhead_ticks;		/* per sample */

@@ -407,6 +407,14 @@ void hostinfo_guess_vmm(struct hostinfo *hi)
 		snprintf(hi->vmm_stack, sizeof(hi->vmm_stack), "%s", hi->vmm);
 }
 
+void hostinfo_clocksource(char *buf, size_t len)
+{
+	const char *path = getenv("VMPROBE_CLOCKSOURCE_FILE");
+
+	read_line(path ? path : "/sys/devices/system/clocksource/clocksource0/current_clocksource",
+		  buf, len);
+}
+
 int hostinfo_vdso_clock_gettime(clockid_t clock)
 {
 	enum { VDSO = 10, SYSCALL = 11, UNKNOWN = 12, MARK = 77 /* EBADFD: no clock returns it */ };
@@ -454,8 +462,7 @@ void hostinfo_gather(struct hostinfo *hi, int devfd, const struct tsc_clock *tsc
 	read_line("/sys/class/dmi/id/bios_vendor", hi->bios_vendor, sizeof(hi->bios_vendor));
 	read_line("/sys/hypervisor/type", hi->xen_type, sizeof(hi->xen_type));
 	read_line("/sys/hypervisor/guest_type", hi->xen_guest_type, sizeof(hi->xen_guest_type));
-	read_line("/sys/devices/system/clocksource/clocksource0/current_clocksource",
-		  hi->clocksource, sizeof(hi->clocksource));
+	hostinfo_clocksource(hi->clocksource, sizeof(hi->clocksource));
 	hi->vdso_clock_gettime = hostinfo_vdso_clock_gettime(CLOCK_MONOTONIC);
 	if (uname(&u) == 0)
 		snprintf(hi->kernel_release, sizeof(hi->kernel_release), "%s", u.release);

@@ -69,6 +69,12 @@ void hostinfo_gather(struct hostinfo *hi, int devfd, const struct tsc_clock *tsc
  */
 int hostinfo_vdso_clock_gettime(clockid_t clock);
 
+/*
+ * The kernel's clocksource in use now ("tsc", "xen", ...); "" when unreadable.
+ * VMPROBE_CLOCKSOURCE_FILE names another file to read it from (the tests).
+ */
+void hostinfo_clocksource(char *buf, size_t len);
+
 /* Sets hi->vmm and hi->evidence from the fields gathered (exposed for the unit test). */
 void hostinfo_guess_vmm(struct hostinfo *hi);
 

@@ -69,6 +69,8 @@ static json_object *row_json(const struct run_report *rep, const struct row_resu
 	add(o, RK_STATUS, json_object_new_string(row_status_name(r->status)));
 	if (r->reason[0])
 		add(o, RK_REASON, json_object_new_string(r->reason));
+	if (r->clocksource_after[0])
+		add(o, RK_CLOCKSOURCE_AFTER, json_object_new_string(r->clocksource_after));
 	if (r->status != ROW_OK)
 		return o;
 	add(o, RK_OPS_PER_SAMPLE, json_object_new_int64((int64_t)r->ops_per_sample));

@@ -34,6 +34,7 @@
 #define RK_CI_LOW                       "ci_low"
 #define RK_CLOCK                        "clock"
 #define RK_CLOCKSOURCE                  "clocksource"
+#define RK_CLOCKSOURCE_AFTER            "clocksource_after"
 #define RK_COMMAND_LINE                 "command_line"
 #define RK_COMPARED_ROWS                "compared_rows"
 #define RK_CONSTANT_TSC                 "constant_tsc"

@@ -90,6 +90,20 @@ static int stop_in_run(struct bench_state *st, uint64_t n)
 
 static const struct bench b_empty = { .name = "empty", .group = "micro", .unit = "op",
 				      .run = empty_run };
+static char clocksource_file[] = "/tmp/vmprobe-clocksource-XXXXXX";
+
+/* The kernel's watchdog giving up the TSC mid-row, as seen under Xen. */
+static int clocksource_switch_run(struct bench_state *st, uint64_t n)
+{
+	FILE *f = fopen(clocksource_file, "w");
+
+	if (!f || fputs("xen\n", f) < 0 || fclose(f))
+		return -1;
+	return 0;
+}
+
+static const struct bench b_switch = { .name = "switch", .group = "micro", .unit = "op",
+				       .run = clocksource_switch_run };
 static const struct bench b_spin = { .name = "spin", .group = "micro", .unit = "op",
 				     .run = spin_run };
 static const struct bench b_spin_base = { .name = "spin-base", .group = "micro", .unit = "op",
@@ -427,6 +441,34 @@ static void stop_between_rows(void **state)
 	row_result_free(&res[0]);
 }
 
+/* A clocksource change is noted on the row during which it was first seen, and only there. */
+static void clocksource_change_noted(void **state)
+{
+	struct bench_row rows[3] = { row_of(&b_empty), row_of(&b_switch), row_of(&b_empty) };
+	struct row_result res[3];
+	size_t done;
+	int fd = mkstemp(clocksource_file);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "tsc\n", 4), 4);
+	close(fd);
+	setenv("VMPROBE_CLOCKSOURCE_FILE", clocksource_file, 1);
+	init_harness(3, 1, 10);
+	assert_string_equal(h.clocksource, "tsc");
+	assert_int_equal(harness_run_rows(&h, rows, 3, res, &done), 0);
+	unsetenv("VMPROBE_CLOCKSOURCE_FILE");
+	unlink(clocksource_file);
+	assert_int_equal(done, 3);
+	assert_string_equal(res[0].clocksource_after, "");
+	assert_string_equal(res[1].clocksource_after, "xen");
+	assert_non_null(strstr(res[1].reason, "clocksource changed to \"xen\" during this row"
+				       " (\"tsc\" at the run's start); clock_gettime is "));
+	assert_string_equal(res[2].clocksource_after, "");
+	assert_null(strstr(res[2].reason, "clocksource"));
+	for (int i = 0; i < 3; i++)
+		row_result_free(&res[i]);
+}
+
 /* The budget is shared: rows after a slow one still get their turn, all within it. */
 static void budget_shared_over_rows(void **state)
 {
@@ -481,6 +523,7 @@ int main(void)
 		cmocka_unit_test(self_timed_samples),
 		cmocka_unit_test(stop_between_rows),
 		cmocka_unit_test(budget_shared_over_rows),
+		cmocka_unit_test(clocksource_change_noted),
 		cmocka_unit_test(pmu_separation_share),
 	};
 

@@ -1,6 +1,0 @@
-# shellcheck shell=sh
-vmprobe run irq-self-ipi irq-ipi irq-ipi-wake irq-timer ktimed-pio ktimed-pio-out --label "${JOB_LABEL:?}" \
-	--repetitions 15 --time-budget 60 --json /tmp/rows.json --markers "${JOB_CHANNEL:?}" "$@" >&2
-status=$?
-cat /tmp/rows.json
-exit "$status"
