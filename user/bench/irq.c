@@ -51,7 +51,9 @@ static int irq_fail(struct bench_state *st, const char *what, int err)
 {
 	return bench_fail(st, "VMPROBE_IOC_IRQ %s: %s%s", what, strerror(-err),
 			  err == -ENOTTY ? " (a module older than ABI 4 lacks this command)" :
-			  err == -EINVAL ? " (a module older than ABI 5 lacks pause-handoff-2cpu)" : "");
+			  err == -EINVAL ? " (a module older than ABI 5 lacks pause-handoff-2cpu)" :
+			  err == -ETIMEDOUT ? " (a round trip not back within " VMPROBE_STR(VMPROBE_IRQ_TIMEOUT_US)
+			  " us: the other side did not run in that time, as when two vCPUs share one host CPU)" : "");
 }
 
 /* Skips a row whose kind the module refuses here (one CPU, no APIC, ...). */
