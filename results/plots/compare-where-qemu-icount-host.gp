@@ -7,7 +7,7 @@ set style fill solid 0.9 border -1
 set boxwidth 0.75
 set key above horizontal
 set ylabel '% of the row''s wall time'
-set yrange [0:110]
+set yrange [0:100]
 set grid ytics
 set xtics rotate by -45 scale 0 font ',11'
 set bmargin 9

@@ -23,14 +23,17 @@ const struct bench_kvm_seen bench_kvm_seen_table[] = {
 			  "(and TCG's SVM does not emulate it)" },
 	{ "ktimed-cr8-write", "refused under kvm-nested: QEMU 7.2's TCG aborts on a nested CR8 write" },
 	{ "ktimed-mmio-hpet", "no npf seen yet: the microvm L2 has no HPET, so the row is refused there" },
-	{ "irq-self-ipi", "msr first: without APIC virtualization the self-IPI is an x2APIC MSR write "
-			  "(and the EOI another), then the injection (interrupt, vintr)" },
+	{ "irq-self-ipi", "msr, not interrupt: without APIC virtualization the self-IPI is an x2APIC "
+			  "MSR write, and KVM injects it on that exit's way back in" },
 	{ "irq-timer", "msr first: the TSC-deadline write is an MSR exit, the expiry an injected "
-		       "interrupt" },
+		       "interrupt (vintr)" },
 	{ "irq-ipi-wake", "msr (the ICR write, the EOI), then the target's hlt exit and its wake-up "
 			  "(interrupt, vintr)" },
 	{ "irq-ipi", "with 2 L2 vCPUs on L1's one CPU the busy target waits for L1 to schedule it: "
 		     "ms of time-sharing, not an IPI to a running vCPU" },
+	{ "pause-handoff-2cpu", "with 2 L2 vCPUs on L1's one CPU a handoff did not come back in 10 ms "
+				"(ETIMEDOUT): no pause-loop exit yields the spinning vCPU (TCG's SVM has no "
+				"pause filter)" },
 };
 
 const size_t bench_kvm_seen_len = sizeof(bench_kvm_seen_table) / sizeof(bench_kvm_seen_table[0]);
