@@ -37,6 +37,21 @@ kill_tree() {
 }
 
 # Milliseconds since the epoch (bash's own clock, no fork).
+# new_lines_match FD PARTVAR REGEX: reads the lines the file open on FD has
+# gained since the last call (no fork); 0 when one matches REGEX (bash ERE).
+# A last line without its newline yet waits in the variable named PARTVAR.
+new_lines_match() {
+	local fd=$1 partvar=$2 re=$3 line found=1
+	while IFS= read -r line <&"$fd"; do
+		line=${!partvar}$line
+		printf -v "$partvar" '%s' ''
+		[[ $line =~ $re ]] && found=0
+	done
+	printf -v "$partvar" '%s' "${!partvar}$line"
+	[[ ${!partvar} =~ $re ]] && found=0
+	return "$found"
+}
+
 now_ms() {
 	local t=${EPOCHREALTIME/./}
 	echo $((t / 1000))
