@@ -292,6 +292,7 @@ VMPROBE_DEFINE_BATCH_STORE(smsw, "smsw", u16)
 VMPROBE_DEFINE_BATCH(pushf_popf, vmprobe_op_pushf_popf())
 VMPROBE_DEFINE_BATCH_SAVED(cr8_write, unsigned long saved = vmprobe_read_cr8(),
 			   asm volatile("mov %0, %%cr8" : : "r" (saved) : "memory"))
+VMPROBE_DEFINE_BATCH(cr8_read, (void)vmprobe_read_cr8())
 VMPROBE_DEFINE_BATCH_SAVED(dr7_write, unsigned long saved = native_get_debugreg(7),
 			   asm volatile("mov %0, %%db7" : : "r" (saved)))
 VMPROBE_DEFINE_BATCH_SAVED(cr3_write, unsigned long saved = __native_read_cr3(),
@@ -509,6 +510,8 @@ static int vmprobe_avail_cr8_write(struct vmprobe_op_impl *impl)
 	return vmprobe_avail_not_pv(impl);
 }
 
+/* The read is left alone where the write aborts QEMU: not tried there. */
+#define vmprobe_avail_cr8_read	vmprobe_avail_cr8_write
 #define vmprobe_avail_dr7_write	vmprobe_avail_not_pv
 #define vmprobe_avail_cr3_write	vmprobe_avail_not_pv
 #define vmprobe_avail_lgdt	vmprobe_avail_not_pv

@@ -12,7 +12,7 @@ vmprobe run ktimed-cpuid0 ktimed-rdmsr ktimed-cr0 getpid-raw null-syscall matmul
 	ktimed-rdtsc ktimed-rdtscp ktimed-cpuid1 ktimed-pio ktimed-cr3 ktimed-invlpg ktimed-sgdt \
 	ktimed-sidt ktimed-sldt ktimed-str ktimed-smsw ktimed-pushf-popf ktimed-cr8-write \
 	ktimed-dr7-write ktimed-cr3-write ktimed-lgdt ktimed-wrmsr ktimed-pio-elcr ktimed-pause \
-	ktimed-pio-pmtimer ktimed-mmio-hpet ktimed-pio-out \
+	ktimed-pio-pmtimer ktimed-mmio-hpet ktimed-pio-out ktimed-cr8-read \
 	--label "${JOB_LABEL:?}" --repetitions 5 --quick --json /tmp/icount.json "$@" \
 	> /tmp/icount.log 2>&1
 status=$?
