@@ -264,9 +264,7 @@ struct vmprobe_info {
 	  "outb to port 0x80, the POST code port (1 instruction)",		\
 	  VMPROBE_REFUSED_PIO)							\
 	X(READ_CR8, cr8_read, "cr8-read",					\
-	  "mov from CR8 (the TPR) (1 instruction)",				\
-	  VMPROBE_REFUSED_PV							\
-	  ", or under KVM on QEMU TCG's CPU (not tried there: a CR8 write aborts QEMU)")
+	  "mov from CR8 (the TPR) (1 instruction)", VMPROBE_REFUSED_PV)
 
 #define VMPROBE_OP_ENUM_(NAME, ident, row, what, refused)	VMPROBE_OP_##NAME,
 enum {

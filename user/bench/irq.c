@@ -26,6 +26,20 @@
 #include "bench/irq.h"
 
 #define IRQ_PROBE_ROUND_TRIPS	8
+/*
+ * A call whose round trip passed the module's bound (VMPROBE_IRQ_TIMEOUT_US:
+ * ETIMEDOUT) is run again this many times before the row fails: a host that
+ * deschedules a vCPU thread for 10 ms now and then (a loaded host; both of
+ * pause-handoff-2cpu's vCPUs must run at once) is not a failure, one where
+ * the other side never runs in time is. Abandoned round trips have no
+ * figure; the row's note counts the calls run again.
+ */
+#define IRQ_TIMEOUT_RETRIES	3
+
+struct irq_priv {
+	cpu_set_t saved;	/* the CPUs to restore */
+	unsigned timeouts;	/* calls run again after ETIMEDOUT */
+};
 
 static const struct irq_kind {
 	const struct bench *bench;
@@ -81,11 +95,19 @@ static int irq_valid(const struct bench_state *st, char *why, size_t whylen)
 static int irq_call(struct bench_state *st, const struct irq_kind *k, unsigned round_trips,
 		    uint64_t *ticks, double *mean, uint64_t *ops)
 {
+	struct irq_priv *p = st->priv;
 	struct vmprobe_irq irq;
 	double sum = 0;
-	int err = kmod_irq(st->devfd, &irq, k->kind, round_trips, ticks);
+	int err, tries = 0;
+	char again[80] = "";
 
-	*ops += irq.round_trips_done;
+	do {
+		err = kmod_irq(st->devfd, &irq, k->kind, round_trips, ticks);
+		*ops += irq.round_trips_done;
+	} while (err == -ETIMEDOUT && tries++ < IRQ_TIMEOUT_RETRIES && ++p->timeouts);
+	if (p->timeouts)
+		snprintf(again, sizeof(again), "; %u calls run again after a round trip passed %d us",
+			 p->timeouts, VMPROBE_IRQ_TIMEOUT_US);
 	if (err == -EINTR)
 		return bench_fail(st, "interrupted by a signal after %u of %u round trips",
 				  irq.round_trips_done, round_trips);
@@ -96,34 +118,37 @@ static int irq_call(struct bench_state *st, const struct irq_kind *k, unsigned r
 	*mean = irq.round_trips_done ? sum / irq.round_trips_done : 0;
 	if (k->cpus > 1)
 		snprintf(st->msg, sizeof(st->msg), "from CPU %u to CPU %u; last call: %u of %u "
-			 "round trips found the target %s", irq.cpu, irq.target_cpu, irq.target_off,
-			 irq.round_trips_done, k->kind == VMPROBE_IRQ_IPI_WAKE ? "not idle" : "idle");
+			 "round trips found the target %s%s", irq.cpu, irq.target_cpu, irq.target_off,
+			 irq.round_trips_done, k->kind == VMPROBE_IRQ_IPI_WAKE ? "not idle" : "idle",
+			 again);
 	else
-		snprintf(st->msg, sizeof(st->msg), "on CPU %u", irq.cpu);
+		snprintf(st->msg, sizeof(st->msg), "on CPU %u%s", irq.cpu, again);
 	return 0;
 }
 
 /* Pins to this CPU; st->priv keeps the CPUs to restore. */
 static int irq_setup(struct bench_state *st)
 {
-	cpu_set_t *saved = calloc(1, sizeof(*saved));
+	struct irq_priv *p = calloc(1, sizeof(*p));
 	int cpu, r;
 
-	if (!saved)
+	if (!p)
 		return bench_fail(st, "out of memory");
-	r = bench_pin_here(saved, &cpu);
+	r = bench_pin_here(&p->saved, &cpu);
 	if (r < 0) {
-		free(saved);
+		free(p);
 		return bench_fail_errno(st, "sched_getaffinity");
 	}
-	st->priv = saved;
+	st->priv = p;
 	return r ? bench_fail_errno(st, "pinning to CPU %d", cpu) : 0;
 }
 
 static void irq_teardown(struct bench_state *st)
 {
-	if (st->priv)
-		(void)sched_setaffinity(0, sizeof(cpu_set_t), st->priv);
+	struct irq_priv *p = st->priv;
+
+	if (p)
+		(void)sched_setaffinity(0, sizeof(p->saved), &p->saved);
 	free(st->priv);
 	st->priv = NULL;
 }

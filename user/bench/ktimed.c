@@ -197,8 +197,8 @@ static int ktimed_setup(struct bench_state *st)
 			 " pv_ops here), not the bare instruction: more than the summary's count");
 	else
 		snprintf(st->msg, sizeof(st->msg), "path: bare, the instruction with its register"
-			 " setup only (%s)", strchr(st->bench->summary, '(') ?
-			 strchr(st->bench->summary, '(') : st->bench->summary);
+			 " setup only (%s)", strrchr(st->bench->summary, '(') ?
+			 strrchr(st->bench->summary, '(') : st->bench->summary);
 	return 0;
 }
 

@@ -21,6 +21,7 @@ const struct bench_kvm_seen bench_kvm_seen_table[] = {
 	{ "ktimed-cr3-write", "no exit with nested paging: the cost is the guest's TLB flush" },
 	{ "ktimed-pause", "no pause-loop exit: one vCPU's short loop never reaches the pause filter "
 			  "(and TCG's SVM does not emulate it)" },
+	{ "ktimed-cr8-read", "no exit: the TPR read stays in the guest (SVM's virtual TPR)" },
 	{ "ktimed-cr8-write", "refused under kvm-nested: QEMU 7.2's TCG aborts on a nested CR8 write" },
 	{ "ktimed-mmio-hpet", "no npf seen yet: the microvm L2 has no HPET, so the row is refused there" },
 	{ "irq-self-ipi", "msr, not interrupt: without APIC virtualization the self-IPI is an x2APIC "
