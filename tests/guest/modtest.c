@@ -608,13 +608,21 @@ static void test_irq(void)
 	for (kind = 0; kind < VMPROBE_IRQ_COUNT; kind++) {
 		struct vmprobe_irq irq;
 		uint64_t lo = UINT64_MAX, hi = 0;
-		unsigned int i;
+		unsigned int i, tries = 0;
 		int ret;
 
-		irq_init(&irq, kind, 16);
-		memset(samples, 0, sizeof(samples));
-		irq.samples_ptr = (uintptr_t)samples;
-		ret = vmprobe_ioctl(VMPROBE_IOC_IRQ, &irq);
+		/*
+		 * ETIMEDOUT: a round trip past the 10 ms bound, a vCPU thread the
+		 * host did not run in time (seen for pause-handoff-2cpu, whose two
+		 * vCPUs must run at once, beside a loaded host's other guests); as
+		 * the rows do, the call is run again, up to 3 times, before it fails.
+		 */
+		do {
+			irq_init(&irq, kind, 16);
+			memset(samples, 0, sizeof(samples));
+			irq.samples_ptr = (uintptr_t)samples;
+			ret = vmprobe_ioctl(VMPROBE_IOC_IRQ, &irq);
+		} while (ret == -ETIMEDOUT && tries++ < 3);
 		if (ret == -EOPNOTSUPP) {
 			tap_ok(1, "IRQ %s: refused here (EOPNOTSUPP)", irq_rows[kind]);
 			continue;
@@ -626,10 +634,11 @@ static void test_irq(void)
 		tap_ok(ret == 0 && irq.round_trips_done == 16 && irq.ticks_min == lo &&
 		       irq.ticks_max == hi && lo > 0 && irq.ticks_median >= lo && irq.ticks_median <= hi,
 		       "IRQ %s: 16 round trips, min %llu median %llu max %llu ticks = %.2f us median,"
-		       " CPU %u -> %u, target off %u (%s)", irq_rows[kind],
-		       (unsigned long long)irq.ticks_min, (unsigned long long)irq.ticks_median,
-		       (unsigned long long)irq.ticks_max, irq.ticks_median * 1e3 / tsc_khz, irq.cpu,
-		       irq.target_cpu, irq.target_off, strerror(-ret));
+		       " CPU %u -> %u, target off %u (%s; calls run again after ETIMEDOUT: %u)",
+		       irq_rows[kind], (unsigned long long)irq.ticks_min,
+		       (unsigned long long)irq.ticks_median, (unsigned long long)irq.ticks_max,
+		       irq.ticks_median * 1e3 / tsc_khz, irq.cpu, irq.target_cpu, irq.target_off,
+		       strerror(-ret), ret == -ETIMEDOUT ? tries - 1 : tries);
 		if (ret == 0)
 			any = (int)kind;
 	}
