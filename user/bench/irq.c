@@ -95,7 +95,7 @@ static int irq_valid(const struct bench_state *st, char *why, size_t whylen)
 static int irq_call(struct bench_state *st, const struct irq_kind *k, unsigned round_trips,
 		    uint64_t *ticks, double *mean, uint64_t *ops)
 {
-	struct irq_priv *p = st->priv;
+	struct irq_priv unset = { .timeouts = 0 }, *p = st->priv ? st->priv : &unset;
 	struct vmprobe_irq irq;
 	double sum = 0;
 	int err, tries = 0;
