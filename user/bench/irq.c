@@ -36,11 +36,6 @@
  */
 #define IRQ_TIMEOUT_RETRIES	3
 
-struct irq_priv {
-	cpu_set_t saved;	/* the CPUs to restore */
-	unsigned timeouts;	/* calls run again after ETIMEDOUT */
-};
-
 static const struct irq_kind {
 	const struct bench *bench;
 	unsigned kind;
@@ -91,23 +86,28 @@ static int irq_valid(const struct bench_state *st, char *why, size_t whylen)
 	return 1;	/* other errors surface, with their message, in measure */
 }
 
-/* The mean of a call's round trips in *mean; its state after, in the row's note. */
+/*
+ * The mean of a call's round trips in *mean; its state after, in the row's
+ * note; *timeouts counts the row's calls run again after ETIMEDOUT.
+ */
 static int irq_call(struct bench_state *st, const struct irq_kind *k, unsigned round_trips,
-		    uint64_t *ticks, double *mean, uint64_t *ops)
+		    uint64_t *ticks, double *mean, uint64_t *ops, unsigned *timeouts)
 {
-	struct irq_priv unset = { .timeouts = 0 }, *p = st->priv ? st->priv : &unset;
 	struct vmprobe_irq irq;
 	double sum = 0;
-	int err, tries = 0;
+	int err;
 	char again[80] = "";
 
-	do {
+	for (int tries = 0;; tries++) {
 		err = kmod_irq(st->devfd, &irq, k->kind, round_trips, ticks);
 		*ops += irq.round_trips_done;
-	} while (err == -ETIMEDOUT && tries++ < IRQ_TIMEOUT_RETRIES && ++p->timeouts);
-	if (p->timeouts)
+		if (err != -ETIMEDOUT || tries == IRQ_TIMEOUT_RETRIES)
+			break;
+		(*timeouts)++;
+	}
+	if (*timeouts)
 		snprintf(again, sizeof(again), "; %u calls run again after a round trip passed %d us",
-			 p->timeouts, VMPROBE_IRQ_TIMEOUT_US);
+			 *timeouts, VMPROBE_IRQ_TIMEOUT_US);
 	if (err == -EINTR)
 		return bench_fail(st, "interrupted by a signal after %u of %u round trips",
 				  irq.round_trips_done, round_trips);
@@ -129,26 +129,24 @@ static int irq_call(struct bench_state *st, const struct irq_kind *k, unsigned r
 /* Pins to this CPU; st->priv keeps the CPUs to restore. */
 static int irq_setup(struct bench_state *st)
 {
-	struct irq_priv *p = calloc(1, sizeof(*p));
+	cpu_set_t *saved = calloc(1, sizeof(*saved));
 	int cpu, r;
 
-	if (!p)
+	if (!saved)
 		return bench_fail(st, "out of memory");
-	r = bench_pin_here(&p->saved, &cpu);
+	r = bench_pin_here(saved, &cpu);
 	if (r < 0) {
-		free(p);
+		free(saved);
 		return bench_fail_errno(st, "sched_getaffinity");
 	}
-	st->priv = p;
+	st->priv = saved;
 	return r ? bench_fail_errno(st, "pinning to CPU %d", cpu) : 0;
 }
 
 static void irq_teardown(struct bench_state *st)
 {
-	struct irq_priv *p = st->priv;
-
-	if (p)
-		(void)sched_setaffinity(0, sizeof(p->saved), &p->saved);
+	if (st->priv)
+		(void)sched_setaffinity(0, sizeof(cpu_set_t), st->priv);
 	free(st->priv);
 	st->priv = NULL;
 }
@@ -157,7 +155,7 @@ static int irq_measure(struct bench_state *st, struct bench_samples *out, double
 {
 	const struct irq_kind *k = irq_kind_of(st->bench);
 	uint64_t *ticks;
-	unsigned round_trips;
+	unsigned round_trips, timeouts = 0;
 	struct timespec t0, t1;
 	double probe_ticks, probe_s, r;
 	int ret = -1;
@@ -170,7 +168,7 @@ static int irq_measure(struct bench_state *st, struct bench_samples *out, double
 	out->ops_run = 0;
 	/* The call's wall time sizes the next ones (ioctl and settling included: it errs long). */
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (irq_call(st, k, IRQ_PROBE_ROUND_TRIPS, ticks, &probe_ticks, &out->ops_run) != 0)
+	if (irq_call(st, k, IRQ_PROBE_ROUND_TRIPS, ticks, &probe_ticks, &out->ops_run, &timeouts))
 		goto out;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	probe_s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
@@ -181,7 +179,7 @@ static int irq_measure(struct bench_state *st, struct bench_samples *out, double
 	while (out->count < out->cap) {
 		double mean;
 
-		if (irq_call(st, k, round_trips, ticks, &mean, &out->ops_run) != 0)
+		if (irq_call(st, k, round_trips, ticks, &mean, &out->ops_run, &timeouts))
 			goto out;
 		out->ticks[out->count++] = mean;
 	}
